@@ -1,0 +1,7 @@
+"""stack-auditor: hold Python dependency graphs to architecture stack profiles."""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

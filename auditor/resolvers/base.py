@@ -1,0 +1,162 @@
+"""The resolver contract, and helpers every format shares.
+
+A resolver is pure: ``parse(text, path)`` reads nothing from disk and
+nothing from the network. ``detect`` looks at the path only; ``sniff`` looks
+at the first bytes of the text, for files whose names are not canonical
+(``deps.lock``, ``sbom.json``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import PurePosixPath
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from auditor.errors import InputError
+from auditor.model import FileRole, Provenance, ResolveResult
+
+__all__ = [
+    "LineIndex",
+    "Resolver",
+    "TomlLineLocator",
+    "load_toml",
+    "require",
+]
+
+T = TypeVar("T")
+
+
+class Resolver(Protocol):
+    """One input format."""
+
+    name: ClassVar[str]  # kebab-case, unique, used by --input-format
+    role: ClassVar[FileRole]
+
+    def detect(self, path: PurePosixPath) -> bool:
+        """True when the file name alone says this is the format."""
+
+    def sniff(self, head: str) -> bool:
+        """True when the start of the text says this is the format."""
+
+    def parse(self, text: str, path: str) -> ResolveResult:
+        """Read ``text`` (the content of ``path``, relative to the audited root)."""
+
+
+class LineIndex:
+    """Maps character offsets to 1-based (line, column), in one pass over the text."""
+
+    __slots__ = ("_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self._starts[line - 1]
+        end = self._starts[line] - 1 if line < len(self._starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+    def provenance(self, file: str, offset: int) -> Provenance:
+        line, column = self.position(offset)
+        return Provenance(file, line, column, self.line_text(line).strip())
+
+    def line_provenance(self, file: str, line: int) -> Provenance:
+        text = self.line_text(line)
+        column = len(text) - len(text.lstrip()) + 1
+        return Provenance(file, line, column, text.strip())
+
+
+class TomlLineLocator:
+    """Finds the lines of ``[[<table>]]`` entries in a TOML lock, in document order.
+
+    TOML decoders drop positions, so (like osv-scalibr) we scan the text a
+    second time: the n-th ``[[package]]`` header of the text is the n-th entry
+    of the decoded array, and the entry's ``name = ...`` line is its declaration.
+    """
+
+    def __init__(self, text: str, table: str = "package") -> None:
+        self.index = LineIndex(text)
+        header = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
+        self._headers = [m.start() for m in header.finditer(text)]
+        self._name = re.compile(r"^[ \t]*name[ \t]*=", re.M)
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+    def entry(self, file: str, n: int) -> Provenance | None:
+        """Provenance of the n-th entry: its ``name =`` line, else its header."""
+        if n >= len(self._headers):
+            return None
+        start = self._headers[n]
+        end = self._headers[n + 1] if n + 1 < len(self._headers) else len(self.index.text)
+        found = self._name.search(self.index.text, start, end)
+        return self.index.provenance(file, found.start() if found else start)
+
+    def header_line(self, n: int) -> int:
+        return self.index.position(self._headers[n])[0] if n < len(self._headers) else 0
+
+
+def load_toml(text: str, path: str) -> dict[str, Any]:
+    """Parse TOML with ``tomli`` (compiled, about 2x faster than ``tomllib``), located errors."""
+    import tomli
+
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        line = getattr(error, "lineno", 0) or _line_from_message(str(error))
+        message = getattr(error, "msg", str(error))
+        raise InputError(path, line, f"invalid TOML: {message}") from None
+
+
+def _line_from_message(message: str) -> int:
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else 0
+
+
+def require(
+    mapping: Mapping[str, Any],
+    key: str,
+    kind: type[T] | tuple[type, ...],
+    path: str,
+    where: str,
+    line: int = 0,
+) -> T:
+    """``mapping[key]`` checked against ``kind``, else a located :class:`InputError`."""
+    if key not in mapping:
+        raise InputError(path, line, f"missing {key!r} in {where}")
+    value = mapping[key]
+    if not isinstance(value, kind):
+        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise InputError(
+            path, line, f"{key!r} in {where} must be {_article(expected)}, not {type(value).__name__}"
+        )
+    return value  # type: ignore[return-value]
+
+
+def _article(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def iter_tables(value: Any, path: str, where: str, line: int = 0) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """Each element of an array of tables, or a located error for a non-table element."""
+    if not isinstance(value, list):
+        raise InputError(path, line, f"{where} must be an array of tables, not {type(value).__name__}")
+    for n, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise InputError(path, line, f"{where}[{n}] must be a table, not {type(item).__name__}")
+        yield n, item
+
+
+SniffFunc = Callable[[str], bool]
