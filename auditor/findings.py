@@ -1,0 +1,208 @@
+"""Findings and the report every renderer reads.
+
+A :class:`Report` is plain data: renderers turn it into text and never print.
+Everything in it is sorted deterministically, so shuffled input gives the
+same bytes out.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+from auditor.model import Provenance
+
+__all__ = [
+    "Finding",
+    "InputFailure",
+    "NotCheckable",
+    "PackageView",
+    "ProjectReport",
+    "Related",
+    "Report",
+    "RuleMeta",
+    "Severity",
+    "Suppression",
+    "fingerprint",
+]
+
+
+class Severity(enum.Enum):
+    """SARIF's levels, ordered: ``error`` > ``warning`` > ``note``."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """Everything SARIF ``rules[]``, ``rules show`` and the docs need about one rule id."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    help_markdown: str
+    help_uri: str = ""
+    tags: tuple[str, ...] = ()
+    origin: str = ""  # "rules/<file>.toml" or "profile:<name>"
+    declared_at: Provenance | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A secondary location: the other side of a conflict, or the profile entry that demanded it."""
+
+    location: Provenance
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding is not counted: an ignore entry or an inline comment."""
+
+    kind: str  # "external" (config ignore) or "inSource" (inline comment)
+    justification: str
+    declared_at: Provenance | None = None
+    until: str | None = None
+
+
+@dataclass(slots=True)
+class Finding:
+    """One rule that fired on one project (and usually one package)."""
+
+    rule_id: str
+    severity: Severity
+    message: str
+    project: str  # project directory relative to the audited root ("." for the root)
+    package: str | None = None
+    version: str | None = None
+    location: Provenance | None = None
+    related: list[Related] = field(default_factory=list)
+    why_path: list[str] = field(default_factory=list)
+    scope: str = ""
+    suppression: Suppression | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule_id, self.project, self.location.file if self.location else "", self.package)
+
+    def sort_key(self) -> tuple[str, str, int, int, str, str]:
+        loc = self.location
+        return (
+            self.project,
+            loc.file if loc else "",
+            loc.line if loc else 0,
+            loc.column if loc else 0,
+            self.rule_id,
+            self.package or "",
+        )
+
+
+def fingerprint(rule_id: str, project: str, file: str, package: str | None) -> str:
+    """Stable identity of a finding: rule, project, file and package, never the line.
+
+    Inserting lines above a dependency moves its region, not its fingerprint,
+    so GitHub keeps a dismissed alert dismissed.
+    """
+    digest = hashlib.sha256("\x1f".join((rule_id, project, file, package or "")).encode())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class NotCheckable:
+    """A profile entry that cannot be judged from dependencies alone, with the reason."""
+
+    key: str  # e.g. "stack/orm" or "raw-sql-without-justification"
+    token: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputFailure:
+    """A file that could not be read; the rest of the run goes on."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class PackageView:
+    """A package as a report shows it (``graph`` command, CycloneDX output)."""
+
+    name: str
+    version: str | None
+    ecosystem: str
+    purl: str | None
+    direct: bool
+    scopes: tuple[str, ...]
+    location: Provenance | None
+    dependencies: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ProjectReport:
+    """The audit of one project (a folder with a manifest and/or a lock, or one SBOM)."""
+
+    path: str  # relative to the audited root, "." for the root itself
+    name: str | None
+    files: list[str]
+    profile: str | None
+    profile_reason: str
+    findings: list[Finding] = field(default_factory=list)
+    not_checkable: list[NotCheckable] = field(default_factory=list)
+    packages: list[PackageView] = field(default_factory=list)
+    requires_python: str | None = None
+
+
+@dataclass(slots=True)
+class Report:
+    """One run of ``audit``: every project, every failure, and the metadata of every rule that fired."""
+
+    root: str
+    projects: list[ProjectReport] = field(default_factory=list)
+    failures: list[InputFailure] = field(default_factory=list)
+    rules: dict[str, RuleMeta] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    tool_version: str = ""
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for project in self.projects for finding in project.findings]
+
+    def counted(self) -> list[Finding]:
+        """Findings that count towards the exit code (not suppressed)."""
+        return [finding for finding in self.findings if finding.suppression is None]

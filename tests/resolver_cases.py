@@ -1,0 +1,75 @@
+"""Shared machinery for resolver case folders: ``tests/corpus/<resolver>/<case>/``.
+
+Each case folder holds exactly one input file (any name; the resolver is the
+folder's) and ``expected.json``::
+
+    {
+      "projects": [{"name": "app", "requires_python": ">=3.11"}],          # optional
+      "packages": [{"name": "django", "version": "5.1.4", "line": 12,
+                    "scopes": ["main"]}],                                  # "scopes" optional
+      "edges": [["app", "django"], [null, "app"]],                         # optional; parent null = project
+      "skipped": ["name", ...]                                            # optional
+    }
+
+Error cases live in ``tests/corpus/<resolver>/errors/<case>.<ext>`` with
+``<case>.expected.txt`` holding the exact ``file:line: message``.
+A new case needs no code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from auditor.model import ResolveResult
+
+__all__ = ["CASES_ROOT", "case_dirs", "error_cases", "summarize"]
+
+CASES_ROOT = Path(__file__).parent / "corpus"
+
+
+def case_dirs(resolver: str) -> list[Path]:
+    base = CASES_ROOT / resolver
+    return sorted(p for p in base.iterdir() if p.is_dir() and p.name != "errors") if base.is_dir() else []
+
+
+def error_cases(resolver: str) -> list[Path]:
+    base = CASES_ROOT / resolver / "errors"
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_file() and not p.name.endswith(".expected.txt"))
+
+
+def input_file(case: Path) -> Path:
+    files = [p for p in case.iterdir() if p.is_file() and p.name != "expected.json"]
+    assert len(files) == 1, f"{case}: expected exactly one input file, found {files}"
+    return files[0]
+
+
+def summarize(result: ResolveResult) -> dict[str, Any]:
+    """The comparable shape of a result (same keys as expected.json)."""
+    return {
+        "projects": [
+            {"name": p.name, "requires_python": p.requires_python} for p in result.projects
+        ],
+        "packages": sorted(
+            (
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "line": p.provenance.line if p.provenance else None,
+                    "scopes": sorted(p.scopes),
+                }
+                for p in result.packages
+            ),
+            key=lambda d: (d["name"], d["version"] or "", d["line"] or 0),
+        ),
+        "edges": sorted({(e.parent, e.child) for e in result.edges}, key=lambda t: (t[0] or "", t[1])),
+        "skipped": sorted(s.name for s in result.skipped),
+    }
+
+
+def load_expected(case: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((case / "expected.json").read_text())
+    return data
