@@ -13,11 +13,13 @@ file has no annotations: every line is a direct dependency.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
 from auditor.model import (
+    DEV,
     MAIN,
     Edge,
     FileRole,
@@ -28,6 +30,7 @@ from auditor.model import (
     Skipped,
     SourceKind,
     canonical_name,
+    group_scope,
 )
 from auditor.resolvers.base import LineIndex
 
@@ -68,7 +71,7 @@ class RequirementsResolver:
         if "\x00" in text:
             raise InputError(path, 1, "binary data where a requirements file was expected")
         try:
-            parsed = RequirementsFile.from_string(text)
+            parsed = _parse_text(RequirementsFile, text)
         except Exception as error:  # pip's parser raises bare Exceptions and its own types
             raise InputError(path, _line_of(error), f"cannot parse requirements: {error}") from None
         index = LineIndex(text)
@@ -88,6 +91,16 @@ class RequirementsResolver:
             result.role = "lock"
         for requirement in parsed.requirements:
             self._add(requirement, index, path, vias, compiled, result)
+        if compiled:
+            # `# via my-project` names the project itself, which has no line of its own.
+            known = {package.name for package in result.packages}
+            result.edges = [
+                edge if edge.parent is None or edge.parent in known else replace(edge, parent=None)
+                for edge in result.edges
+            ]
+        scope = scope_of_file(path)
+        if scope != MAIN:
+            result.edges = [replace(edge, scope=scope) for edge in result.edges]
         return result
 
     def _add(
@@ -142,6 +155,19 @@ class RequirementsResolver:
             )
 
 
+def scope_of_file(path: str) -> str:
+    """``requirements-dev.txt``, ``requirements/test.in``: the file name says the scope."""
+    stem = PurePosixPath(path).name.rsplit(".", 1)[0].lower()
+    words = set(re.split(r"[-_.]", stem))
+    if words & {"dev", "develop", "development", "lint", "linting", "typing"}:
+        return DEV
+    if words & {"test", "tests", "testing"}:
+        return group_scope("test")
+    if words & {"doc", "docs"}:
+        return group_scope("docs")
+    return MAIN
+
+
 def _names_input(via: str) -> bool:
     """``-r requirements.in``, ``-c constraints.txt`` or a file name: the package is direct."""
     return via.startswith(("-r ", "-c ", "--")) or "/" in via or via.endswith((".in", ".txt", ".toml", ".cfg", ".py"))
@@ -171,6 +197,16 @@ def _annotations(index: LineIndex) -> dict[int, list[str]]:
             owner = number
     vias.pop(0, None)
     return vias
+
+
+def _parse_text(parser: Any, text: str) -> Any:
+    """pip's parser reads files only (and 32.0.1's ``from_string`` is broken): use a private temp file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stack-auditor-") as folder:
+        file = Path(folder) / "requirements.txt"
+        file.write_text(text, encoding="utf-8")
+        return parser.from_file(str(file), include_nested=False)
 
 
 def _source_kind(requirement: Any) -> SourceKind:
