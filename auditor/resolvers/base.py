@@ -114,6 +114,10 @@ def load_toml(text: str, path: str) -> dict[str, Any]:
 
     try:
         return tomli.loads(text)
+    except RecursionError:
+        from auditor.resolvers._nesting import nesting_error
+
+        raise nesting_error(text, path, "TOML") from None
     except tomli.TOMLDecodeError as error:
         line = getattr(error, "lineno", 0) or _line_from_message(str(error))
         message = getattr(error, "msg", str(error))

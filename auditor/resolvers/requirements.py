@@ -73,7 +73,7 @@ class RequirementsResolver:
         try:
             parsed = _parse_text(RequirementsFile, text)
         except Exception as error:  # pip's parser raises bare Exceptions and its own types
-            raise InputError(path, _line_of(error), f"cannot parse requirements: {error}") from None
+            raise InputError(path, _line_of(error), f"cannot parse requirements: {_one_line(str(error))}") from None
         index = LineIndex(text)
         result = ResolveResult(file=path, format=self.name, role="manifest")
         for option in parsed.options:
@@ -84,7 +84,8 @@ class RequirementsResolver:
         for invalid in parsed.invalid_lines:
             if invalid.error_message.startswith("Incorrect and ignored trailing"):
                 continue  # pip tolerates these ("--index-url URL pkg"); so do we
-            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {invalid.error_message}")
+            reason = _one_line(invalid.error_message)
+            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {reason}")
         vias = _annotations(index)
         compiled = bool(vias)
         if compiled:
@@ -221,6 +222,12 @@ def _source_kind(requirement: Any) -> SourceKind:
     if url.startswith("file:") or not re.match(r"^[a-z]+://", url):
         return "path"
     return "url"
+
+
+def _one_line(message: str) -> str:
+    """pip's and packaging's messages: first line, without the empty ``Invalid requirement: :`` prefix."""
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "not a requirement")
+    return re.sub(r"^Invalid requirement:\s*:?\s*", "", first) or first
 
 
 def _line_of(error: Exception) -> int:
