@@ -83,6 +83,12 @@ def audit(
     explain_profile: Annotated[bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")] = False,
     link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
+    max_file_bytes: Annotated[
+        int, typer.Option("--max-file-bytes", min=1, help="Report larger input files as too large, unread.")
+    ] = 64 * 1024 * 1024,
+    max_packages: Annotated[
+        int, typer.Option("--max-packages", min=1, help="Report a project with more packages as too large.")
+    ] = 100_000,
 ) -> None:
     """Audit PATH against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
@@ -100,6 +106,8 @@ def audit(
         excludes=tuple(exclude or ()),
         input_format=input_format,
         explain_profile=explain_profile,
+        max_file_bytes=max_file_bytes,
+        max_packages=max_packages,
     )
     try:
         report = run_audit(path, options)

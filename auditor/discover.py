@@ -84,7 +84,6 @@ def discover(target: Path, excludes: tuple[str, ...] = (), forced: str | None = 
         return root, [project]
 
     root = target
-    real_root = root.resolve()
     projects: dict[str, ProjectInput] = {}
     for folder, dirnames, filenames in os.walk(root):
         here = Path(folder)
@@ -100,8 +99,10 @@ def discover(target: Path, excludes: tuple[str, ...] = (), forced: str | None = 
         for filename in sorted(filenames):
             relative = _join(relative_dir, filename)
             file = here / filename
-            if _excluded(relative, excludes) or not _inside(file, real_root):
+            if _excluded(relative, excludes):
                 continue
+            # A symlink out of the root (or in a loop) is kept here so that reading it
+            # reports the refusal (audit.read_text) instead of dropping it silently.
             resolver = resolver_for(file, None)
             if resolver is None:
                 continue
@@ -116,16 +117,6 @@ def _join(folder: str, name: str) -> str:
 
 def _excluded(relative: str, excludes: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative + "/", pattern) for pattern in excludes)
-
-
-def _inside(file: Path, real_root: Path) -> bool:
-    """A symlink that leads out of the audited root (or nowhere) is not followed."""
-    if not file.is_symlink():
-        return True
-    try:
-        return file.resolve(strict=True).is_relative_to(real_root)
-    except (OSError, RuntimeError):
-        return False
 
 
 def _project_of(relative: str, resolver: Resolver) -> str:

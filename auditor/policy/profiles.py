@@ -91,7 +91,7 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
             raise ConfigError(label, _line_of(text, "extends"), "'extends' must be a profile name or path")
         if _depth >= MAX_EXTENDS_DEPTH:
             raise ConfigError(label, _line_of(text, "extends"), f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} (a cycle?)")
-        parent = load_profile(extends, path.parent, _depth + 1)
+        parent = load_profile(_extends_target(extends, path, label, text), None, _depth + 1)
 
     stack = dict(parent.stack) if parent else {}
     stack_lines = dict(parent.stack_lines) if parent else {}
@@ -128,6 +128,24 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
         extends=([parent.name, *parent.extends] if parent else []),
         raw=data,
     )
+
+
+def _extends_target(extends: str, path: Path, label: str, text: str) -> str:
+    """A shipped name, or a file inside the extending profile's folder; anything else is refused.
+
+    A profile may come from the audited repository (its configuration names
+    it), so ``extends`` must not reach other files of the machine or the network.
+    """
+    if extends in shipped_profiles():
+        return extends
+    line = _line_of(text, "extends")
+    if "://" in extends or Path(extends).is_absolute():
+        raise ConfigError(label, line, f"'extends' {extends!r}: a URL or absolute path is not followed")
+    folder = path.parent.resolve()
+    target = (folder / extends).resolve()
+    if not target.is_relative_to(folder):
+        raise ConfigError(label, line, f"'extends' {extends!r} leaves the profile's folder: not followed")
+    return str(target)
 
 
 def _resolve(ref: str, base: Path | None) -> Path:
