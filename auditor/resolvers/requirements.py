@@ -72,6 +72,7 @@ class RequirementsResolver:
 
         if "\x00" in text:
             raise InputError(path, 1, "binary data where a requirements file was expected")
+        text = _one_kind_of_line_break(text)
         plain, rest = _split_plain(text) if FAST_PATH else ([], text)
         try:
             parsed = _parse_text(RequirementsFile, rest)
@@ -252,10 +253,17 @@ def _plain(body: str, line_number: int, line: str) -> _PlainRequirement | None:
     return _PlainRequirement(requirement.name, specifier, requirement.marker, extras, line_number, line)
 
 
+# str.splitlines() (which pip's parser uses) also breaks lines at these; LineIndex and
+# every other resolver count "\n" only. Made spaces, both agree on every line number.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _one_kind_of_line_break(text: str) -> str:
+    return _OTHER_BREAKS.sub(" ", text) if _OTHER_BREAKS.search(text) else text
+
+
 def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
     """The plain requirement lines, and the text with those lines blanked for pip."""
-    if "\r" in text.replace("\r\n", ""):
-        return [], text  # a lone CR is a line break to pip's reader: keep its numbering
     lines = text.split("\n")
     plain: list[_PlainRequirement] = []
     continued = False
