@@ -41,15 +41,84 @@ NOT_SEEDS = (".md", ".expected.txt")
 
 # Fragments that stress tokenizers: quotes, brackets, escapes, markup, NUL, huge numbers.
 TOKENS = (
-    '"', "'", '"""', "[", "]", "[[", "]]", "{", "}", ",", "=", ":", "\n", "\r\n", "\\", "\\u", "#", "\x00",
-    "\ufeff", "\u2028", "\ud7ff", "-r ", "-c ", "--hash=sha256:", "@", ";", "==", ">=", "~=", "===", "*",
-    "<", ">", "</", "<!DOCTYPE x [<!ENTITY a \"b\">]>", "&a;", "<?xml version=\"1.0\"?>", "<![CDATA[",
-    "1e999", "-0", "99999999999999999999999999", "true", "null", "[]", "{}", "inf", "nan", "1979-05-27",
-    "name", "version", "package", "dependencies", "bomFormat", "specVersion", "components", "packages",
-    "SPDXID", "PackageName: ", "Relationship: ", "[[package]]", "[project]", "include-group", "\t",
+    '"',
+    "'",
+    '"""',
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "{",
+    "}",
+    ",",
+    "=",
+    ":",
+    "\n",
+    "\r\n",
+    "\\",
+    "\\u",
+    "#",
+    "\x00",
+    "\ufeff",
+    "\u2028",
+    "\ud7ff",
+    "-r ",
+    "-c ",
+    "--hash=sha256:",
+    "@",
+    ";",
+    "==",
+    ">=",
+    "~=",
+    "===",
+    "*",
+    "<",
+    ">",
+    "</",
+    '<!DOCTYPE x [<!ENTITY a "b">]>',
+    "&a;",
+    '<?xml version="1.0"?>',
+    "<![CDATA[",
+    "1e999",
+    "-0",
+    "99999999999999999999999999",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "inf",
+    "nan",
+    "1979-05-27",
+    "name",
+    "version",
+    "package",
+    "dependencies",
+    "bomFormat",
+    "specVersion",
+    "components",
+    "packages",
+    "SPDXID",
+    "PackageName: ",
+    "Relationship: ",
+    "[[package]]",
+    "[project]",
+    "include-group",
+    "\t",
 )
 # Literals of every TOML/JSON type, to put a wrong type into a field.
-TOML_VALUES = ('"x"', "1", "-1.5", "true", "[]", "{}", "[1, \"a\"]", "{ a = 1 }", "1979-05-27T07:32:00Z", '""', "[[]]")
+TOML_VALUES = (
+    '"x"',
+    "1",
+    "-1.5",
+    "true",
+    "[]",
+    "{}",
+    '[1, "a"]',
+    "{ a = 1 }",
+    "1979-05-27T07:32:00Z",
+    '""',
+    "[[]]",
+)
 JSON_VALUES: tuple[Any, ...] = ("x", 1, -1.5, True, None, [], {}, [1, "a"], {"a": 1}, "", [[[]]])
 
 
@@ -96,13 +165,28 @@ def seed_path(resolver: Resolver, name: str) -> str:
 
 
 CANONICAL_NAMES = (
-    "uv.lock", "pyproject.toml", "requirements.txt", "poetry.lock", "pylock.toml", "Pipfile", "Pipfile.lock",
-    "pdm.lock", "bom.json", "bom.xml", "sbom.cdx.json", "sbom.cdx.xml", "sbom.spdx.json", "sbom.spdx",
-    "bom.cdx.json", "bom.cdx.xml", "x.spdx.json", "x.spdx",
+    "uv.lock",
+    "pyproject.toml",
+    "requirements.txt",
+    "poetry.lock",
+    "pylock.toml",
+    "Pipfile",
+    "Pipfile.lock",
+    "pdm.lock",
+    "bom.json",
+    "bom.xml",
+    "sbom.cdx.json",
+    "sbom.cdx.xml",
+    "sbom.spdx.json",
+    "sbom.spdx",
+    "bom.cdx.json",
+    "bom.cdx.xml",
+    "x.spdx.json",
+    "x.spdx",
 )
 
 
-class Hang(BaseException):  # noqa: N818 - a BaseException so no resolver's `except Exception` swallows it
+class Hang(BaseException):
     """A parse ran past the guard's time limit."""
 
 
@@ -122,7 +206,9 @@ def guard(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_parse(resolver: Resolver, text: str, path: str, seconds: float = 10.0) -> ResolveResult | InputError:
+def check_parse(
+    resolver: Resolver, text: str, path: str, seconds: float = 10.0
+) -> ResolveResult | InputError:
     """Parse under the guard; anything but a result or a located InputError propagates."""
     try:
         with guard(seconds):
@@ -191,10 +277,8 @@ def _mutate_json_tree(value: Any, rng: random.Random, depth: int = 0) -> Any:
 def mutate(text: str, rng: random.Random, rounds: int) -> str:
     """Apply ``rounds`` random mutations: byte-level and structure-aware (TOML/JSON values, lines)."""
     if text.lstrip().startswith(("{", "[")) and rng.random() < 0.4:
-        try:
+        with contextlib.suppress(ValueError, RecursionError):
             text = json.dumps(_mutate_json_tree(json.loads(text), rng), indent=rng.choice((None, 2)))
-        except (ValueError, RecursionError):
-            pass
     for _ in range(rounds):
         op = rng.randrange(8)
         size = len(text)
@@ -206,7 +290,10 @@ def mutate(text: str, rng: random.Random, rounds: int) -> str:
         elif op == 2:  # insert a token
             text = text[:at] + rng.choice(TOKENS) + text[at:]
         elif op == 3:  # insert random characters (any code point but surrogates)
-            noise = "".join(chr(rng.choice((rng.randint(0, 127), rng.randint(0, 0xD7FF)))) for _ in range(rng.randint(1, 8)))
+            noise = "".join(
+                chr(rng.choice((rng.randint(0, 127), rng.randint(0, 0xD7FF))))
+                for _ in range(rng.randint(1, 8))
+            )
             text = text[:at] + noise + text[at:]
         elif op in (4, 5):
             text = _replace_value(text, rng)

@@ -14,7 +14,10 @@ def test_bandit_reports_no_medium_or_high_issue() -> None:
     """Run bandit with the project's configuration; every medium/high finding fails the test, by location."""
     done = subprocess.run(
         [sys.executable, "-m", "bandit", "-q", "-r", "auditor", "-c", "pyproject.toml", "-f", "json"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.stdout, f"bandit did not run (pip install bandit): {done.stderr}"
     results = json.loads(done.stdout)["results"]

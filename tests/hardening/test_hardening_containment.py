@@ -51,7 +51,9 @@ def tree(tmp_path: Path) -> Path:
 
 def test_relative_include_out_of_root_is_reported_not_followed(tree: Path) -> None:
     """``-r ../outside.txt`` and ``-c ../outside.txt``: a skipped entry each, no package from outside."""
-    (tree / "requirements.txt").write_text("-r ../outside.txt\n-c ../outside/requirements.txt\ndjango==5.1.4\n")
+    (tree / "requirements.txt").write_text(
+        "-r ../outside.txt\n-c ../outside/requirements.txt\ndjango==5.1.4\n"
+    )
     skipped = _skipped(tree)
     assert skipped["../outside.txt"] == "include leaves the audited root: not followed"
     assert skipped["../outside/requirements.txt"] == "include leaves the audited root: not followed"
@@ -61,7 +63,9 @@ def test_relative_include_out_of_root_is_reported_not_followed(tree: Path) -> No
 def test_absolute_and_url_includes_are_reported_not_followed(tree: Path) -> None:
     """``-r /abs/path`` and ``-r https://...``: skipped with their reason, nothing read or fetched."""
     absolute = (tree.parent / "outside.txt").as_posix()
-    (tree / "requirements.txt").write_text(f"-r {absolute}\n-r https://example.invalid/r.txt\ndjango==5.1.4\n")
+    (tree / "requirements.txt").write_text(
+        f"-r {absolute}\n-r https://example.invalid/r.txt\ndjango==5.1.4\n"
+    )
     skipped = _skipped(tree)
     assert skipped[absolute] == "absolute include path: not followed"
     assert skipped["https://example.invalid/r.txt"] == "URL include: not fetched"
@@ -99,7 +103,9 @@ def test_symlink_loop_is_a_located_failure(tree: Path) -> None:
     (tree / "requirements.txt").symlink_to(tree / "loop.txt")
     (tree / "loop.txt").symlink_to(tree / "requirements.txt")
     report = audit(tree, AuditOptions())
-    assert [str(f) for f in report.failures] == ["requirements.txt: cannot read file: missing, or a symlink loop"]
+    assert [str(f) for f in report.failures] == [
+        "requirements.txt: cannot read file: missing, or a symlink loop"
+    ]
 
 
 def test_symlinked_directory_out_of_root_is_not_walked(tree: Path) -> None:
@@ -118,16 +124,19 @@ def test_symlinked_directory_out_of_root_is_not_walked(tree: Path) -> None:
     [
         ("../parent.json", "'extends' '../parent.json' leaves the profile's folder: not followed"),
         ("/etc/passwd", "'extends' '/etc/passwd': a URL or absolute path is not followed"),
-        ("https://example.invalid/p.json", "'extends' 'https://example.invalid/p.json': a URL or absolute path is not followed"),
+        (
+            "https://example.invalid/p.json",
+            "'extends' 'https://example.invalid/p.json': a URL or absolute path is not followed",
+        ),
     ],
 )
 def test_profile_extends_stays_in_its_folder(tmp_path: Path, extends: str, message: str) -> None:
-    """A profile's ``extends`` naming a file outside its folder, an absolute path or a URL is refused, located."""
+    """``extends`` naming a file outside the profile's folder, an absolute path or a URL: refused, located."""
     (tmp_path / "parent.json").write_text('{"profile_name": "parent"}\n')
     folder = tmp_path / "profiles"
     folder.mkdir()
     child = folder / "child.json"
-    child.write_text('{\n  "profile_name": "child",\n  "extends": "%s"\n}\n' % extends)
+    child.write_text(f'{{\n  "profile_name": "child",\n  "extends": "{extends}"\n}}\n')
     with pytest.raises(ConfigError) as caught:
         load_profile(str(child))
     assert (caught.value.line, caught.value.message) == (3, message)
@@ -179,18 +188,37 @@ def test_nothing_from_the_audited_tree_is_executed(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     (root / "src").mkdir(parents=True)
     marker = tmp_path / "MARKER"
-    for name in ("setup.py", "conftest.py", "sitecustomize.py", "usercustomize.py", "backend.py", "src/app.py"):
+    for name in (
+        "setup.py",
+        "conftest.py",
+        "sitecustomize.py",
+        "usercustomize.py",
+        "backend.py",
+        "src/app.py",
+    ):
         (root / name).write_text(TRAP.format(marker=str(marker), name=name))
-    (root / "evil.pth").write_text(f"import pathlib; pathlib.Path({str(marker)!r}).write_text('executed: pth')\n")
+    (root / "evil.pth").write_text(
+        f"import pathlib; pathlib.Path({str(marker)!r}).write_text('executed: pth')\n"
+    )
     (root / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "backend"\nbackend-path = ["."]\n\n'
         '[project]\nname = "app"\nversion = "0.1.0"\ndynamic = ["dependencies"]\n'
     )
     (root / "requirements.txt").write_text("-e .\n./src\ndjango==5.1.4\n")
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONSAFEPATH": "1"}
-    for command in (["audit", "."], ["audit", ".", "--format", "sarif"], ["graph", "."], ["why", "django", "."]):
+    for command in (
+        ["audit", "."],
+        ["audit", ".", "--format", "sarif"],
+        ["graph", "."],
+        ["why", "django", "."],
+    ):
         done = subprocess.run(
-            [sys.executable, "-m", "auditor", *command], cwd=root, env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "auditor", *command],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert done.returncode in (0, 1), done.stderr
         assert not marker.exists(), f"{command}: {marker.read_text()}"

@@ -27,8 +27,25 @@ ARBITRARY = st.one_of(
     st.text(max_size=2000),
     st.binary(max_size=2000).map(lambda data: data.decode("latin-1")),
     st.lists(
-        st.sampled_from(['[[package]]', 'name = "a"', 'version = "1"', "[project]", "dependencies = [",
-                         '"x>=1",', "]", "{", "}", '"a": [', "<bom>", "</bom>", "-r x.txt", "a==1", "#"]),
+        st.sampled_from(
+            [
+                "[[package]]",
+                'name = "a"',
+                'version = "1"',
+                "[project]",
+                "dependencies = [",
+                '"x>=1",',
+                "]",
+                "{",
+                "}",
+                '"a": [',
+                "<bom>",
+                "</bom>",
+                "-r x.txt",
+                "a==1",
+                "#",
+            ]
+        ),
         max_size=60,
     ).map("\n".join),
 )
@@ -48,7 +65,9 @@ def test_mutated_real_files_parse_or_fail_located(resolver: Resolver, data: st.D
     """Real files of the resolver's format, mutated (truncation, noise, wrong-typed values, line shuffles)."""
     seeds = seeds_for(resolver)
     if not seeds:
-        pytest.fail(f"no seed file for resolver {resolver.name!r}: commit one under tests/corpus/{resolver.name}/")
+        pytest.fail(
+            f"no seed file for resolver {resolver.name!r}: commit one under tests/corpus/{resolver.name}/"
+        )
     name, text = seeds[data.draw(st.integers(0, len(seeds) - 1), label="seed index")]
     note(f"seed: {name} ({len(text)} chars)")
     rng = random.Random(data.draw(st.integers(0, 2**32 - 1), label="rng seed"))

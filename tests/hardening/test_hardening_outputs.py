@@ -65,7 +65,7 @@ def test_one_bad_file_keeps_every_other_result_in_json(mixed: Path, tmp_path: Pa
 
 
 def test_one_bad_file_keeps_every_other_result_in_sarif(mixed: Path, tmp_path: Path) -> None:
-    """SARIF: a toolExecutionNotification on the bad file's line, executionSuccessful false, others' results kept."""
+    """SARIF: a notification on the bad line, executionSuccessful false, the others' results kept."""
     out = tmp_path / "report.sarif"
     code, _stdout, _stderr = _run(["audit", str(mixed), "--format", "sarif", "--output", str(out)])
     assert code == 2
@@ -75,8 +75,13 @@ def test_one_bad_file_keeps_every_other_result_in_sarif(mixed: Path, tmp_path: P
     [notification] = invocation["toolExecutionNotifications"]
     assert notification["message"]["text"] == FAILURE
     region = notification["locations"][0]["physicalLocation"]
-    assert (region["artifactLocation"]["uri"], region["region"]["startLine"]) == ("broken/requirements.txt", 2)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert (region["artifactLocation"]["uri"], region["region"]["startLine"]) == (
+        "broken/requirements.txt",
+        2,
+    )
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]
+    }
     assert any(uri.startswith("good-") for uri in uris), "the good projects' findings are missing"
     if SARIF_SCHEMA.is_file():
         import jsonschema
@@ -140,14 +145,16 @@ write_atomic(Path(sys.argv[1]), json.dumps({"version": "2.1.0", "runs": [{"resul
 
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.2])
 def test_kill_during_write_leaves_old_or_complete_file(tmp_path: Path, delay: float) -> None:
-    """SIGKILL a process writing a large SARIF through write_atomic: the target is the old file or valid JSON."""
+    """SIGKILL a process writing a large SARIF via write_atomic: the target is old or complete JSON."""
     target = tmp_path / "out.sarif"
     old = '{"version": "2.1.0", "runs": []}'
     target.write_text(old)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, "-c", WRITER, str(target), "300000"], env=env)
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".out.sarif.*.tmp")) and process.poll() is None and time.monotonic() < deadline:
+    while (
+        not list(tmp_path.glob(".out.sarif.*.tmp")) and process.poll() is None and time.monotonic() < deadline
+    ):
         time.sleep(0.001)  # wait until the temporary file exists: the write has begun
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
@@ -184,12 +191,19 @@ def test_github_token_never_appears_in_audit_outputs(
         seen += [stdout, stderr, out.read_text()]
         code, stdout, stderr = _run(["audit", str(mixed), "--format", fmt])
         seen += [stdout, stderr]
-    for args in (["audit", str(mixed / "nope")], ["audit", str(mixed), "--format", "nope"], ["graph", str(mixed)]):
+    for args in (
+        ["audit", str(mixed / "nope")],
+        ["audit", str(mixed), "--format", "nope"],
+        ["graph", str(mixed)],
+    ):
         code, stdout, stderr = _run(args)
         seen += [stdout, stderr]
     env = {**os.environ, "PYTHONPATH": str(REPO), "GITHUB_TOKEN": CANARY}
     done = subprocess.run(
-        [sys.executable, "-m", "auditor", "audit", str(mixed), "--format", "sarif"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "auditor", "audit", str(mixed), "--format", "sarif"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     seen += [done.stdout, done.stderr, caplog.text]
     assert all(CANARY not in text for text in seen)

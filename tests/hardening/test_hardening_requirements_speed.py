@@ -33,8 +33,12 @@ def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
             result = RESOLVER.parse(text, "requirements.txt")
         except InputError as error:
             return ("error", str(error))
-        return (summarize(result), [(e.parent, e.child, e.specifier, e.marker, e.extras, e.scope) for e in result.edges],
-                [(s.name, s.reason) for s in result.skipped], [(i.target, i.kind) for i in result.includes])
+        return (
+            summarize(result),
+            [(e.parent, e.child, e.specifier, e.marker, e.extras, e.scope) for e in result.edges],
+            [(s.name, s.reason) for s in result.skipped],
+            [(i.target, i.kind) for i in result.includes],
+        )
 
     fast = run()
     monkeypatch.setattr(requirements_module, "FAST_PATH", False)
@@ -56,7 +60,9 @@ def test_fast_path_agrees_with_pip_on_mutations(data: st.DataObject) -> None:
     """Mutated real files: the same result or the same located error on both paths."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         name, text = SEEDS[data.draw(st.integers(0, len(SEEDS) - 1))]
-        mutated = mutate(text, random.Random(data.draw(st.integers(0, 2**32 - 1))), data.draw(st.integers(1, 3)))
+        mutated = mutate(
+            text, random.Random(data.draw(st.integers(0, 2**32 - 1))), data.draw(st.integers(1, 3))
+        )
         note(f"{name}: {mutated[:3000]!r}")
         fast, slow = _both(mutated, monkeypatch)
         assert fast == slow
