@@ -244,7 +244,7 @@ def _finding(
         location = primary.location or graph.dependencies_at
     else:
         location = graph.dependencies_at
-    related = [Related(p.location, f"{p.label()} is declared here") for p in others if p.location]
+    related = [Related(p.location, _declared_here(graph, p)) for p in others if p.location]
     why: list[str] = []
     if primary is not None and not primary.direct:
         why = graph.why_path(primary)
@@ -262,6 +262,13 @@ def _finding(
         why_path=why,
         scope=",".join(sorted(primary.scopes)) if primary else "",
     )
+
+
+def _declared_here(graph: ProjectGraph, node: GraphNode) -> str:
+    if node.direct:
+        return f"{node.label()} is declared here"
+    why = graph.why_path(node)
+    return f"{node.label()} is pulled in here by {' -> '.join(why[:-1])}" if why else f"{node.label()} is locked here"
 
 
 # ----------------------------------------------------------------- inference

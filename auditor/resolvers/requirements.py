@@ -84,7 +84,8 @@ class RequirementsResolver:
         for invalid in parsed.invalid_lines:
             if invalid.error_message.startswith("Incorrect and ignored trailing"):
                 continue  # pip tolerates these ("--index-url URL pkg"); so do we
-            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {invalid.error_message}")
+            reason = invalid.error_message.splitlines()[0].removeprefix("Invalid requirement: ").lstrip(": ")
+            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {reason}")
         vias = _annotations(index)
         compiled = bool(vias)
         if compiled:
