@@ -14,7 +14,7 @@ from auditor.github.client import (
     parse_link_header,
     token_from_env,
 )
-from auditor.github.errors import GitHubError, GitHubHTTPError, SarifTooLargeError
+from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError, SarifTooLargeError
 from auditor.github.upload import UploadResult, upload_sarif
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "GitHubError",
     "GitHubHTTPError",
     "MemoryCache",
+    "RateLimitError",
     "Response",
     "ResponseCache",
     "RetryPolicy",

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor import __version__
-from auditor.github.errors import GitHubError, GitHubHTTPError
+from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError
 from auditor.github.response import (
     CachedResponse,
     MemoryCache,
@@ -228,7 +228,8 @@ class GitHubClient:
                 summary = f"{reason}; gave up after {attempt} attempt(s) and {waited:.0f}s of waiting"
                 if response is not None:
                     error = self._http_error(method, response)
-                    raise GitHubHTTPError(
+                    kind = GitHubHTTPError if response.status in _RETRYABLE_5XX else RateLimitError
+                    raise kind(
                         self._scrub(f"{error}; {summary}"),
                         status=error.status,
                         github_message=error.github_message,

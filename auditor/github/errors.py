@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.errors import AuditorError
 
-__all__ = ["GitHubError", "GitHubHTTPError", "SarifTooLargeError"]
+__all__ = ["GitHubError", "GitHubHTTPError", "RateLimitError", "SarifTooLargeError"]
 
 
 class GitHubError(AuditorError):
@@ -22,6 +22,10 @@ class GitHubHTTPError(GitHubError):
         super().__init__(message)
         self.status = status
         self.github_message = github_message
+
+
+class RateLimitError(GitHubHTTPError):
+    """Still rate limited (403/429) after the retries and waiting the policy allows."""
 
 
 class SarifTooLargeError(GitHubError):

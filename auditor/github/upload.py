@@ -23,7 +23,7 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.github.client import DEFAULT_API_URL, GitHubClient, Secret
-from auditor.github.errors import GitHubError, GitHubHTTPError, SarifTooLargeError
+from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError, SarifTooLargeError
 from auditor.github.limits import MAX_COMPRESSED_BYTES
 
 __all__ = [
@@ -74,7 +74,7 @@ def _read_sarif(path: Path) -> bytes:
     except OSError as exc:
         raise InputError(str(path), 0, f"cannot read the SARIF file: {exc.strerror or exc}") from None
     try:
-        doc = json.loads(raw)
+        doc = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(str(path), 0, "expected a UTF-8 JSON SARIF file") from None
     except json.JSONDecodeError as exc:
@@ -98,6 +98,8 @@ def encode_sarif(raw: bytes, *, source: str = "SARIF") -> tuple[str, int]:
 
 def _explain(error: GitHubHTTPError, repo: str, gzip_bytes: int) -> GitHubError:
     """Turn an HTTP status from the upload endpoint into advice the user can act on."""
+    if isinstance(error, RateLimitError):
+        return error  # throttling, not permissions: the message already says when it resets
     said = f" GitHub said: {error.github_message}" if error.github_message else ""
     if error.status == 401:
         return GitHubError(f"GitHub rejected the token (401): check GITHUB_TOKEN / GH_TOKEN.{said}")
