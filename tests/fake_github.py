@@ -112,6 +112,9 @@ class FakeGitHub:
                     else:
                         reply = queue.popleft() if len(queue) > 1 else queue[0]
                 payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                # "{authorization}" in a reply echoes the request's header back: a server (or proxy)
+                # that reflects credentials, to prove the client scrubs them from error text.
+                payload = payload.replace(b"{authorization}", headers.get("authorization", "").encode())
                 if reply.body is None:
                     payload = b""
                 self.send_response(reply.status)
