@@ -100,7 +100,7 @@ def test_token_from_env_prefers_github_token() -> None:
 
 
 def test_unusable_token_is_refused_without_quoting_it() -> None:
-    """A token with inner whitespace or non-ASCII is refused; the message names the variable, not the value."""
+    """A token with inner whitespace or non-ASCII is refused; the message names the variable only."""
     with pytest.raises(GitHubError) as excinfo:
         token_from_env({"GH_TOKEN": CANARY_TOKEN + " é"})
     assert "GH_TOKEN is not a usable token" in str(excinfo.value)
@@ -327,7 +327,8 @@ def test_parse_link_header() -> None:
 
 def test_paginate_follows_link_next(server: FakeGitHub, ftime: FakeTime) -> None:
     """paginate yields every item across pages by following rel="next" until it is absent."""
-    link = '<{origin}/orgs/o/repos?per_page=2&page=2>; rel="next", <{origin}/orgs/o/repos?per_page=2&page=2>; rel="last"'
+    page2 = "{origin}/orgs/o/repos?per_page=2&page=2"
+    link = f'<{page2}>; rel="next", <{page2}>; rel="last"'
     server.add("GET", "/orgs/o/repos?per_page=2", Reply(200, [{"n": 1}, {"n": 2}], {"Link": link}))
     server.add("GET", "/orgs/o/repos?per_page=2&page=2", Reply(200, [{"n": 3}]))
     items = list(client_for(server, ftime).paginate("/orgs/o/repos", {"per_page": 2}))
