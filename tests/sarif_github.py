@@ -342,7 +342,7 @@ def assert_sarif_schema(doc: Any) -> None:
 
 
 def assert_github_sarif(doc: Any, *, schema: bool = True) -> None:
-    """Fail with every GitHub ingestion problem in ``doc``, then check the schema (unless ``schema=False``)."""
+    """Fail with every GitHub ingestion problem in ``doc``, then check the schema unless ``schema=False``."""
     problems = github_sarif_problems(doc)
     if problems:
         shown = "\n".join(f"- {p}" for p in problems[:50])
