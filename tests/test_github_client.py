@@ -107,6 +107,14 @@ def test_unusable_token_is_refused_without_quoting_it() -> None:
     assert_no_canary(*all_texts(excinfo.value))
 
 
+def test_client_refuses_a_token_that_cannot_be_a_header() -> None:
+    """A Secret with a newline is refused up front: http.client would otherwise quote it in its error."""
+    with pytest.raises(GitHubError) as excinfo:
+        GitHubClient("https://api.github.com", Secret(CANARY_TOKEN + "\nInjected: 1"))
+    assert "is not a usable token" in str(excinfo.value)
+    assert_no_canary(*all_texts(excinfo.value))
+
+
 def test_client_repr_hides_token(server: FakeGitHub, ftime: FakeTime) -> None:
     """The client's repr (e.g. in a debugger or a log) shows the URL and ``***``."""
     client = client_for(server, ftime)

@@ -143,6 +143,14 @@ def test_upload_without_optional_fields_sends_only_required_ones(server: FakeGit
     assert server.paths() == [("POST", UPLOAD_PATH)]
 
 
+def test_upload_accepts_a_plain_string_token(server: FakeGitHub, ftime: FakeTime) -> None:
+    """token may be a str (wrapped in a Secret at once); the request carries it as a Bearer token."""
+    server.add("POST", UPLOAD_PATH, RECEIPT)
+    result = upload_sarif(SARIF, REPO, REF, SHA, api_url=server.url, token=CANARY_TOKEN, wait=False)
+    assert result.processing_status == "pending"
+    assert_api_headers(server.requests[0])
+
+
 def test_processing_failed_reports_githubs_errors(server: FakeGitHub, ftime: FakeTime) -> None:
     """``failed`` is a result, not an exception, and carries GitHub's ``errors`` list."""
     server.add("POST", UPLOAD_PATH, RECEIPT)

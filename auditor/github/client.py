@@ -40,7 +40,7 @@ from auditor.github.response import (
     parse_link_header,
     path_of,
 )
-from auditor.github.secret import Secret, token_from_env
+from auditor.github.secret import Secret, bearer_token, token_from_env
 
 __all__ = [
     "API_VERSION",
@@ -147,7 +147,8 @@ class GitHubClient:
                 f"got {api_url!r}"
             )
         self.api_url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-        self.token = token
+        # A token that cannot go in a header would make http.client quote it in an exception.
+        self.token = None if token is None else bearer_token(token.reveal())
         self.retry = retry or RetryPolicy()
         self.cache = cache
         self.timeout = timeout

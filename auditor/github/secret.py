@@ -8,7 +8,7 @@ from typing import Any
 
 from auditor.github.errors import GitHubError
 
-__all__ = ["TOKEN_ENV_VARS", "Secret", "token_from_env"]
+__all__ = ["TOKEN_ENV_VARS", "Secret", "bearer_token", "token_from_env"]
 
 TOKEN_ENV_VARS = ("GITHUB_TOKEN", "GH_TOKEN")
 
@@ -46,13 +46,20 @@ class Secret:
         raise TypeError("a Secret cannot be pickled")
 
 
+def bearer_token(value: str, source: str = "the token") -> Secret:
+    """``value`` as a :class:`Secret`, refused (without quoting it) if it cannot go in a header."""
+    if not _TOKEN_CHARS.match(value):
+        # Never quote the value: say only what is wrong with it.
+        raise GitHubError(
+            f"{source} is not a usable token: it is empty or has spaces or non-ASCII characters"
+        )
+    return Secret(value)
+
+
 def token_from_env(environ: Mapping[str, str]) -> Secret | None:
     """The token from ``GITHUB_TOKEN``, else ``GH_TOKEN`` (as ``gh`` does); ``None`` if neither is set."""
     for name in TOKEN_ENV_VARS:
         value = environ.get(name, "").strip()
         if value:
-            if not _TOKEN_CHARS.match(value):
-                # Never quote the value: say only what is wrong with it.
-                raise GitHubError(f"{name} is not a usable token: it contains spaces or non-ASCII characters")
-            return Secret(value)
+            return bearer_token(value, name)
     return None

@@ -25,6 +25,7 @@ from auditor.errors import InputError
 from auditor.github.client import DEFAULT_API_URL, GitHubClient, Secret
 from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError, SarifTooLargeError
 from auditor.github.limits import MAX_COMPRESSED_BYTES
+from auditor.github.secret import bearer_token
 
 __all__ = [
     "POLL_INTERVAL",
@@ -139,7 +140,7 @@ def upload_sarif(
     tool_name: str | None = None,
     *,
     api_url: str = DEFAULT_API_URL,
-    token: Secret,
+    token: Secret | str,
     wait: bool = True,
     timeout: float = 120.0,
     poll_interval: float = POLL_INTERVAL,
@@ -160,7 +161,8 @@ def upload_sarif(
     validate_target(repo, ref, commit_sha)
     raw = _read_sarif(path)
     sarif, gzip_bytes = encode_sarif(raw, source=str(path))
-    api = client or GitHubClient(api_url, token, sleep=sleep)
+    secret = token if isinstance(token, Secret) else bearer_token(token)
+    api = client or GitHubClient(api_url, secret, sleep=sleep)
     body: dict[str, Any] = {"commit_sha": commit_sha.lower(), "ref": ref, "sarif": sarif}
     if checkout_uri:
         body["checkout_uri"] = checkout_uri
