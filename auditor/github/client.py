@@ -121,9 +121,10 @@ def _retry_after_seconds(value: str, now: float) -> float | None:
 class GitHubClient:
     """A GitHub REST API client (github.com or GHES ``https://HOST/api/v3``).
 
-    ``sleep``, ``clock`` (monotonic), ``wall_clock`` (epoch seconds, for
-    ``X-RateLimit-Reset``) and ``jitter`` (0..1) are injectable so tests
-    run without waiting.
+    ``sleep``, ``wall_clock`` (epoch seconds, for ``X-RateLimit-Reset``)
+    and ``jitter`` (0..1) are injectable so tests run without waiting.
+    Network errors are retried for every method: a repeated SARIF upload
+    is harmless (the same tool and category replace the earlier one).
     """
 
     def __init__(
