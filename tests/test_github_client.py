@@ -370,3 +370,27 @@ def test_cross_origin_redirect_drops_token(server: FakeGitHub, ftime: FakeTime) 
         assert client_for(server, ftime).get_json("/report") == {"sbom": {}}
         assert "authorization" not in other.requests[0].headers
         assert other.requests[0].headers["accept"] == "application/vnd.github+json"
+
+
+def test_validation_errors_list_is_kept(server: FakeGitHub, ftime: FakeTime) -> None:
+    """GitHub's 422 ``errors[]`` details are appended to its ``message`` in the error text."""
+    body = {
+        "message": "Validation Failed",
+        "errors": [
+            {"resource": "Sarif", "code": "invalid", "message": "ref is not valid"},
+            "commit_sha unknown",
+        ],
+    }
+    server.add("POST", "/x", Reply(422, body))
+    with pytest.raises(GitHubHTTPError) as excinfo:
+        client_for(server, ftime).post_json("/x", {})
+    assert excinfo.value.github_message == "Validation Failed (ref is not valid; commit_sha unknown)"
+    assert str(excinfo.value) == "POST /x: HTTP 422: Validation Failed (ref is not valid; commit_sha unknown)"
+
+
+def test_non_json_error_body_is_quoted_briefly(server: FakeGitHub, ftime: FakeTime) -> None:
+    """An HTML error page (a proxy) is quoted in at most 200 characters."""
+    server.add("GET", "/x", Reply(404, b"<html>" + b"x" * 500))
+    with pytest.raises(GitHubHTTPError) as excinfo:
+        client_for(server, ftime).get_json("/x")
+    assert len(excinfo.value.github_message) == 200

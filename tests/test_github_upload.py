@@ -470,3 +470,26 @@ def test_cli_bad_token_characters_are_not_echoed(server: FakeGitHub) -> None:
     code, _, err = invoke([str(SARIF)], gh_env(server, GITHUB_TOKEN=CANARY_TOKEN + "\nX"))
     assert code == 2 and "GITHUB_TOKEN is not a usable token" in err
     assert server.requests == []
+
+
+def test_receipt_without_id_is_an_error(server: FakeGitHub, ftime: FakeTime) -> None:
+    """A 202 that carries no SARIF id cannot be polled: a clear GitHubError."""
+    server.add("POST", UPLOAD_PATH, Reply(202, {"url": "x"}))
+    with pytest.raises(GitHubError, match="returned no SARIF id"):
+        run_upload(server, ftime)
+
+
+def test_unknown_processing_status_is_an_error(server: FakeGitHub, ftime: FakeTime) -> None:
+    """A processing_status outside pending/complete/failed stops polling with a clear message."""
+    server.add("POST", UPLOAD_PATH, RECEIPT)
+    server.add("GET", STATUS_PATH, status("exploded"))
+    with pytest.raises(GitHubError, match="unexpected processing_status 'exploded'"):
+        run_upload(server, ftime)
+
+
+def test_status_404_while_polling_is_explained(server: FakeGitHub, ftime: FakeTime) -> None:
+    """A 404 on the status URL gets the same repository/access advice as on the upload."""
+    server.add("POST", UPLOAD_PATH, RECEIPT)
+    server.add("GET", STATUS_PATH, Reply(404, {"message": "Not Found"}))
+    with pytest.raises(GitHubError, match="was not found, or the token cannot see it"):
+        run_upload(server, ftime)
