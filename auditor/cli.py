@@ -71,7 +71,9 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command()
 def audit(
-    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Repositories, folders or dependency files (default: .).")
+    ] = None,
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
@@ -84,7 +86,7 @@ def audit(
     link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
 ) -> None:
-    """Audit PATH against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
+    """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit
     from auditor.render import RenderOptions, by_name
@@ -102,7 +104,8 @@ def audit(
         explain_profile=explain_profile,
     )
     try:
-        report = run_audit(path, options)
+        targets = list(paths or [Path(".")])
+        report = run_audit(targets if len(targets) > 1 else targets[0], options)
     except AuditorError as error:
         _fail(str(error))
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
@@ -236,6 +239,22 @@ def rules_show(
         write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
     except AuditorError as error:
         _fail(str(error))
+
+
+def _register_upload() -> None:
+    """``upload`` keeps its own module; its exit code (0/1/2) becomes the process's."""
+    import functools
+
+    from auditor.github.cli import upload
+
+    @functools.wraps(upload)
+    def command(*args: object, **kwargs: object) -> None:
+        raise typer.Exit(upload(*args, **kwargs))  # type: ignore[arg-type]
+
+    app.command("upload", help="Upload a SARIF file to GitHub code scanning and wait for processing.")(command)
+
+
+_register_upload()
 
 
 def main() -> None:

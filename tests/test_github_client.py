@@ -10,17 +10,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from auditor.github import (
+from auditor.github.client import (
     GitHubClient,
-    GitHubError,
-    GitHubHTTPError,
     MemoryCache,
-    RateLimitError,
     RetryPolicy,
     Secret,
     parse_link_header,
     token_from_env,
 )
+from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError
 from tests.fake_github import CANARY_TOKEN, FakeGitHub, Reply, assert_api_headers, assert_no_canary
 
 

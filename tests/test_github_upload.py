@@ -16,9 +16,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import auditor.github.cli as github_cli
 from auditor.errors import InputError
-from auditor.github import GitHubClient, GitHubError, SarifTooLargeError, Secret, upload_sarif
+from auditor.github.client import GitHubClient, Secret
+from auditor.github.errors import GitHubError, SarifTooLargeError
+from auditor.github.upload import upload_sarif
 from auditor.github.cli import upload
 from auditor.github.upload import UploadResult, encode_sarif
 from tests.fake_github import (
@@ -362,9 +363,11 @@ def invoke(args: list[str], env: dict[str, str | None]) -> tuple[int, str, str]:
 @pytest.fixture
 def fast_cli(monkeypatch: pytest.MonkeyPatch, ftime: FakeTime) -> None:
     """Make the CLI's polling sleep on the fake clock instead of the real one."""
-    real = github_cli.upload_sarif
+    from auditor.github import upload as upload_module
+
+    real = upload_module.upload_sarif
     monkeypatch.setattr(
-        github_cli, "upload_sarif", functools.partial(real, sleep=ftime.sleep, clock=ftime.clock)
+        upload_module, "upload_sarif", functools.partial(real, sleep=ftime.sleep, clock=ftime.clock)
     )
 
 

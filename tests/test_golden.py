@@ -51,3 +51,11 @@ def test_example_json_matches_its_schema(example: str) -> None:
     schema = json.loads((REPO / "auditor" / "schemas" / "report.schema.json").read_text())
     document = json.loads((GOLDEN / "json" / f"{example}.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(document)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_example_sarif_follows_github_ingestion_rules(example: str) -> None:
+    """Each golden SARIF passes every GitHub code-scanning rule the helper checks (and the schema)."""
+    from tests.sarif_github import assert_github_sarif
+
+    assert_github_sarif(json.loads((GOLDEN / "sarif" / f"{example}.sarif").read_text()))

@@ -17,8 +17,7 @@ from typing import Annotated
 import typer
 
 from auditor.errors import AuditorError
-from auditor.github.client import DEFAULT_API_URL, token_from_env
-from auditor.github.upload import upload_sarif
+from auditor.github.limits import DEFAULT_API_URL
 
 __all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "upload"]
 
@@ -88,10 +87,14 @@ def upload(
         return EXIT_ERROR
     assert repo and ref and commit  # narrowed by the check above
     try:
+        from auditor.github.secret import token_from_env
+
         token = token_from_env(os.environ)
         if token is None:
             _say("error: set GITHUB_TOKEN or GH_TOKEN to a token that may upload code scanning results")
             return EXIT_ERROR
+        from auditor.github.upload import upload_sarif
+
         result = upload_sarif(
             sarif,
             repo,

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor import __version__
+from auditor.github.limits import DEFAULT_API_URL
 from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError
 from auditor.github.response import (
     CachedResponse,
@@ -56,7 +57,6 @@ __all__ = [
     "token_from_env",
 ]
 
-DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 ACCEPT = "application/vnd.github+json"
 _RETRYABLE_5XX = frozenset({500, 502, 503, 504})

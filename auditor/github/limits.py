@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "DEFAULT_API_URL",
     "KEPT_LOCATIONS_PER_RESULT",
     "KEPT_RESULTS_PER_RUN",
     "KEPT_TAGS_PER_RULE",
@@ -82,3 +83,5 @@ MAX_FULL_DESCRIPTION_CHARS: Final = 1024
 # installation calling it." (the ``code_scanning_upload`` bucket; trust the
 # ``x-ratelimit-limit`` header over this number).
 UPLOADS_PER_HOUR: Final = 1_000
+
+DEFAULT_API_URL = "https://api.github.com"

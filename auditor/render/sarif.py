@@ -14,7 +14,16 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from auditor.findings import Finding, InputFailure, Report, RuleMeta
+from auditor.findings import Finding, InputFailure, Report, RuleMeta, Severity
+from auditor.github.limits import (
+    MAX_FULL_DESCRIPTION_CHARS,
+    MAX_RELATED_LOCATIONS_PER_RESULT,
+    MAX_RESULTS_PER_RUN,
+    MAX_RULE_NAME_CHARS,
+    MAX_RULES_PER_RUN,
+    MAX_SHORT_DESCRIPTION_CHARS,
+    MAX_TAGS_PER_RULE,
+)
 from auditor.model import Provenance
 from auditor.render.base import RenderOptions
 
@@ -23,10 +32,8 @@ __all__ = ["SRCROOT", "SarifRenderer", "default_category", "report_to_sarif"]
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/stack-auditor/stack-auditor"
 SRCROOT = "%SRCROOT%"
-# GitHub code scanning limits (docs: "SARIF support for code scanning", "Validating your SARIF file").
-MAX_RESULTS_PER_RUN = 25_000
-MAX_RULES_PER_RUN = 25_000
-MAX_RELATED_LOCATIONS = 1_000
+# GitHub's `problem.severity` vocabulary has no "note".
+_PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
 
 
 class SarifRenderer:
@@ -62,19 +69,26 @@ def _location(report: Report, at: Provenance, message: str | None = None) -> dic
     return location
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _rule(meta: RuleMeta) -> dict[str, Any]:
+    help_uri = meta.help_uri or f"{INFORMATION_URI}#rules"
+    # GitHub shows help.markdown but may not show helpUri: the link goes in the text too.
+    markdown = f"{meta.help_markdown}\n\n[Rule reference]({help_uri})"
     return {
         "id": meta.id,
-        "name": meta.name,
-        "shortDescription": {"text": meta.summary},
-        "fullDescription": {"text": meta.summary},
-        "help": {"text": meta.help_markdown, "markdown": meta.help_markdown},
-        "helpUri": meta.help_uri or f"{INFORMATION_URI}#rules",
+        "name": _clip(meta.name, MAX_RULE_NAME_CHARS),
+        "shortDescription": {"text": _clip(meta.summary, MAX_SHORT_DESCRIPTION_CHARS)},
+        "fullDescription": {"text": _clip(meta.summary, MAX_FULL_DESCRIPTION_CHARS)},
+        "help": {"text": f"{meta.summary}. See {help_uri}", "markdown": markdown},
+        "helpUri": help_uri,
         "defaultConfiguration": {"level": meta.severity.value},
         "properties": {
-            "tags": list(meta.tags) or ["architecture"],
+            "tags": list(dict.fromkeys(meta.tags or ("architecture",)))[:MAX_TAGS_PER_RULE],
             "precision": "very-high",
-            "problem.severity": meta.severity.value,
+            "problem.severity": _PROBLEM_SEVERITY[meta.severity],
         },
     }
 
@@ -105,7 +119,7 @@ def _result(report: Report, finding: Finding, rule_index: dict[str, int]) -> dic
     }
     related = [
         {"id": n + 1, **_location(report, r.location, r.message)}
-        for n, r in enumerate(finding.related[:MAX_RELATED_LOCATIONS])
+        for n, r in enumerate(finding.related[:MAX_RELATED_LOCATIONS_PER_RESULT])
     ]
     if related:
         result["relatedLocations"] = related

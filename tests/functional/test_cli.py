@@ -131,3 +131,20 @@ def test_rules_show_profile_derived_id() -> None:
     assert data["severity"] == "error"
     assert "## Why it matters" in data["help"]
     assert runner.invoke(app, ["rules", "show", "nope/nothing"]).exit_code == 2
+
+
+def test_several_files_are_audited_together(monkeypatch: object) -> None:
+    """A pre-commit hook passes changed files: manifest + lock of one folder merge into one project."""
+    import os
+
+    folder = EXAMPLES / "fastapi-psycopg2"
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = runner.invoke(app, ["audit", "pyproject.toml", "uv.lock", "--format", "json"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 1
+    [project] = json.loads(result.stdout)["projects"]
+    assert project["files"] == ["pyproject.toml", "uv.lock"]
+    assert project["packages"] == 28
