@@ -12,6 +12,7 @@ most severe results and saying so.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, ClassVar
 
 from auditor.findings import Finding, InputFailure, Report, RuleMeta, Severity
@@ -117,6 +118,8 @@ def _result(report: Report, finding: Finding, rule_index: dict[str, int]) -> dic
             **({"whyPath": finding.why_path} if finding.why_path else {}),
         },
     }
+    if finding.baseline_state:
+        result["baselineState"] = finding.baseline_state
     related = [
         {"id": n + 1, **_location(report, r.location, r.message)}
         for n, r in enumerate(finding.related[:MAX_RELATED_LOCATIONS_PER_RESULT])
@@ -154,9 +157,14 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
         )
         findings = findings[:MAX_RESULTS_PER_RUN]
     findings.sort(key=Finding.sort_key)
-    used = sorted({f.rule_id for f in findings})[:MAX_RULES_PER_RUN]
+    # Baseline results that vanished keep their rule from the baseline when no current finding has it.
+    extra_rules = {k: v for k, v in report.absent_rules.items() if k not in report.rules}
+    used = sorted({f.rule_id for f in findings} | extra_rules.keys())[:MAX_RULES_PER_RUN]
     rule_index = {rule_id: n for n, rule_id in enumerate(used)}
     findings = [f for f in findings if f.rule_id in rule_index]
+    absent = [
+        {**r, "ruleIndex": rule_index[r["ruleId"]]} for r in report.absent if r.get("ruleId") in rule_index
+    ]
     version = "0.0.0" if options.redact_version else report.tool_version
     invocation: dict[str, Any] = {"executionSuccessful": not report.failures}
     if report.failures:
@@ -172,13 +180,44 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
                 "version": version,
                 "semanticVersion": version,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(report.rules[rule_id]) for rule_id in used],
+                "rules": [
+                    _rule(report.rules[rule_id]) if rule_id in report.rules else extra_rules[rule_id]
+                    for rule_id in used
+                ],
             }
         },
         "automationDetails": {"id": options.category or default_category(report)},
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the repository"}}},
         "invocations": [invocation],
-        "results": [_result(report, f, rule_index) for f in findings],
+        "results": [_result(report, f, rule_index) for f in findings]
+        + absent,
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def write_per_project(report: Report, folder: Path) -> list[Path]:
+    """One SARIF file per project, each with its own category ``stack-auditor/<project path>/``.
+
+    GitHub accepts one run per tool and category: per-project files let a monorepo
+    upload each service separately (and dismissals stay per service).
+    """
+    from dataclasses import replace
+
+    from auditor.atomic import write_atomic
+
+    written = []
+    for project in report.projects:
+        single = replace(
+            report,
+            projects=[project],
+            failures=[f for f in report.failures if f.file in project.files or f.file.startswith(f"{project.path}/")],
+            absent=[r for r in report.absent if r.get("properties", {}).get("project") == project.path],
+        )
+        name = "root" if project.path == "." else project.path.replace("/", "__")
+        path = folder / f"{name}.sarif"
+        inside = "" if project.path == "." else f"{project.path}/"
+        options = RenderOptions(category=f"stack-auditor/{report.source_prefix}{inside}")
+        write_atomic(path, json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n")
+        written.append(path)
+    return written
