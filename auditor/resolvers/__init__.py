@@ -12,9 +12,9 @@ from auditor.resolvers.pdm_lock import PdmLockResolver
 from auditor.resolvers.pipfile import PipfileResolver
 from auditor.resolvers.pipfile_lock import PipfileLockResolver
 from auditor.resolvers.poetry_lock import PoetryLockResolver
+from auditor.resolvers.pylock import PylockResolver
 from auditor.resolvers.pyproject import PyprojectResolver
 from auditor.resolvers.requirements import RequirementsResolver
-from auditor.resolvers.pylock import PylockResolver
 from auditor.resolvers.uv_lock import UvLockResolver
 
 __all__ = ["RESOLVERS", "Resolver", "by_name"]
