@@ -100,6 +100,9 @@ class PoetryLockResolver:
 
 def _line_of(text: str, needle: str) -> int:
     offset = text.find(needle)
+    if offset < 0 and needle == "[[package]]":
+        found = re.search(r"^package\s*=", text, re.M)
+        offset = found.start() if found else -1
     return text.count("\n", 0, offset) + 1 if offset >= 0 else 0
 
 

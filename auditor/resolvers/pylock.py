@@ -54,6 +54,7 @@ _TERM = re.compile(r"""(["'])([^"']+)\1\s+(not\s+in|in)\s+(extras|dependency_gro
 _CONTEXT = re.compile(r"^packages\[(\d+)\](?:\.([A-Za-z-]+))?")
 # Validation errors about where a distribution is downloaded from: not the audit's concern.
 _TOLERATED_TABLES = frozenset({"sdist", "wheels", "archive", "vcs", "directory"})
+_TOLERATED_MESSAGES = ("is not normalized", "Exactly one of vcs, directory, archive")
 
 
 class PylockResolver:
@@ -122,6 +123,11 @@ def _line(locator: BlockLocator, keys: Mapping[KeyPath, int], *path: str) -> int
 def _validate(
     data: dict[str, Any], text: str, top: Mapping[KeyPath, int], locator: BlockLocator, path: str
 ) -> None:
+    version = data.get("lock-version")
+    if isinstance(version, str) and version.split(".")[0] != "1":
+        # Checked first: packaging validates the packages before the version.
+        line = _line(locator, top, "lock-version")
+        raise InputError(path, line, f"unsupported lock-version {version!r} (expected 1.x)")
     try:
         Pylock.from_dict(data)
     except PylockUnsupportedVersionError as error:
@@ -134,7 +140,7 @@ def _validate(
             raise InputError(path, _line(locator, top, key), str(error)) from None
         n = int(found.group(1))
         table = found.group(2)
-        if table in _TOLERATED_TABLES or "is not normalized" in error.message:
+        if table in _TOLERATED_TABLES or any(m in error.message for m in _TOLERATED_MESSAGES):
             return  # read by hand: see the module docstring
         start, end = locator.span(n)
         offset = scan_keys(text, start, end).get(("packages", table)) if table else None
