@@ -58,10 +58,13 @@ def test_extras_entry_is_one_package_with_optional_edges() -> None:
 
 
 def test_direct_references() -> None:
-    """git/url/path+editable packages map to vcs/url/editable; a ``name @ git+...`` dependency is a vcs edge."""
+    """git/url/path+editable packages map to vcs/url/editable; ``name @ git+...`` is a vcs edge."""
     result = parse_case(RESOLVER, next(c for c in CASES if c.name == "lock4-direct-references"))
     assert {p.name: p.source for p in result.packages} == {
-        "toml": "vcs", "mylib": "editable", "six": "url", "flake8": "registry"
+        "toml": "vcs",
+        "mylib": "editable",
+        "six": "url",
+        "flake8": "registry",
     }
     toml_edge = next(e for e in result.edges if e.parent == "mylib" and e.child == "toml")
     assert toml_edge.source == "vcs"

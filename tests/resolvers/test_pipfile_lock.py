@@ -51,10 +51,15 @@ def test_edges_are_flat_and_scoped() -> None:
     result = parse_case(RESOLVER, next(c for c in CASES if c.name == "minified-local-refs"))
     django = next(p for p in result.packages if p.name == "django")
     assert django.scopes == {MAIN, DEV}
-    assert {(e.child, e.scope) for e in result.edges if e.child == "django"} == {("django", MAIN), ("django", DEV)}
+    assert {(e.child, e.scope) for e in result.edges if e.child == "django"} == {
+        ("django", MAIN),
+        ("django", DEV),
+    }
     assert all(e.parent is None for e in result.edges)
     assert {p.name: p.source for p in result.packages if p.version is None} == {
-        "mylib": "editable", "localwheel": "path", "hg-pkg": "vcs"
+        "mylib": "editable",
+        "localwheel": "path",
+        "hg-pkg": "vcs",
     }
 
 
@@ -62,8 +67,8 @@ def test_json_offsets_single_pass_on_nested_keys() -> None:
     """The JSON key scan finds section and entry keys, not same-named keys nested deeper."""
     text = '{"default": {"a": {"version": "==1", "default": {}}}, "develop": {"version": {}}}'
     offsets = json_entry_offsets(text)
-    assert text[offsets[("default", "a")]:].startswith('"a"')
-    assert text[offsets[("develop", "version")]:].startswith('"version": {}')
+    assert text[offsets[("default", "a")] :].startswith('"a"')
+    assert text[offsets[("develop", "version")] :].startswith('"version": {}')
     assert ("default", "version") not in offsets
 
 
