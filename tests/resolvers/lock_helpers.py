@@ -8,6 +8,7 @@ adds the comparisons (only the keys an ``expected.json`` states) and the
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,11 @@ __all__ = [
 ]
 
 AGREEMENT_ROOT = Path(__file__).resolve().parents[1] / "agreement"
-SHARED_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+# The shared folder beside the checkout; AUDITOR_SHARED_CORPUS overrides it (git worktrees
+# live one level deeper than the main checkout).
+SHARED_CORPUS = Path(
+    os.environ.get("AUDITOR_SHARED_CORPUS", Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus")
+)
 
 
 def shared_corpus(kind: str) -> list[Path]:

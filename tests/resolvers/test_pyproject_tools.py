@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import tomllib
+import tomli
 
 from auditor.errors import InputError
 from auditor.model import DEV, MAIN, Edge, ProjectDecl, Skipped
@@ -49,7 +49,7 @@ cache = ["redis"]
 
 
 def _poetry(text: str = POETRY) -> tuple[ProjectDecl | None, list[Edge], list[Skipped]]:
-    return poetry_dependencies(tomllib.loads(text), LineIndex(text), "pyproject.toml")
+    return poetry_dependencies(tomli.loads(text), LineIndex(text), "pyproject.toml")
 
 
 def test_poetry_project_and_python() -> None:
@@ -163,7 +163,7 @@ dev = ["-e file:///${PROJECT_ROOT}/libs/core#egg=core-lib"]
 
 def test_pdm_dev_dependency_groups() -> None:
     """``[tool.pdm.dev-dependencies]`` keys are group scopes; each string's own line is its provenance."""
-    edges = pdm_dependencies(tomllib.loads(PDM), LineIndex(PDM), "pyproject.toml")
+    edges = pdm_dependencies(tomli.loads(PDM), LineIndex(PDM), "pyproject.toml")
     got = [(e.child, e.specifier, e.scope, e.provenance.line if e.provenance else 0) for e in edges]
     assert got == [
         ("pytest", ">=7", "group:test", 6),
@@ -179,6 +179,6 @@ def test_pdm_errors_and_absence() -> None:
     """An unreadable requirement is a located error; no ``[tool.pdm]`` gives no edges."""
     text = '[tool.pdm.dev-dependencies]\ntest = [\n  "pytest>>7",\n]\n'
     with pytest.raises(InputError) as raised:
-        pdm_dependencies(tomllib.loads(text), LineIndex(text), "pyproject.toml")
+        pdm_dependencies(tomli.loads(text), LineIndex(text), "pyproject.toml")
     assert str(raised.value).startswith("pyproject.toml:3: invalid requirement 'pytest>>7'")
     assert pdm_dependencies({"project": {}}, LineIndex(""), "pyproject.toml") == []
