@@ -219,7 +219,7 @@ def _edges(
     dependencies = entry.get("dependencies", {})
     if not isinstance(dependencies, dict):
         raise InputError(path, line, f"'dependencies' in {where} must be a table")
-    package_extras = _package_extras(entry)
+    package_extras: dict[NormalizedName, list[str]] | None = None  # built on first optional dependency
     edges: list[Edge] = []
     for dependency, value in dependencies.items():
         child = canonical_name(dependency)
@@ -238,6 +238,8 @@ def _edges(
             marker = str(marker) if marker else None
             scope = MAIN
             if constraint.get("optional") is True:
+                if package_extras is None:
+                    package_extras = _package_extras(entry)
                 extras = extras_in_marker(marker) or package_extras.get(child, [])
                 scope = optional_scope(extras[0]) if extras else MAIN
             version = constraint.get("version", "*")
