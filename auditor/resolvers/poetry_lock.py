@@ -224,31 +224,33 @@ def _edges(
     for dependency, value in dependencies.items():
         child = canonical_name(dependency)
         provenance = locator.at(path, keys.get(("package", "dependencies", dependency)), n)
+        at = provenance.line if provenance else line
         constraints = value if isinstance(value, list) else [value]
         for constraint in constraints:
             if isinstance(constraint, str):
                 constraint = {"version": constraint}
             if not isinstance(constraint, dict):
-                raise InputError(
-                    path,
-                    provenance.line if provenance else line,
-                    f"dependency {dependency!r} of {where} must be a string or a table",
-                )
+                message = f"dependency {dependency!r} of {where} must be a string or a table"
+                raise InputError(path, at, message)
             marker = constraint.get("markers")
             marker = str(marker) if marker else None
             scope = MAIN
             if constraint.get("optional") is True:
                 if package_extras is None:
                     package_extras = _package_extras(entry)
-                extras = extras_in_marker(marker) or package_extras.get(child, [])
-                scope = optional_scope(extras[0]) if extras else MAIN
+                wanted_by = extras_in_marker(marker) or package_extras.get(child, [])
+                scope = optional_scope(wanted_by[0]) if wanted_by else MAIN
+            extras = constraint.get("extras", [])
+            if not isinstance(extras, list):
+                message = f"'extras' of dependency {dependency!r} of {where} must be an array"
+                raise InputError(path, at, message)
             version = constraint.get("version", "*")
             edges.append(
                 Edge(
                     parent=parent,
                     child=child,
                     specifier=poetry_to_pep440(str(version)) or "",
-                    extras=tuple(str(e) for e in constraint.get("extras", ())),
+                    extras=tuple(str(e) for e in extras),
                     marker=marker,
                     scope=scope,
                     provenance=provenance,

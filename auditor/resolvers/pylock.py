@@ -182,7 +182,9 @@ def _source(entry: Mapping[str, Any]) -> SourceKind:
     archive = entry.get("archive")
     if isinstance(archive, dict):
         return "url" if "url" in archive else "path"
-    files = [entry.get("sdist"), *(entry.get("wheels") or [])]
+    wheels = entry.get("wheels")
+    # Tolerated validation errors (module docstring) may leave any type here.
+    files = [entry.get("sdist"), *(wheels if isinstance(wheels, list) else [])]
     local = [f for f in files if isinstance(f, dict) and "path" in f and "url" not in f]
     # Distributions given only by a local path are not from an index.
     return "path" if local and len(local) == len([f for f in files if isinstance(f, dict)]) else "registry"
