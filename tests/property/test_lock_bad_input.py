@@ -17,12 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.errors import InputError
+from auditor.resolvers.base import LineIndex, load_toml
 from auditor.resolvers.pdm_lock import PdmLockResolver
 from auditor.resolvers.pipfile import PipfileResolver
 from auditor.resolvers.pipfile_lock import PipfileLockResolver
 from auditor.resolvers.poetry_lock import PoetryLockResolver
 from auditor.resolvers.pylock import PylockResolver
+from auditor.resolvers.pyproject_tools import pdm_dependencies, poetry_dependencies
 from tests.resolver_cases import case_dirs, input_file
+from tests.resolvers.test_pyproject_tools import PDM, POETRY
 
 pytestmark = pytest.mark.property
 
@@ -125,5 +128,33 @@ def test_wrong_types_anywhere_raise_input_error(data: st.DataObject) -> None:
         damaged = "\n".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in document.items()) + "\n"
     try:
         resolver.parse(damaged, "damaged")
+    except InputError as error:
+        assert error.file == "damaged"
+
+
+class _ToolTables:
+    """The pyproject tool-table readers behind the resolver interface, for the damage tests."""
+
+    name = "pyproject-tools"
+
+    def parse(self, text: str, path: str) -> object:
+        data = load_toml(text, path)
+        index = LineIndex(text)
+        return poetry_dependencies(data, index, path), pdm_dependencies(data, index, path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_tool_tables_with_wrong_types_raise_input_error(data: st.DataObject) -> None:
+    """``[tool.poetry]``/``[tool.pdm]`` with any value replaced by another type: a result or an InputError."""
+    document = tomli.loads(data.draw(st.sampled_from([POETRY, PDM])))
+    path = data.draw(st.sampled_from(_paths(document)))
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = data.draw(_WRONG)
+    damaged = "\n".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in document.items()) + "\n"
+    try:
+        _ToolTables().parse(damaged, "damaged")
     except InputError as error:
         assert error.file == "damaged"
