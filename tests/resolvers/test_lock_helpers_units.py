@@ -75,3 +75,11 @@ def test_scan_keys_shapes() -> None:
 def test_poetry_to_pep440(constraint: str, pep440: str | None) -> None:
     """Poetry's caret/tilde/wildcard/space-separated forms map to PEP 440; unions have no form."""
     assert poetry_to_pep440(constraint) == pep440
+
+
+def test_scan_keys_escapes_and_unterminated_strings() -> None:
+    """Escaped quoted keys decode like TOML does; an unterminated multi-line string ends the scan safely."""
+    text = '[t]\n"caf\\u00e9" = 1\n"a\\"b" = 2\nlast = """never closed\nx = 1\n'
+    keys = scan_keys(text)
+    assert ("t", "café") in keys and ("t", 'a"b') in keys and ("t", "last") in keys
+    assert ("t", "x") not in keys
