@@ -53,17 +53,29 @@ class _Lines:
     def offset(self, table: KeyPath, key: str | None = None) -> int | None:
         if key is None:
             return self.keys.get(table)
-        found = self.keys.get((*table, key))
+        path = (*table, key)
+        found = self.keys.get(path)
         if found is not None:
             return found
+        # Written as dotted keys (`requests.version = "2"`): the first of them.
+        deeper = [offset for p, offset in self.keys.items() if p[: len(path)] == path]
+        if deeper:
+            return min(deeper)
         start = self.keys.get(table)
         if start is None:
             return None
-        # Inside an inline table: the first `key =` written after the table's own line.
+        # Inside an inline table (one line in TOML), or anywhere up to the next header.
+        text = self.index.text
+        header = re.compile(r"^[ \t]*\[", re.M).search(text, start + 1)
+        newline = text.find("\n", start)
+        if text[start] == "[":
+            end = header.start() if header else len(text)
+        else:
+            end = newline if newline != -1 else len(text)
         pattern = re.compile(
             rf"""(?<![\w.-])(?:"{re.escape(key)}"|'{re.escape(key)}'|{re.escape(key)})\s*="""
         )
-        match = pattern.search(self.index.text, start)
+        match = pattern.search(text, start, end)
         return match.start() if match else start
 
     def at(self, table: KeyPath, key: str | None = None) -> Provenance | None:

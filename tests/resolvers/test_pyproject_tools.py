@@ -113,6 +113,19 @@ def test_poetry_inline_table_lines() -> None:
     assert edges[0].provenance.column > 30
 
 
+def test_poetry_dotted_keys_and_group_inline_table_lines() -> None:
+    """Dotted keys point at their first line; keys of a group's inline table at their own column."""
+    text = (
+        '[tool.poetry.dependencies]\npython = "^3.11"\nrequests.version = "^2"\nrequests.extras = ["socks"]\n'
+        '\n[tool.poetry.group.dev]\ndependencies = { pytest = "^8", requests = "*" }\n'
+    )
+    _project, edges, _ = _poetry(text)
+    got = [(e.child, e.scope, e.extras, e.provenance.line if e.provenance else 0) for e in edges]
+    assert got == [("requests", MAIN, ("socks",), 3), ("pytest", DEV, (), 7), ("requests", DEV, (), 7)]
+    columns = [e.provenance.column for e in edges if e.provenance]
+    assert columns[1] < columns[2]
+
+
 def test_no_poetry_table() -> None:
     """A pyproject without ``[tool.poetry]`` gives nothing."""
     assert _poetry('[project]\nname = "x"\n') == (None, [], [])
