@@ -283,15 +283,17 @@ def rank_profiles(graph: ProjectGraph, profiles: Iterable[Profile], catalog: Cat
         framework_ok = False
         for key, value in profile.stack.items():
             results = [[token_result(graph, t, catalog) for t in option] for option in options_of(value)]
+            # A component present at another version still shows which stack this is (Django 2 is a Django shop).
             satisfied = [
                 option for option in results
-                if any(r.status == "ok" for r in option) and all(r.status in ("ok", "not-checkable", "unknown") for r in option)
+                if any(r.status in ("ok", "version") for r in option)
+                and all(r.status in ("ok", "version", "not-checkable", "unknown") for r in option)
             ]
             if satisfied:
                 weight = 5 if key in FRAMEWORK_KEYS else 1
                 score += weight
                 framework_ok = framework_ok or key in FRAMEWORK_KEYS
-                hit = next(r for r in satisfied[0] if r.status == "ok")
+                hit = next(r for r in satisfied[0] if r.status in ("ok", "version"))
                 reasons.append(f"{key}: {hit.node.label() if hit.node else hit.token} (+{weight})")
         if not framework_ok:
             reasons.append("framework: not present")
