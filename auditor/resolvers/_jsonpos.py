@@ -20,6 +20,7 @@ located message.
 from __future__ import annotations
 
 import json
+import json.decoder
 import json.scanner
 import re
 from collections.abc import Callable
@@ -32,8 +33,9 @@ __all__ = ["loads_located"]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _ARRAY_SEPARATOR = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_scan_once: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_DECODER)
-_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring
+# typeshed types make_scanner's argument as the scanner class itself; a JSONDecoder is what it reads
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_DECODER)  # type: ignore[arg-type]
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 class _Syntax(Exception):

@@ -104,9 +104,8 @@ class _Reader:
         for key in ("name", "group", "version", "purl", "scope", "bom-ref"):
             field = item.get(key, "")
             if not isinstance(field, str):
-                raise InputError(
-                    self.path, provenance.line, f"{key!r} in {where} must be a string, not {type(field).__name__}"
-                )
+                message = f"{key!r} in {where} must be a string, not {type(field).__name__}"
+                raise InputError(self.path, provenance.line, message)
             fields[key] = field
         raw = RawComponent(
             name=fields["name"],
