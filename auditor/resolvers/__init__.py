@@ -8,8 +8,12 @@ accepts the content.
 from __future__ import annotations
 
 from auditor.resolvers.base import Resolver
+from auditor.resolvers.cyclonedx_json import CycloneDxJsonResolver
+from auditor.resolvers.cyclonedx_xml import CycloneDxXmlResolver
 from auditor.resolvers.pyproject import PyprojectResolver
 from auditor.resolvers.requirements import RequirementsResolver
+from auditor.resolvers.spdx_json import SpdxJsonResolver
+from auditor.resolvers.spdx_tv import SpdxTagValueResolver
 from auditor.resolvers.uv_lock import UvLockResolver
 
 __all__ = ["RESOLVERS", "Resolver", "by_name"]
@@ -17,6 +21,10 @@ __all__ = ["RESOLVERS", "Resolver", "by_name"]
 RESOLVERS: tuple[Resolver, ...] = (
     UvLockResolver(),
     PyprojectResolver(),
+    CycloneDxJsonResolver(),
+    CycloneDxXmlResolver(),
+    SpdxJsonResolver(),
+    SpdxTagValueResolver(),
     RequirementsResolver(),
 )
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from auditor.model import NormalizedName, Provenance, SourceKind, canonical_name
 
-__all__ = ["LineCursor", "Purl", "identity", "parse_purl"]
+__all__ = ["LineCursor", "Purl", "clip", "identity", "parse_purl"]
 
 _SIMPLE_PYPI = re.compile(r"pkg:pypi/([A-Za-z0-9][A-Za-z0-9._-]*)(?:@([A-Za-z0-9._+!-]+))?")
 
@@ -72,6 +72,16 @@ def identity(ecosystem: str, namespace: str | None, name: str) -> NormalizedName
     return NormalizedName(f"{namespace}/{name}" if namespace else name)
 
 
+MAX_TEXT = 200
+
+
+def clip(line: str, column: int) -> str:
+    """The declaring line, stripped; for a minified document, the part from ``column`` on."""
+    if len(line) > MAX_TEXT:
+        return line[column : column + MAX_TEXT].strip()
+    return line.strip()
+
+
 class LineCursor:
     """Offsets to provenance, for offsets met (mostly) in increasing order.
 
@@ -104,4 +114,4 @@ class LineCursor:
         start = text.rfind("\n", 0, offset) + 1
         end = text.find("\n", offset)
         raw = text[start : end if end >= 0 else len(text)]
-        return Provenance(file, line, offset - start + 1, raw.strip())
+        return Provenance(file, line, offset - start + 1, clip(raw, offset - start))

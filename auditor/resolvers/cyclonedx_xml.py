@@ -34,6 +34,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from auditor.errors import InputError
 from auditor.model import FileRole, Provenance, ResolveResult
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
+from auditor.resolvers._sbom import clip
 
 __all__ = ["CycloneDxXmlResolver"]
 
@@ -155,7 +156,7 @@ class _Reader:
         end = data.find(b"\n", offset)
         raw = data[start : end if end >= 0 else len(data)].decode("utf-8", "replace")
         column = len(data[start:offset].decode("utf-8", "replace")) + 1
-        return Provenance(self.path, line, column, raw.strip())
+        return Provenance(self.path, line, column, clip(raw, column - 1))
 
     def components(self, container: ET.Element, where: str, out: list[RawComponent]) -> None:
         for n, element in enumerate(_children(container, "component")):
