@@ -182,7 +182,7 @@ def build(
             # GitHub also writes npm-style ranges for pip ("< 1.5.7 || > 1.5.7"): keep the
             # package, say why its range is not used
             reason = f"version range {raw.version!r} is not a PEP 440 specifier"
-            result.skipped.append(Skipped(raw.name, reason, raw.provenance))
+            result.skipped.append(Skipped(package.name, reason, raw.provenance))
             version_range = ""
         by_id[raw.spdx_id] = (package, version_range)
     described = list(describes)
