@@ -26,7 +26,13 @@ __all__ = [
 ]
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+_REPO = Path(__file__).resolve().parents[1]
+# the shared folder sits beside the checkout (/work/main -> /work/shared); a git worktree one level
+# deeper (/work/wt/<branch>) finds it one level further up
+SHARED_CORPUS = next(
+    (c for c in (_REPO / ".." / "shared" / "corpus", _REPO / ".." / ".." / "shared" / "corpus") if c.is_dir()),
+    _REPO / ".." / "shared" / "corpus",
+)
 
 
 def case_params(resolver: str) -> list[Any]:
