@@ -29,10 +29,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 _REPO = Path(__file__).resolve().parents[1]
 # the shared folder sits beside the checkout (/work/main -> /work/shared); a git worktree one level
 # deeper (/work/wt/<branch>) finds it one level further up
-SHARED_CORPUS = next(
-    (c for c in (_REPO / ".." / "shared" / "corpus", _REPO / ".." / ".." / "shared" / "corpus") if c.is_dir()),
-    _REPO / ".." / "shared" / "corpus",
-)
+_CANDIDATES = (_REPO / ".." / "shared" / "corpus", _REPO / ".." / ".." / "shared" / "corpus")
+SHARED_CORPUS = next((c for c in _CANDIDATES if c.is_dir()), _CANDIDATES[0])
 
 
 def case_params(resolver: str) -> list[Any]:

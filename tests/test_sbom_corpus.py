@@ -98,9 +98,10 @@ def test_corpus_counts_match_an_independent_reading(folder: str, path: Path) -> 
         assert len(result.packages) + len(result.projects) == declared
 
 
-@pytest.mark.parametrize(
-    ("folder", "path"), [p for p in _corpus_files() if p.values[0] in (None, "cyclonedx-json", "cyclonedx-xml")]
-)
+_CYCLONEDX = (None, "cyclonedx-json", "cyclonedx-xml")
+
+
+@pytest.mark.parametrize(("folder", "path"), [p for p in _corpus_files() if p.values[0] in _CYCLONEDX])
 def test_cyclonedx_python_lib_reads_the_same_components(folder: str, path: Path) -> None:
     """cyclonedx-python-lib's ``Bom.from_json`` / ``Bom.from_xml`` read the same (purl, version) set."""
     from cyclonedx.model.bom import Bom
