@@ -17,7 +17,7 @@ else goes through ``packageurl``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from auditor.model import NormalizedName, Provenance, SourceKind, canonical_name
 
@@ -26,9 +26,8 @@ __all__ = ["LineCursor", "Purl", "clip", "identity", "parse_purl"]
 _SIMPLE_PYPI = re.compile(r"pkg:pypi/([A-Za-z0-9][A-Za-z0-9._-]*)(?:@([A-Za-z0-9._+!-]+))?")
 
 
-@dataclass(frozen=True, slots=True)
-class Purl:
-    """The parts of a package URL an auditor needs."""
+class Purl(NamedTuple):
+    """The parts of a package URL an auditor needs (a tuple: cheap to make 10,000 of)."""
 
     type: str
     namespace: str | None

@@ -85,10 +85,6 @@ class _Reader:
         found = self.index.text.find(f'"{key}"')
         return self.index.line(found) if found >= 0 else 0
 
-    def line_of(self, value: object) -> int:
-        offset = self.offsets.get(id(value))
-        return self.index.line(offset) if offset is not None else 0
-
     def components(self, value: Any, where: str, out: list[RawComponent]) -> None:
         if not isinstance(value, list):
             raise InputError(self.path, self.key_line("components"), f"{where} must be an array")
@@ -96,30 +92,23 @@ class _Reader:
             self.component(item, f"{where}[{n}]", out)
 
     def component(self, item: Any, where: str, out: list[RawComponent] | None = None) -> RawComponent:
-        if not isinstance(item, dict):
+        if type(item) is not dict:
             raise InputError(self.path, self.key_line("components"), f"{where} must be an object")
-        offset = self.offsets.get(id(item), 0)
-        provenance = self.index.provenance(self.path, offset)
-        fields = {}
-        for key in ("name", "group", "version", "purl", "scope", "bom-ref"):
-            field = item.get(key, "")
-            if not isinstance(field, str):
-                message = f"{key!r} in {where} must be a string, not {type(field).__name__}"
-                raise InputError(self.path, provenance.line, message)
-            fields[key] = field
-        raw = RawComponent(
-            name=fields["name"],
-            provenance=provenance,
-            where=where,
-            group=fields["group"],
-            version=fields["version"],
-            purl=fields["purl"],
-            scope=fields["scope"],
-            bom_ref=fields["bom-ref"],
-        )
+        provenance = self.index.provenance(self.path, self.offsets.get(id(item), 0))
+        get = item.get
+        values = (get("name", ""), get("group", ""), get("version", ""), get("purl", ""), get("scope", ""))
+        bom_ref = get("bom-ref", "")
+        if not all(type(v) is str for v in values) or type(bom_ref) is not str:
+            for key in ("name", "group", "version", "purl", "scope", "bom-ref"):
+                field = get(key, "")
+                if not isinstance(field, str):
+                    message = f"{key!r} in {where} must be a string, not {type(field).__name__}"
+                    raise InputError(self.path, provenance.line, message)
+        name, group, version, purl, scope = values
+        raw = RawComponent(name, provenance, where, group, version, purl, scope, bom_ref)
         if out is not None:
             out.append(raw)
-        nested = item.get("components")
+        nested = get("components")
         if nested is not None:
             self.components(nested, f"{where}.components", out if out is not None else [])
         return raw
@@ -128,17 +117,22 @@ class _Reader:
         if not isinstance(value, list):
             raise InputError(self.path, self.key_line("dependencies"), "'dependencies' must be an array")
         result = []
+        provenance_at = self.index.provenance
+        path = self.path
+        offsets = self.offsets
         for n, item in enumerate(value):
-            where = f"dependencies[{n}]"
-            line = self.line_of(item) or self.key_line("dependencies")
-            if not isinstance(item, dict):
-                raise InputError(self.path, line, f"{where} must be an object")
+            if type(item) is not dict:
+                raise InputError(path, self.key_line("dependencies"), f"dependencies[{n}] must be an object")
+            provenance = provenance_at(path, offsets[id(item)])
             ref = item.get("ref")
-            if not isinstance(ref, str):
-                raise InputError(self.path, line, f"missing string 'ref' in {where}")
             depends_on = item.get("dependsOn", [])
-            if not isinstance(depends_on, list) or not all(isinstance(d, str) for d in depends_on):
-                raise InputError(self.path, line, f"'dependsOn' in {where} must be an array of strings")
-            provenance = self.index.provenance(self.path, self.offsets[id(item)])
+            if type(ref) is not str or type(depends_on) is not list or not all(
+                type(d) is str for d in depends_on
+            ):
+                where = f"dependencies[{n}]"
+                if not isinstance(ref, str):
+                    raise InputError(path, provenance.line, f"missing string 'ref' in {where}")
+                message = f"'dependsOn' in {where} must be an array of strings"
+                raise InputError(path, provenance.line, message)
             result.append(RawDependency(ref, provenance, depends_on))
         return result
