@@ -166,7 +166,8 @@ def requirement_edge(text: str, scope: str, at: Provenance | None, path: str) ->
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
-        raise InputError(path, at.line if at else 0, f"invalid requirement {text!r}: {error}") from None
+        reason = str(error).splitlines()[0] if str(error) else "not PEP 508"
+        raise InputError(path, at.line if at else 0, f"invalid requirement {text!r}: {reason}") from None
     source: SourceKind = "registry"
     if requirement.url:
         source = "vcs" if requirement.url.split("+", 1)[0] in ("git", "hg", "svn", "bzr") else (

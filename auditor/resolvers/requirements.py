@@ -13,11 +13,13 @@ file has no annotations: every line is a direct dependency.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
 from auditor.model import (
+    DEV,
     MAIN,
     Edge,
     FileRole,
@@ -28,6 +30,7 @@ from auditor.model import (
     Skipped,
     SourceKind,
     canonical_name,
+    group_scope,
 )
 from auditor.resolvers.base import LineIndex
 
@@ -37,6 +40,8 @@ _VIA = re.compile(r"^\s*#\s+via\b(.*)$")
 _VIA_MORE = re.compile(r"^\s*#\s{2,}(\S.*)$")
 _PIN = re.compile(r"^===?\s*([^\s,;]+)$")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
+_ENV_VAR = re.compile(r"\$\{[A-Za-z0-9_]+\}")
+_CONFIG_SETTINGS = re.compile(r"\s(?:--config-settings|-C)(?:[= ](?!-)\S*)?")
 
 
 class RequirementsResolver:
@@ -67,12 +72,13 @@ class RequirementsResolver:
 
         if "\x00" in text:
             raise InputError(path, 1, "binary data where a requirements file was expected")
+        prepared, result_skipped = _prepare(text, path)
         try:
-            parsed = RequirementsFile.from_string(text)
+            parsed = _parse_text(RequirementsFile, prepared)
         except Exception as error:  # pip's parser raises bare Exceptions and its own types
             raise InputError(path, _line_of(error), f"cannot parse requirements: {error}") from None
         index = LineIndex(text)
-        result = ResolveResult(file=path, format=self.name, role="manifest")
+        result = ResolveResult(file=path, format=self.name, role="manifest", skipped=result_skipped)
         for option in parsed.options:
             for key, kind in (("requirements", "requirements"), ("constraints", "constraints")):
                 for target in option.options.get(key, []):
@@ -81,13 +87,24 @@ class RequirementsResolver:
         for invalid in parsed.invalid_lines:
             if invalid.error_message.startswith("Incorrect and ignored trailing"):
                 continue  # pip tolerates these ("--index-url URL pkg"); so do we
-            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {invalid.error_message}")
+            reason = invalid.error_message.splitlines()[0].removeprefix("Invalid requirement: ").lstrip(": ")
+            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {reason}")
         vias = _annotations(index)
         compiled = bool(vias)
         if compiled:
             result.role = "lock"
         for requirement in parsed.requirements:
             self._add(requirement, index, path, vias, compiled, result)
+        if compiled:
+            # `# via my-project` names the project itself, which has no line of its own.
+            known = {package.name for package in result.packages}
+            result.edges = [
+                edge if edge.parent is None or edge.parent in known else replace(edge, parent=None)
+                for edge in result.edges
+            ]
+        scope = scope_of_file(path)
+        if scope != MAIN:
+            result.edges = [replace(edge, scope=scope) for edge in result.edges]
         return result
 
     def _add(
@@ -142,6 +159,19 @@ class RequirementsResolver:
             )
 
 
+def scope_of_file(path: str) -> str:
+    """``requirements-dev.txt``, ``requirements/test.in``: the file name says the scope."""
+    stem = PurePosixPath(path).name.rsplit(".", 1)[0].lower()
+    words = set(re.split(r"[-_.]", stem))
+    if words & {"dev", "develop", "development", "lint", "linting", "typing"}:
+        return DEV
+    if words & {"test", "tests", "testing"}:
+        return group_scope("test")
+    if words & {"doc", "docs"}:
+        return group_scope("docs")
+    return MAIN
+
+
 def _names_input(via: str) -> bool:
     """``-r requirements.in``, ``-c constraints.txt`` or a file name: the package is direct."""
     return via.startswith(("-r ", "-c ", "--")) or "/" in via or via.endswith((".in", ".txt", ".toml", ".cfg", ".py"))
@@ -171,6 +201,41 @@ def _annotations(index: LineIndex) -> dict[int, list[str]]:
             owner = number
     vias.pop(0, None)
     return vias
+
+
+def _prepare(text: str, path: str) -> tuple[str, list[Skipped]]:
+    """What pip's (2022-vintage) parser should see, line numbers preserved.
+
+    ``${VAR}`` lines are skipped, never expanded: an audit must not depend on
+    (or print) the auditor's own environment, where tokens live. Per-requirement
+    ``--config-settings``/``-C`` (pip 23.1+) is unknown to the vendored parser
+    and says nothing about dependencies, so it is dropped.
+    """
+    if "${" not in text and "--config-settings" not in text and " -C" not in text:
+        return text, []
+    skipped: list[Skipped] = []
+    lines = text.split("\n")
+    index = LineIndex(text)
+    for number, line in enumerate(lines):
+        if _ENV_VAR.search(line) and not line.lstrip().startswith("#"):
+            name = line.split("#", 1)[0].strip()
+            skipped.append(
+                Skipped(name, "uses an environment variable: not expanded", index.line_provenance(path, number + 1))
+            )
+            lines[number] = ""
+        elif "--config-settings" in line or " -C" in line:
+            lines[number] = _CONFIG_SETTINGS.sub("", line)
+    return "\n".join(lines), skipped
+
+
+def _parse_text(parser: Any, text: str) -> Any:
+    """pip's parser reads files only (and 32.0.1's ``from_string`` is broken): use a private temp file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stack-auditor-") as folder:
+        file = Path(folder) / "requirements.txt"
+        file.write_text(text, encoding="utf-8")
+        return parser.from_file(str(file), include_nested=False)
 
 
 def _source_kind(requirement: Any) -> SourceKind:
