@@ -16,8 +16,11 @@ Both readers reduce a document to :class:`RawComponent` and
   build tool: rules can still see it, and filter on the scope);
 * ``dependencies``: each ``ref`` -> ``dependsOn`` pair, by ``bom-ref``, is an
   :class:`~auditor.model.Edge`; edges from the root component
-  (``metadata.component``) have ``parent=None``. A ref naming no component
-  becomes a :class:`~auditor.model.Skipped`.
+  (``metadata.component``) have ``parent=None``, and so do edges from the
+  root's own sub-components (``metadata.component.components``: the parts of
+  the project, e.g. the several projects of a monorepo audit, each one is a part
+  of the file's project). A ref naming no component becomes a
+  :class:`~auditor.model.Skipped`.
 """
 
 from __future__ import annotations
@@ -116,6 +119,7 @@ def build(
     root: RawComponent | None,
     components: list[RawComponent],
     dependencies: list[RawDependency],
+    root_parts: list[RawComponent] | None = None,
 ) -> ResolveResult:
     """The normalized result of one CycloneDX document."""
     result = ResolveResult(file=path, format=format, role="sbom")
@@ -128,9 +132,12 @@ def build(
         if raw.bom_ref:
             by_ref.setdefault(raw.bom_ref, package)
     root_ref = None
+    root_refs = {part.bom_ref for part in root_parts or () if part.bom_ref}
     if root is not None:
         project = _package(root, path) if root.name else None
         root_ref = root.bom_ref or None
+        if root_ref:
+            root_refs.add(root_ref)
         result.projects.append(
             ProjectDecl(
                 name=project.name if project else None,
@@ -148,7 +155,7 @@ def build(
     }
     edges = result.edges
     for dependency in dependencies:
-        is_root = dependency.ref == root_ref
+        is_root = dependency.ref in root_refs
         parent_package = None if is_root else by_ref.get(dependency.ref)
         if parent_package is None and not is_root:
             result.skipped.append(
@@ -160,7 +167,7 @@ def build(
         for ref in dependency.depends_on:
             target = targets.get(ref)
             if target is None:
-                if ref != root_ref:
+                if ref not in root_refs:
                     result.skipped.append(Skipped(ref, "dependsOn names no component", provenance))
                 continue
             name, scope, source, ecosystem, version = target

@@ -66,11 +66,12 @@ class CycloneDxJsonResolver:
         if not isinstance(metadata, dict):
             raise InputError(path, reader.key_line("metadata"), "'metadata' must be an object")
         root = metadata.get("component")
-        raw_root = reader.component(root, "metadata.component") if root is not None else None
+        parts: list[RawComponent] = []
+        raw_root = reader.component(root, "metadata.component", None, parts) if root is not None else None
         components: list[RawComponent] = []
         reader.components(document.get("components", []), "components", components)
         dependencies = reader.dependencies(document.get("dependencies", []))
-        return build(path, self.name, raw_root, components, dependencies)
+        return build(path, self.name, raw_root, components, dependencies, parts)
 
 
 class _Reader:
@@ -91,7 +92,10 @@ class _Reader:
         for n, item in enumerate(value):
             self.component(item, f"{where}[{n}]", out)
 
-    def component(self, item: Any, where: str, out: list[RawComponent] | None = None) -> RawComponent:
+    def component(
+        self, item: Any, where: str, out: list[RawComponent] | None = None, parts: list[RawComponent] | None = None
+    ) -> RawComponent:
+        """One component; its nested components go to ``out`` (packages) or to ``parts`` (the root's)."""
         if type(item) is not dict:
             raise InputError(self.path, self.key_line("components"), f"{where} must be an object")
         provenance = self.index.provenance(self.path, self.offsets.get(id(item), 0))
@@ -110,7 +114,8 @@ class _Reader:
             out.append(raw)
         nested = get("components")
         if nested is not None:
-            self.components(nested, f"{where}.components", out if out is not None else [])
+            target = out if out is not None else parts
+            self.components(nested, f"{where}.components", target if target is not None else [])
         return raw
 
     def dependencies(self, value: Any) -> list[RawDependency]:

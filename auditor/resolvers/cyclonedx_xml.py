@@ -63,11 +63,12 @@ class CycloneDxXmlResolver:
             raise InputError(path, 1, f"expected a CycloneDX <bom> root element, not <{_local(root.tag)}>")
         reader = _Reader(path, starts, data)
         raw_root = None
+        parts: list[RawComponent] = []
         metadata = _child(root, "metadata")
         if metadata is not None:
             component = _child(metadata, "component")
             if component is not None:
-                raw_root = reader.component(component, "metadata.component", None)
+                raw_root = reader.component(component, "metadata.component", None, parts)
         components: list[RawComponent] = []
         container = _child(root, "components")
         if container is not None:
@@ -77,7 +78,7 @@ class CycloneDxXmlResolver:
         if container is not None:
             for n, element in enumerate(_children(container, "dependency")):
                 dependencies.append(reader.dependency(element, f"dependencies[{n}]"))
-        return build(path, self.name, raw_root, components, dependencies)
+        return build(path, self.name, raw_root, components, dependencies, parts)
 
 
 class _LineTarget(ET.TreeBuilder):
@@ -162,7 +163,14 @@ class _Reader:
         for n, element in enumerate(_children(container, "component")):
             self.component(element, f"{where}[{n}]", out)
 
-    def component(self, element: ET.Element, where: str, out: list[RawComponent] | None) -> RawComponent:
+    def component(
+        self,
+        element: ET.Element,
+        where: str,
+        out: list[RawComponent] | None,
+        parts: list[RawComponent] | None = None,
+    ) -> RawComponent:
+        """One component; its nested components go to ``out`` (packages) or to ``parts`` (the root's)."""
         raw = RawComponent(
             name=_text(element, "name"),
             provenance=self.located(element),
@@ -177,7 +185,8 @@ class _Reader:
             out.append(raw)
         nested = _child(element, "components")
         if nested is not None:
-            self.components(nested, f"{where}.components", out if out is not None else [])
+            target = out if out is not None else parts
+            self.components(nested, f"{where}.components", target if target is not None else [])
         return raw
 
     def dependency(self, element: ET.Element, where: str) -> RawDependency:
