@@ -7,9 +7,11 @@ section start (another package, ``FileName:``, ``SnippetSPDXID:``,
 ``LicenseID:``); the ``SPDXID:`` before any section is the document's.
 ``Relationship: <id> <TYPE> <id>`` lines may appear anywhere.
 
-``spdx-tools`` parses this format with ply (a generated LALR parser) and
-validates the whole document; this reader keeps only what the audit needs,
-in one pass over the lines. Provenance: a package's ``PackageName:`` line,
+``spdx-tools`` (0.8) parses this format with ply and validates the whole
+document: on ../shared/corpus it fails on sbom4python's bitcaster.spdx (an
+actor without a name) after 9 s, and spends 2.9 s regenerating its LALR
+tables on the 18 KB reference example; this reader keeps only what the audit
+needs, in one pass over the lines (17 ms and 0.4 ms on the same files). Provenance: a package's ``PackageName:`` line,
 a relationship's ``Relationship:`` line. The mapping to the model is shared
 with the JSON reader (:mod:`auditor.resolvers._spdx`).
 """
