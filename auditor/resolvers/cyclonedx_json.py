@@ -6,8 +6,9 @@ py-serializable: on a generated 10,000-component document (7.5 MB, 30,000
 edges; ``benchmarks/sbom_parse.py``) it takes 15 to 33 s where ``json.loads``
 takes 0.09 to 0.19 s and this module 0.5 to 0.7 s (ranges: a shared, loaded
 machine), i.e. about 175x ``json.loads`` against about 4x here, most of which
-is building the model's 10,000 packages and 30,000 edges; and it drops positions. An audit of a large SBOM must cost little more than
-reading it, so this module reads the document with the standard library:
+is building the model's 10,000 packages and 30,000 edges; and it drops
+positions. An audit of a large SBOM must cost little more than reading it,
+so this module reads the document with the standard library:
 :func:`~auditor.resolvers._jsonpos.loads_located` drives the C JSON scanner
 and records the offset of each component's opening ``{`` on the way (one
 pass, in document order), which becomes the component's provenance line.
