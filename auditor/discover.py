@@ -122,13 +122,28 @@ def _walk(root: Path, top: Path, excludes: tuple[str, ...], projects: dict[str, 
             file = here / filename
             if _excluded(relative, excludes) or not _inside(file, real_root):
                 continue
-            resolver = resolver_for(file, None)
+            resolver = resolver_for(file, None) or _sniff_sbom(file)
             if resolver is None:
                 continue
             project_path = _project_of(relative, resolver)
             project = projects.setdefault(project_path, ProjectInput(project_path))
             if all(f.path != relative for f in project.files):
                 project.files.append(InputFile(relative, resolver))
+
+
+SBOM_SUFFIXES = (".json", ".xml", ".spdx")
+
+
+def _sniff_sbom(file: Path) -> Resolver | None:
+    """In a tree walk, an SBOM may have any name (``sbom.json``); lockfile look-alikes are not guessed at."""
+    if not file.name.endswith(SBOM_SUFFIXES) or file.is_symlink():
+        return None
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    return next((r for r in RESOLVERS if r.role == "sbom" and r.sniff(head)), None)
 
 
 def _join(folder: str, name: str) -> str:
