@@ -7,9 +7,12 @@ A condition is a TOML table. Selectors (each names packages):
 - ``absent = [names]``: fires when none is;
 - ``more-than-one-of = [names]``: fires when two or more are (a conflict, in declaration order);
 - ``duplicate-versions = true``: fires per package recorded with more than one version;
-- ``unpinned = true``: fires per direct requirement without ``==`` in a project that has no lock;
+- ``unpinned = true``: fires per direct requirement of a requirements file (``*.txt``) without ``==``,
+  in a project that has no lock;
 - ``requires-python = {admits-any = ["3.11"], lowest-at-least = "3.11"}``: fires when the
-  project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``.
+  project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``;
+  ``{only-at-least = "3.9"}`` fires when every Python it admits is 3.9 or later (a project that
+  no longer supports older Pythons). A project without ``requires-python`` never fires.
 
 Filters (beside a selector, narrowing which packages count):
 ``version`` (PEP 440 specifier a present package must match), ``direct-only`` (bool),
@@ -119,7 +122,7 @@ class Condition:
             return [
                 Match([node])
                 for node in self._select(graph, None)
-                if node.direct and node.source == "registry" and not _pinned(node)
+                if node.direct and node.source == "registry" and not _pinned(node) and _from_requirements_file(node)
             ]
         if "requires-python" in table:
             return [Match(python=True)] if _python_outside(graph.requires_python, table["requires-python"]) else []
@@ -170,6 +173,11 @@ def _declaration_order(node: GraphNode) -> tuple[str, int, str]:
     return (at.file, at.line, node.name) if at else ("~", 0, node.name)
 
 
+def _from_requirements_file(node: GraphNode) -> bool:
+    # A manifest (pyproject.toml, *.in) states what the code supports; a .txt states what is deployed.
+    return any(at.file.endswith(".txt") for at in node.declared)
+
+
 def _pinned(node: GraphNode) -> bool:
     return any(spec.startswith("==") and "*" not in spec and "," not in spec for spec in node.specifiers) or (
         not node.specifiers and bool(node.versions)
@@ -188,7 +196,10 @@ def _python_outside(requires_python: str | None, rule: Mapping[str, Any]) -> boo
     if wanted and not any(v in admitted for v in wanted):
         return True
     lowest = rule.get("lowest-at-least")
-    return bool(lowest and admitted and min(admitted) < Version(lowest))
+    if lowest and admitted and min(admitted) < Version(lowest):
+        return True
+    floor = rule.get("only-at-least")
+    return bool(floor and admitted and min(admitted) >= Version(floor))
 
 
 def compile_condition(table: Any, where: str = "condition") -> Condition:
@@ -220,8 +231,8 @@ def _check(table: Any, where: str) -> None:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise ConditionError(f"'{head}' in {where} must be a non-empty array of package names")
     elif head == "requires-python":
-        if not isinstance(value, dict) or not set(value) <= {"admits-any", "lowest-at-least"}:
-            raise ConditionError(f"'requires-python' in {where} takes admits-any and lowest-at-least")
+        if not isinstance(value, dict) or not value or not set(value) <= {"admits-any", "lowest-at-least", "only-at-least"}:
+            raise ConditionError(f"'requires-python' in {where} takes admits-any, lowest-at-least and only-at-least")
     elif value is not True:
         raise ConditionError(f"'{head}' in {where} must be true")
     if "version" in table:
