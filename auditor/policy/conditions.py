@@ -9,6 +9,9 @@ A condition is a TOML table. Selectors (each names packages):
 - ``duplicate-versions = true``: fires per package recorded with more than one version;
 - ``unpinned = true``: fires per direct requirement of a requirements file (``*.txt``) without ``==``,
   in a project that has no lock;
+- ``requirement = "pinned" | "capped" | "unconstrained"``: fires per direct requirement whose declared
+  specifier pins one version (``==1.2``, ``===1.2``), caps the version from above (``<``, ``<=``,
+  ``~=``, ``==1.*``), or says nothing (no specifier);
 - ``requires-python = {admits-any = ["3.11"], lowest-at-least = "3.11"}``: fires when the
   project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``;
   ``{only-at-least = "3.9"}`` fires when every Python it admits is 3.9 or later (a project that
@@ -38,8 +41,10 @@ from auditor.model import canonical_name
 __all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
 
 SELECTORS = (
-    "present", "all-present", "absent", "more-than-one-of", "duplicate-versions", "unpinned", "requires-python",
+    "present", "all-present", "absent", "more-than-one-of", "duplicate-versions", "unpinned", "requirement",
+    "requires-python",
 )
+REQUIREMENT_KINDS = ("pinned", "capped", "unconstrained")
 FILTERS = ("version", "direct-only", "scopes", "ecosystem")
 COMBINATORS = ("all", "any", "not")
 KNOWN_PYTHONS = tuple(Version(v) for v in ("2.7", *(f"3.{minor}" for minor in range(16))))
@@ -124,6 +129,9 @@ class Condition:
                 for node in self._select(graph, None)
                 if node.direct and node.source == "registry" and not _pinned(node) and _from_requirements_file(node)
             ]
+        if "requirement" in table:
+            kind = table["requirement"]
+            return [Match([node]) for node in self._select(graph, None) if node.direct and _requirement_is(node, kind)]
         if "requires-python" in table:
             return [Match(python=True)] if _python_outside(graph.requires_python, table["requires-python"]) else []
         raise ConditionError(f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})")
@@ -171,6 +179,16 @@ def _scope_matches(scope: str, wanted: list[str]) -> bool:
 def _declaration_order(node: GraphNode) -> tuple[str, int, str]:
     at = node.location
     return (at.file, at.line, node.name) if at else ("~", 0, node.name)
+
+
+def _requirement_is(node: GraphNode, kind: str) -> bool:
+    specs = [s.replace(" ", "") for s in node.specifiers]
+    if kind == "unconstrained":
+        return not specs and bool(node.declared)
+    parts = [p for spec in specs for p in spec.split(",") if p]
+    if kind == "pinned":
+        return any(p.startswith("===") or (p.startswith("==") and "*" not in p) for p in parts)
+    return any(p.startswith(("<", "~=")) or (p.startswith("==") and p.endswith("*")) for p in parts)
 
 
 def _from_requirements_file(node: GraphNode) -> bool:
@@ -230,6 +248,9 @@ def _check(table: Any, where: str) -> None:
     elif head in ("present", "all-present", "absent", "more-than-one-of"):
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise ConditionError(f"'{head}' in {where} must be a non-empty array of package names")
+    elif head == "requirement":
+        if value not in REQUIREMENT_KINDS:
+            raise ConditionError(f"'requirement' in {where} must be one of {', '.join(REQUIREMENT_KINDS)}")
     elif head == "requires-python":
         if not isinstance(value, dict) or not value or not set(value) <= {"admits-any", "lowest-at-least", "only-at-least"}:
             raise ConditionError(f"'requires-python' in {where} takes admits-any, lowest-at-least and only-at-least")
