@@ -75,7 +75,9 @@ def audit(
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, note, never.")] = "error",
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, note, never (default: config, else error).")
+    ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
     input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
@@ -83,6 +85,7 @@ def audit(
     explain_profile: Annotated[bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")] = False,
     link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")] = False,
 ) -> None:
     """Audit PATH against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
@@ -92,7 +95,7 @@ def audit(
     renderer = by_name(output_format)
     if renderer is None:
         _fail(f"unknown --format {output_format!r} (choose from: {', '.join(_renderer_names())})")
-    if fail_on not in SEVERITIES:
+    if fail_on is not None and fail_on not in SEVERITIES:
         _fail(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")
     options = AuditOptions(
         profile=profile,
@@ -100,6 +103,8 @@ def audit(
         excludes=tuple(exclude or ()),
         input_format=input_format,
         explain_profile=explain_profile,
+        use_config=not no_config,
+        fail_on=fail_on,
     )
     try:
         report = run_audit(path, options)
@@ -110,7 +115,7 @@ def audit(
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         typer.echo(f"stack-auditor: {failure}", err=True)
-    raise typer.Exit(exit_code(report, fail_on))
+    raise typer.Exit(exit_code(report, options.fail_on or "error"))
 
 
 def exit_code(report: object, fail_on: str) -> int:

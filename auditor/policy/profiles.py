@@ -16,6 +16,8 @@ from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.findings import Severity
+from auditor.policy.locate import json_key_line
+from auditor.policy.schema import load_schema, validate
 from auditor.resources import shipped_profiles_dir
 
 __all__ = [
@@ -67,7 +69,11 @@ def profile_names() -> list[str]:
 
 
 def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile:
-    """Load a profile by shipped name or by path (relative to ``base`` for ``extends``)."""
+    """Load a profile by shipped name or by path (relative to ``base`` for ``extends``).
+
+    The file is checked against ``auditor/schemas/profile.schema.json`` (the
+    seed's format plus ``extends``); errors name the file and line.
+    """
     path = _resolve(ref, base)
     label = ref if ref in shipped_profiles() and path == shipped_profiles()[ref] else str(path)
     try:
@@ -80,9 +86,11 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
         raise ConfigError(label, error.lineno, f"invalid JSON: {error.msg}") from None
     if not isinstance(data, dict):
         raise ConfigError(label, 1, "a profile must be a JSON object")
-    name = data.get("profile_name")
-    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        raise ConfigError(label, _line_of(text, "profile_name"), "'profile_name' must be a kebab-case string")
+    problems = validate(data, load_schema("profile"))
+    if problems:
+        first = problems[0]
+        raise ConfigError(label, json_key_line(text, first.path), f"{first.where()}: {first.message}")
+    name = data["profile_name"]
 
     parent: Profile | None = None
     extends = data.get("extends")
