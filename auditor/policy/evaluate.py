@@ -16,11 +16,11 @@ from auditor.model import canonical_name
 from auditor.policy.catalog import AntiEntry, Catalog, Token
 from auditor.policy.conditions import Condition, Match, _in, _specifier
 from auditor.policy.profiles import Profile
-from auditor.policy.rules import Rule
+from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 
 __all__ = ["Evaluation", "ProfileFit", "choose_profile", "evaluate", "rank_profiles", "stack_help"]
 
-HELP_BASE = "https://github.com/stack-auditor/stack-auditor/blob/main/docs"
+HELP_BASE = RULE_DOCS_BASE
 FRAMEWORK_KEYS = ("framework",)
 
 
@@ -151,7 +151,7 @@ def _stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> 
         severity=Severity.WARNING,
         summary=f"{key} deviates from the {profile.name} stack ({expected})",
         help_markdown=stack_help(profile, key, expected, catalog),
-        help_uri=f"{HELP_BASE}/profiles/{profile.name}.md",
+        help_uri=f"{HELP_BASE}/{rule_doc_path(f'{profile.name}/stack/{key}')}",
         tags=("architecture", "stack-profile", profile.name),
         origin=f"profile:{profile.name}",
     )
@@ -215,7 +215,7 @@ def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
         severity=anti.severity,
         summary=entry.summary,
         help_markdown=help_text,
-        help_uri=f"{HELP_BASE}/profiles/{profile.name}.md#{entry.key}",
+        help_uri=f"{HELP_BASE}/{rule_doc_path(f'{profile.name}/{entry.key}')}",
         tags=("architecture", "anti-recommendation", profile.name, *entry.tags),
         origin=f"profile:{profile.name}",
     )
@@ -250,7 +250,7 @@ def _finding(
         location = primary.location or graph.dependencies_at
     else:
         location = graph.dependencies_at
-    related = [Related(p.location, f"{p.label()} is declared here") for p in others if p.location]
+    related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
     why: list[str] = []
     if primary is not None and not primary.direct:
         why = graph.why_path(primary)
@@ -268,6 +268,13 @@ def _finding(
         why_path=why,
         scope=",".join(sorted(primary.scopes)) if primary else "",
     )
+
+
+def _declared(graph: ProjectGraph, node: GraphNode) -> str:
+    if node.direct:
+        return f"{node.label()} is declared here"
+    via = graph.why_path(node)[1:-1]
+    return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"
 
 
 # ----------------------------------------------------------------- inference
