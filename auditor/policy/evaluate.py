@@ -244,13 +244,15 @@ def _finding(
         message = template.format(**values)
     except (KeyError, IndexError, ValueError):
         message = template
-    if match.python:
-        location = graph.requires_python_at or graph.dependencies_at
-    elif primary is not None:
+    if primary is not None:
         location = primary.location or graph.dependencies_at
+    elif match.python:
+        location = graph.requires_python_at or graph.dependencies_at
     else:
         location = graph.dependencies_at
     related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
+    if match.python and primary is not None and graph.requires_python_at is not None:
+        related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
     if primary is not None and not primary.direct:
         why = graph.why_path(primary)
