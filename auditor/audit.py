@@ -19,7 +19,7 @@ from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
 from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
-from auditor.policy.evaluate import choose_profile, evaluate
+from auditor.policy.evaluate import choose_profile, evaluate, unknown_entries
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.policy.suppress import apply_severity, suppress
@@ -203,6 +203,7 @@ def audit(target: Path, options: AuditOptions, progress: Callable[[str], None] |
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
     report.notices.extend(config.notices)
+    report.notices.extend(unknown_entries(forced, catalog) if forced is not None else [])
     report.notices.extend(suppress(report.findings, config.ignores, options.today or dt.date.today()))
     return report
 

@@ -198,12 +198,15 @@ def profiles_show(
 
 
 @profiles_app.command("check")
-def profiles_check(file: Annotated[Path, typer.Argument(help="A profile JSON file.")]) -> None:
+def profiles_check(
+    file: Annotated[Path, typer.Argument(help="A profile JSON file.")],
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
+) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
     from auditor.inspect import profile_check
 
     try:
-        problems = profile_check(file)
+        problems = profile_check(file, tuple(rules or ()))
     except AuditorError as error:
         _fail(str(error))
     for problem in problems:

@@ -129,10 +129,10 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
     return "\n".join(out) + "\n"
 
 
-def profile_check(file: Path) -> list[str]:
-    """Problems with a profile file: unknown tokens and keys (load errors raise ConfigError)."""
+def profile_check(file: Path, rule_dirs: tuple[Path, ...] = ()) -> list[str]:
+    """Problems with a profile file: unknown tokens and keys (schema and load errors raise ConfigError)."""
     profile = load_profile(str(file))
-    catalog = load_catalog()
+    catalog = load_catalog(rule_dirs)
     problems = []
     for key, value in profile.stack.items():
         for option in options_of(value):

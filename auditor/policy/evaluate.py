@@ -18,7 +18,7 @@ from auditor.policy.conditions import Condition, Match, _in, _specifier
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 
-__all__ = ["Evaluation", "ProfileFit", "choose_profile", "evaluate", "rank_profiles", "stack_help"]
+__all__ = ["Evaluation", "ProfileFit", "choose_profile", "evaluate", "options_of", "rank_profiles", "stack_help", "unknown_entries"]
 
 HELP_BASE = RULE_DOCS_BASE
 FRAMEWORK_KEYS = ("framework",)
@@ -97,6 +97,23 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
         if node is not None and node.direct:
             return TokenResult(token_name, "alternative", node, detail=f"{node.label()} chosen instead")
     return TokenResult(token_name, "missing")
+
+
+def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:
+    """Stack tokens and anti-recommendation keys of ``profile`` that the catalog does not know, as notices."""
+    out = []
+    for key, value in profile.stack.items():
+        for option in options_of(value):
+            out.extend(
+                f"{profile.source}:{profile.stack_lines.get(key, 0)}: unknown stack token {token!r} in {key!r} "
+                "(no catalog entry): not checkable"
+                for token in option
+                if token not in catalog.tokens
+            )
+    for key, anti in profile.anti.items():
+        if key not in catalog.anti:
+            out.append(f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r} (no catalog entry): not checkable")
+    return out
 
 
 def options_of(value: str | list[str]) -> list[list[str]]:

@@ -112,9 +112,6 @@ def _check(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path:
 
 
 def _check_object(value: dict[str, Any], schema: Mapping[str, Any], root: Mapping[str, Any], path: tuple[str | int, ...], out: list[SchemaProblem]) -> None:
-    for key in schema.get("required", ()):
-        if key not in value:
-            out.append(SchemaProblem(path, f"missing required key {key!r}"))
     properties = schema.get("properties", {})
     patterns = schema.get("patternProperties", {})
     extra = schema.get("additionalProperties", True)
@@ -136,6 +133,10 @@ def _check_object(value: dict[str, Any], schema: Mapping[str, Any], root: Mappin
             out.append(SchemaProblem((*path, key), f"unknown key {key!r}{hint}"))
         elif isinstance(extra, dict):
             _check(item, extra, root, (*path, key), out)
+    # Missing keys last: a misspelt key ("stak") is the better first message than "missing 'stack'".
+    for key in schema.get("required", ()):
+        if key not in value:
+            out.append(SchemaProblem(path, f"missing required key {key!r}"))
 
 
 def validate_sub(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path: tuple[str | int, ...]) -> list[SchemaProblem]:
