@@ -19,7 +19,8 @@ from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
 from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
-from auditor.policy.evaluate import choose_profile, evaluate, unknown_entries
+from auditor.policy.evaluate import evaluate, unknown_entries
+from auditor.policy.infer import choose_profile
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.policy.suppress import apply_severity, suppress

@@ -76,7 +76,8 @@ def audit(
     output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, note, never (default: config, else error).")
+        str | None,
+        typer.Option("--fail-on", help="Lowest severity that fails: error, warning, note, never (default: config, else error)."),
     ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
@@ -85,7 +86,9 @@ def audit(
     explain_profile: Annotated[bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")] = False,
     link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
-    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")] = False,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")
+    ] = False,
 ) -> None:
     """Audit PATH against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
@@ -200,7 +203,7 @@ def profiles_show(
 @profiles_app.command("check")
 def profiles_check(
     file: Annotated[Path, typer.Argument(help="A profile JSON file.")],
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
 ) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
     from auditor.inspect import profile_check

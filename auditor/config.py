@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import ConfigError
-from auditor.findings import Severity
 from auditor.model import Provenance
 from auditor.policy.locate import toml_line
 
@@ -44,7 +43,7 @@ _IGNORE_KEYS = {"rule", "package", "paths", "reason", "until"}
 
 @dataclass(frozen=True, slots=True)
 class IgnoreEntry:
-    """One ignore: a rule id, optionally narrowed to a package and path globs; a reason; an optional expiry."""
+    """One ignore: a rule id, maybe narrowed to a package and path globs; a reason; maybe an expiry."""
 
     rule: str
     reason: str
@@ -100,7 +99,9 @@ def parse_config(text: str, label: str, root: Path) -> Config:
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
+        raise ConfigError(
+            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
+        ) from None
     prefix: tuple[str, ...] = ("tool", "stack-auditor")
     table = data.get("tool", {}).get("stack-auditor") if isinstance(data.get("tool"), dict) else None
     if table is None:
@@ -129,7 +130,9 @@ def parse_config(text: str, label: str, root: Path) -> Config:
         inside = _inside(base / folder, real_root)
         if inside is None:
             line = toml_line(text, (*prefix, "rules"))
-            config.notices.append(f"{label}:{line}: rules folder {folder!r} is outside the audited root: not followed")
+            config.notices.append(
+                f"{label}:{line}: rules folder {folder!r} is outside the audited root: not followed"
+            )
         else:
             config.rule_dirs.append(inside)
     severity = table.get("severity", {})
@@ -163,7 +166,10 @@ def _profile(value: Any, base: Path, real_root: Path, label: str, fail: Any, con
         config.notices.append(f"{label}: profile {value!r} is outside the audited root: not followed")
         return None
     if not inside.is_file():
-        raise fail(("profile",), f"no shipped profile or file named {value!r} (shipped: {', '.join(profile_names())})")
+        raise fail(
+            ("profile",),
+            f"no shipped profile or file named {value!r} (shipped: {', '.join(profile_names())})",
+        )
     return str(inside)
 
 
@@ -178,7 +184,9 @@ def _ignore(entry: Any, n: int, text: str, label: str, prefix: tuple[str, ...], 
         raise fail(where, "must be a table with rule and reason")
     for key in entry:
         if key not in _IGNORE_KEYS:
-            raise fail((*where, key), f"unknown key {key!r} (expected one of: {', '.join(sorted(_IGNORE_KEYS))})")
+            raise fail(
+                (*where, key), f"unknown key {key!r} (expected one of: {', '.join(sorted(_IGNORE_KEYS))})"
+            )
     rule = entry.get("rule")
     if not isinstance(rule, str) or not rule:
         raise fail(where, "needs a 'rule' (a rule id such as SA104 or django-monolith/no-rate-limiting)")
@@ -201,4 +209,6 @@ def _ignore(entry: Any, n: int, text: str, label: str, prefix: tuple[str, ...], 
         raise fail((*where, "until"), "must be a TOML date like 2027-06-30")
     line = toml_line(text, (*prefix, *where))
     at = Provenance(label, line, 1, "[[ignore]]")
-    return IgnoreEntry(rule=rule, reason=reason.strip(), declared_at=at, package=package, paths=tuple(paths), until=until)
+    return IgnoreEntry(
+        rule=rule, reason=reason.strip(), declared_at=at, package=package, paths=tuple(paths), until=until
+    )

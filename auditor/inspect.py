@@ -15,7 +15,15 @@ from auditor.policy.evaluate import _stack_meta, anti_meta, options_of
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
 
-__all__ = ["all_rule_metas", "graph_json", "graph_text", "profile_check", "profile_text", "rule_show", "why_text"]
+__all__ = [
+    "all_rule_metas",
+    "graph_json",
+    "graph_text",
+    "profile_check",
+    "profile_text",
+    "rule_show",
+    "why_text",
+]
 
 
 def graph_text(projects: Sequence[ProjectAudit]) -> str:
@@ -23,14 +31,20 @@ def graph_text(projects: Sequence[ProjectAudit]) -> str:
     for project in projects:
         graph = project.graph
         views = package_views(graph)
-        out.append(f"{project.path} ({graph.name or 'unnamed'}): {len(views)} packages from {', '.join(sorted(set(graph.files)))}")
+        out.append(
+            f"{project.path} ({graph.name or 'unnamed'}): {len(views)} packages"
+            f" from {', '.join(sorted(set(graph.files)))}"
+        )
         if graph.requires_python:
             out.append(f"  requires-python {graph.requires_python}")
         for view in sorted(views, key=lambda v: (not v.direct, v.ecosystem, v.name)):
             kind = "direct" if view.direct else "transitive"
             eco = "" if view.ecosystem == "pypi" else f" [{view.ecosystem}]"
             where = f"  {view.location}" if view.location else ""
-            out.append(f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {','.join(view.scopes) or '-'}{where}")
+            out.append(
+                f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}"
+                f"  {','.join(view.scopes) or '-'}{where}"
+            )
         for failure in project.failures:
             out.append(f"  input error: {failure}")
         out.append("")
@@ -52,7 +66,9 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
                     "purl": v.purl,
                     "direct": v.direct,
                     "scopes": list(v.scopes),
-                    "location": None if v.location is None else {"file": v.location.file, "line": v.location.line},
+                    "location": None
+                    if v.location is None
+                    else {"file": v.location.file, "line": v.location.line},
                     "dependencies": list(v.dependencies),
                 }
                 for v in package_views(project.graph)
@@ -142,7 +158,9 @@ def profile_check(file: Path, rule_dirs: tuple[Path, ...] = ()) -> list[str]:
                     problems.append(f"{file}:{line}: unknown stack token {token!r} in {key!r}")
     for key, anti in profile.anti.items():
         if key not in catalog.anti:
-            problems.append(f"{file}:{anti.line}: unknown anti-recommendation key {key!r} (it will be not checkable)")
+            problems.append(
+                f"{file}:{anti.line}: unknown anti-recommendation key {key!r} (it will be not checkable)"
+            )
     return problems
 
 
@@ -167,17 +185,20 @@ def rule_show(rule_id: str, as_json: bool, rule_dirs: tuple[Path, ...] = ()) -> 
     if meta is None:
         raise UsageError(f"unknown rule id {rule_id!r} (see `stack-auditor rules list`)")
     if as_json:
-        return json.dumps(
-            {
-                "id": meta.id,
-                "name": meta.name,
-                "severity": meta.severity.value,
-                "summary": meta.summary,
-                "help": meta.help_markdown,
-                "help_uri": meta.help_uri,
-                "tags": list(meta.tags),
-                "origin": meta.origin,
-            },
-            indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "id": meta.id,
+                    "name": meta.name,
+                    "severity": meta.severity.value,
+                    "summary": meta.summary,
+                    "help": meta.help_markdown,
+                    "help_uri": meta.help_uri,
+                    "tags": list(meta.tags),
+                    "origin": meta.origin,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     return f"{meta.id} ({meta.name}) [{meta.severity.value}]\n{meta.summary}\n\n{meta.help_markdown}\n"

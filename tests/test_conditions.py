@@ -22,23 +22,43 @@ def graph(
     locked: bool = True,
     order: random.Random | None = None,
 ) -> ProjectGraph:
-    """A small graph: ``direct`` name -> (version, scope); transitive ones hang off the first direct package."""
+    """A small graph: ``direct`` name -> (version, scope); transitive ones hang off the first direct one."""
     transitive = transitive or {}
     ecosystems = ecosystems or {}
     packages, edges = [], []
     first = next(iter(direct), None)
     for n, (name, (version, scope)) in enumerate({**direct, **transitive}.items(), start=2):
         at = Provenance("lock.txt", n, 1, f"{name}=={version}")
-        packages.append(Package(canonical_name(name), version, at, ecosystem=ecosystems.get(name, "pypi"), scopes={scope}))
+        packages.append(
+            Package(canonical_name(name), version, at, ecosystem=ecosystems.get(name, "pypi"), scopes={scope})
+        )
         parent = None if name in direct else canonical_name(first or "")
-        edges.append(Edge(parent, canonical_name(name), specifier=f"=={version}", scope=scope, provenance=at, ecosystem=ecosystems.get(name, "pypi")))
+        edges.append(
+            Edge(
+                parent,
+                canonical_name(name),
+                specifier=f"=={version}",
+                scope=scope,
+                provenance=at,
+                ecosystem=ecosystems.get(name, "pypi"),
+            )
+        )
     for name, version in (extra_versions or {}).items():
-        packages.append(Package(canonical_name(name), version, Provenance("lock.txt", 99, 1, ""), scopes={MAIN}))
+        packages.append(
+            Package(canonical_name(name), version, Provenance("lock.txt", 99, 1, ""), scopes={MAIN})
+        )
     if order is not None:
         order.shuffle(packages)
         order.shuffle(edges)
     decl = ProjectDecl(canonical_name("proj"), requires_python=requires_python)
-    result = ResolveResult("lock.txt", "uv-lock" if locked else "requirements", "lock" if locked else "manifest", [decl], packages, edges)
+    result = ResolveResult(
+        "lock.txt",
+        "uv-lock" if locked else "requirements",
+        "lock" if locked else "manifest",
+        [decl],
+        packages,
+        edges,
+    )
     return build_graph(".", [result])
 
 
@@ -46,7 +66,10 @@ def fires(table: dict[str, object], g: ProjectGraph) -> list[list[str]]:
     return [[p.name for p in m.packages] for m in compile_condition(table).evaluate(g)]
 
 
-BASE = graph({"django": ("5.1", MAIN), "pytest": ("8.0", DEV), "celery": ("5.4", "optional:tasks")}, {"asgiref": ("3.8", MAIN)})
+BASE = graph(
+    {"django": ("5.1", MAIN), "pytest": ("8.0", DEV), "celery": ("5.4", "optional:tasks")},
+    {"asgiref": ("3.8", MAIN)},
+)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +134,9 @@ def test_requirement_kinds() -> None:
         Edge(None, canonical_name("c"), "", provenance=at),
         Edge(None, canonical_name("d"), ">=1", provenance=at),
     ]
-    manifest = ResolveResult("pyproject.toml", "pyproject", "manifest", [ProjectDecl(canonical_name("p"))], [], edges)
+    manifest = ResolveResult(
+        "pyproject.toml", "pyproject", "manifest", [ProjectDecl(canonical_name("p"))], [], edges
+    )
     g = build_graph(".", [manifest])
     assert fires({"requirement": "pinned"}, g) == [["a"]]
     assert fires({"requirement": "capped"}, g) == [["b"]]
@@ -120,11 +145,17 @@ def test_requirement_kinds() -> None:
 
 def test_unpinned_needs_lockless_requirements_file() -> None:
     """``unpinned`` fires for a range in a lock-less requirements file, not in pyproject.toml."""
-    edges = [Edge(None, canonical_name("flask"), ">=3", provenance=Provenance("requirements.txt", 1, 1, "flask>=3"))]
+    edges = [
+        Edge(
+            None, canonical_name("flask"), ">=3", provenance=Provenance("requirements.txt", 1, 1, "flask>=3")
+        )
+    ]
     req = ResolveResult("requirements.txt", "requirements", "manifest", [], [], edges)
     assert fires({"unpinned": True}, build_graph(".", [req])) == [["flask"]]
     edges = [Edge(None, canonical_name("flask"), ">=3", provenance=Provenance("pyproject.toml", 1, 1, ""))]
-    manifest = ResolveResult("pyproject.toml", "pyproject", "manifest", [ProjectDecl(canonical_name("p"))], [], edges)
+    manifest = ResolveResult(
+        "pyproject.toml", "pyproject", "manifest", [ProjectDecl(canonical_name("p"))], [], edges
+    )
     assert fires({"unpinned": True}, build_graph(".", [manifest])) == []
 
 

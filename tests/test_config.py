@@ -1,4 +1,4 @@
-"""Configuration: [tool.stack-auditor] / .stack-auditor.toml parsing, located errors, paths kept inside the root."""
+"""Configuration: [tool.stack-auditor] / .stack-auditor.toml, located errors, paths kept inside the root."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ until = 2027-06-30
 def test_dotfile_top_level_keys(tmp_path: Path) -> None:
     """.stack-auditor.toml takes the keys at the top level and wins over pyproject.toml."""
     (tmp_path / "pyproject.toml").write_text('[tool.stack-auditor]\nprofile = "fastapi-python"\n')
-    (tmp_path / ".stack-auditor.toml").write_text('profile = "flask-legacy"\n[[ignore]]\nrule = "SA104"\nreason = "r"\n')
+    (tmp_path / ".stack-auditor.toml").write_text(
+        'profile = "flask-legacy"\n[[ignore]]\nrule = "SA104"\nreason = "r"\n'
+    )
     assert find_config(tmp_path) == tmp_path / ".stack-auditor.toml"
     config = load_config(tmp_path)
     assert config.profile == "flask-legacy"
@@ -64,14 +66,35 @@ def test_no_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('bogus = 1\n', "pyproject.toml:2: tool.stack-auditor.bogus: unknown key 'bogus'"),
-        ('fail-on = "sometimes"\n', "pyproject.toml:2: tool.stack-auditor.fail-on: must be one of error, warning, note, never"),
-        ('[tool.stack-auditor.severity]\nSA104 = "fatal"\n', "pyproject.toml:3: tool.stack-auditor.severity.SA104: must be one of"),
-        ('[[tool.stack-auditor.ignore]]\nrule = "SA104"\n', "pyproject.toml:2: tool.stack-auditor.ignore: the ignore of 'SA104' needs a non-empty 'reason'"),
-        ('[[tool.stack-auditor.ignore]]\nrule = "SA104"\nreason = "r"\nuntil = "soon"\n', "pyproject.toml:5: tool.stack-auditor.ignore.until: must be a date"),
-        ('[[tool.stack-auditor.ignore]]\nrule = "SA104"\nreason = "r"\nwhy = "x"\n', "pyproject.toml:5: tool.stack-auditor.ignore.why: unknown key 'why'"),
-        ('[[tool.stack-auditor.ignore]]\nreason = "r"\n', "pyproject.toml:2: tool.stack-auditor.ignore: needs a 'rule'"),
-        ('profile = "no-such-profile"\n', "pyproject.toml:2: tool.stack-auditor.profile: no shipped profile or file"),
+        ("bogus = 1\n", "pyproject.toml:2: tool.stack-auditor.bogus: unknown key 'bogus'"),
+        (
+            'fail-on = "sometimes"\n',
+            "pyproject.toml:2: tool.stack-auditor.fail-on: must be one of error, warning, note, never",
+        ),
+        (
+            '[tool.stack-auditor.severity]\nSA104 = "fatal"\n',
+            "pyproject.toml:3: tool.stack-auditor.severity.SA104: must be one of",
+        ),
+        (
+            '[[tool.stack-auditor.ignore]]\nrule = "SA104"\n',
+            "pyproject.toml:2: tool.stack-auditor.ignore: the ignore of 'SA104' needs a non-empty 'reason'",
+        ),
+        (
+            '[[tool.stack-auditor.ignore]]\nrule = "SA104"\nreason = "r"\nuntil = "soon"\n',
+            "pyproject.toml:5: tool.stack-auditor.ignore.until: must be a date",
+        ),
+        (
+            '[[tool.stack-auditor.ignore]]\nrule = "SA104"\nreason = "r"\nwhy = "x"\n',
+            "pyproject.toml:5: tool.stack-auditor.ignore.why: unknown key 'why'",
+        ),
+        (
+            '[[tool.stack-auditor.ignore]]\nreason = "r"\n',
+            "pyproject.toml:2: tool.stack-auditor.ignore: needs a 'rule'",
+        ),
+        (
+            'profile = "no-such-profile"\n',
+            "pyproject.toml:2: tool.stack-auditor.profile: no shipped profile or file",
+        ),
         ('rules = "x"\n', "pyproject.toml:2: tool.stack-auditor.rules: must be an array"),
     ],
 )

@@ -31,8 +31,10 @@ def findings(data: dict) -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 def test_org_profile_extends_django_monolith() -> None:
-    """acme.json extends django-monolith and downgrades one key: FastAPI next to Django is a warning under its own id."""
-    code, data = audit_json(EXAMPLES / "fastapi-on-django", "--profile", FIXTURES / "org" / "acme.json", "--no-config")
+    """acme.json extends django-monolith, downgrading one key: FastAPI beside Django warns under its id."""
+    code, data = audit_json(
+        EXAMPLES / "fastapi-on-django", "--profile", FIXTURES / "org" / "acme.json", "--no-config"
+    )
     found = findings(data)
     anti = found["acme-django/fastapi-on-top-of-django"]
     assert anti["severity"] == "warning"
@@ -41,13 +43,17 @@ def test_org_profile_extends_django_monolith() -> None:
     assert "django-monolith/fastapi-on-top-of-django" not in found
     assert data["projects"][0]["profile"] == "acme-django"
     # everything else of django-monolith is kept: its not-checkable keys are still reported
-    assert {"microservices", "raw-sql-without-justification"} <= {n["key"] for n in data["projects"][0]["not_checkable"]}
+    assert {"microservices", "raw-sql-without-justification"} <= {
+        n["key"] for n in data["projects"][0]["not_checkable"]
+    }
     assert code == (1 if any(f["severity"] == "error" for f in found.values()) else 0)
 
 
 def test_profile_chain_overrides_stack_entry() -> None:
     """A profile extending acme.json by relative path overrides one stack entry and keeps the rest."""
-    _code, data = audit_json(EXAMPLES / "fastapi-on-django", "--profile", FIXTURES / "org" / "acme-team.json", "--no-config")
+    _code, data = audit_json(
+        EXAMPLES / "fastapi-on-django", "--profile", FIXTURES / "org" / "acme-team.json", "--no-config"
+    )
     found = findings(data)
     assert "arq-on-redis" in found["acme-payments/stack/queue"]["message"]
     assert found["acme-payments/fastapi-on-top-of-django"]["severity"] == "warning"
@@ -58,14 +64,16 @@ def test_custom_rules_dir_with_catalog() -> None:
     app_dir = FIXTURES / "huey-app"
     _code, plain = audit_json(app_dir, "--profile", "django-monolith", "--no-config")
     assert "django-monolith/stack/queue" in findings(plain)
-    _code, custom = audit_json(app_dir, "--profile", "django-monolith", "--no-config", "--rules", FIXTURES / "custom-rules")
+    _code, custom = audit_json(
+        app_dir, "--profile", "django-monolith", "--no-config", "--rules", FIXTURES / "custom-rules"
+    )
     assert "django-monolith/stack/queue" not in findings(custom)
     code, out = run("rules", "show", "ACME001", "--rules", FIXTURES / "custom-rules")
     assert code == 0 and "requests-in-service" in out
 
 
 def test_config_with_expired_ignore() -> None:
-    """An expired ignore no longer applies: the finding counts, a notice says so; an unmatched ignore is reported."""
+    """An expired ignore stops applying: the finding counts, a notice says so; unmatched ones are reported."""
     code, data = audit_json(FIXTURES / "configured")
     found = findings(data)
     rate = found["django-monolith/no-rate-limiting"]
@@ -79,11 +87,14 @@ def test_config_with_expired_ignore() -> None:
 
 
 def test_config_suppression_in_json_and_sarif() -> None:
-    """A live ignore and an inline ignore suppress findings that stay in JSON and in SARIF with a justification."""
+    """A live ignore and an inline ignore suppress findings, which stay in JSON and SARIF with a reason."""
     folder = FIXTURES / "configured-warn"
     code, data = audit_json(folder)
     found = findings(data)
-    assert found["django-monolith/no-rate-limiting"]["suppression"]["justification"] == "rate limits are enforced at the API gateway"
+    assert (
+        found["django-monolith/no-rate-limiting"]["suppression"]["justification"]
+        == "rate limits are enforced at the API gateway"
+    )
     assert found["SA108"]["suppression"]["kind"] == "inSource"
     assert data["summary"]["suppressed"] == 2
     assert code == 1  # fail-on = "warning" from the config: SA106 (nose) is a warning
@@ -123,7 +134,10 @@ def test_inline_ignores_in_requirements() -> None:
     """An inline ignore with a reason suppresses; one without a reason is not applied and is reported."""
     _code, data = audit_json(FIXTURES / "inline", "--no-config")
     sa104 = [f for p in data["projects"] for f in p["findings"] if f["rule_id"] == "SA104"]
-    assert sorted((f["package"], f["suppression"] is not None) for f in sa104) == [("gunicorn", True), ("requests", False)]
+    assert sorted((f["package"], f["suppression"] is not None) for f in sa104) == [
+        ("gunicorn", True),
+        ("requests", False),
+    ]
     assert any("has no reason: not applied" in n for n in data["notices"])
 
 
@@ -131,16 +145,28 @@ def test_lists_one_entry_a_line() -> None:
     """rules list and profiles list print one entry a line; profile-derived ids are listed."""
     code, out = run("profiles", "list")
     assert code == 0
-    assert out.split() == ["data-pipeline", "django-monolith", "django-ninja-async", "fastapi-python", "flask-legacy", "python-library"]
+    assert out.split() == [
+        "data-pipeline",
+        "django-monolith",
+        "django-ninja-async",
+        "fastapi-python",
+        "flask-legacy",
+        "python-library",
+    ]
     code, out = run("rules", "list")
     ids = [line.split("\t")[0] for line in out.splitlines()]
     assert code == 0 and ids == sorted(ids)
-    assert {"SA101", "SA110", "django-monolith/fastapi-on-top-of-django", "fastapi-python/stack/queue_options"} <= set(ids)
+    assert {
+        "SA101",
+        "SA110",
+        "django-monolith/fastapi-on-top-of-django",
+        "fastapi-python/stack/queue_options",
+    } <= set(ids)
 
 
 @pytest.mark.parametrize("rule_id", ["SA104", "django-monolith/no-rate-limiting", "flask-legacy/stack/orm"])
 def test_rules_show(rule_id: str) -> None:
-    """rules show ID prints the help in text and the metadata in JSON, for file rules and profile-derived ids."""
+    """rules show ID prints help as text and metadata as JSON, for file rules and profile-derived ids."""
     code, text = run("rules", "show", rule_id)
     assert code == 0 and text.startswith(rule_id) and "## What it flags" in text
     code, out = run("rules", "show", rule_id, "--json")
@@ -169,8 +195,11 @@ def test_profiles_check_reports_unknown_tokens(tmp_path: Path) -> None:
     good = FIXTURES / "org" / "acme.json"
     assert run("profiles", "check", good)[0] == 0
     bad = tmp_path / "bad.json"
-    bad.write_text('{\n  "profile_name": "bad",\n  "extends": "django-monolith",\n  "stack": {\n    "queue": "carrier-pigeon"\n  },\n'
-                   '  "anti_recommendations": {\n    "using-cobol": "kill — no"\n  }\n}\n')
+    bad.write_text(
+        '{\n  "profile_name": "bad",\n  "extends": "django-monolith",\n'
+        '  "stack": {\n    "queue": "carrier-pigeon"\n  },\n'
+        '  "anti_recommendations": {\n    "using-cobol": "kill — no"\n  }\n}\n'
+    )
     code, out = run("profiles", "check", bad)
     assert code == 1
     assert f"{bad}:5: unknown stack token 'carrier-pigeon' in 'queue'" in out
@@ -182,8 +211,14 @@ def test_profiles_check_reports_unknown_tokens(tmp_path: Path) -> None:
     [
         ('{\n  "profile_name": "x",\n  "stak": {}\n}\n', ":3: stak: unknown key 'stak'"),
         ('{\n  "profile_name": "Bad Name"\n}\n', ":2: profile_name: must be a kebab-case name"),
-        ('{\n  "profile_name": "x",\n  "anti_recommendations": {\n    "a": "maybe — hmm"\n  }\n}\n', ":4: anti_recommendations.a: must read 'kill — reason'"),
-        ('{\n  "profile_name": "x",\n  "stack": {\n    "queue": 3\n  }\n}\n', ":4: stack.queue: must be a string"),
+        (
+            '{\n  "profile_name": "x",\n  "anti_recommendations": {\n    "a": "maybe — hmm"\n  }\n}\n',
+            ":4: anti_recommendations.a: must read 'kill — reason'",
+        ),
+        (
+            '{\n  "profile_name": "x",\n  "stack": {\n    "queue": 3\n  }\n}\n',
+            ":4: stack.queue: must be a string",
+        ),
         ('{\n  "profile_name": "x",\n  "extends": "nope"\n}\n', "nope: no such profile"),
     ],
 )
@@ -210,7 +245,10 @@ def test_explain_profile_ranking() -> None:
     assert "profile: flask-legacy — inferred: best match" in out
     assert "1. flask-legacy score 10 (fits): framework: flask" in out
     assert "python-library score 2 (no fit): never inferred" in out
-    assert "fastapi-python score 4 (no fit): does not fit: framework fastapi-0.110+ is not in the dependencies" in out
+    assert (
+        "fastapi-python score 4 (no fit): does not fit: framework fastapi-0.110+ is not in the dependencies"
+        in out
+    )
 
 
 def test_no_profile_fits(tmp_path: Path) -> None:

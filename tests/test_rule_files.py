@@ -1,4 +1,4 @@
-"""Rule files: the JSON Schema rejects unknown keys with file:line; help sections are enforced; docs do not drift."""
+"""Rule files: the schema rejects unknown keys with file:line; help sections are enforced; no doc drift."""
 
 from __future__ import annotations
 
@@ -39,12 +39,27 @@ def rule_text(extra: str = "", condition: str = 'condition = { present = ["reque
     ("text", "expected"),
     [
         (rule_text('colour = "red"\n'), ":9: rule[0].colour: unknown key 'colour'"),
-        (rule_text(condition='condition = { present = ["a"], bogus = true }'), ":7: rule[0].condition.bogus: unknown key 'bogus'"),
-        (rule_text().replace('severity = "warning"', 'severity = "fatal"'), ":5: rule[0].severity: must be one of error, warning, note"),
-        (rule_text().replace('name = "some-rule"', 'name = "Some Rule"'), ":4: rule[0].name: must be kebab-case"),
+        (
+            rule_text(condition='condition = { present = ["a"], bogus = true }'),
+            ":7: rule[0].condition.bogus: unknown key 'bogus'",
+        ),
+        (
+            rule_text().replace('severity = "warning"', 'severity = "fatal"'),
+            ":5: rule[0].severity: must be one of error, warning, note",
+        ),
+        (
+            rule_text().replace('name = "some-rule"', 'name = "Some Rule"'),
+            ":4: rule[0].name: must be kebab-case",
+        ),
         (rule_text().replace('summary = "s"\n', ""), ":2: rule[0]: missing required key 'summary'"),
-        (rule_text(condition='condition = { present = ["a"], version = "~~1" }'), ":7: invalid version specifier"),
-        (rule_text(condition='condition = { present = ["a"], scopes = ["prod"] }'), ":7: rule[0].condition.scopes[0]: must be runtime"),
+        (
+            rule_text(condition='condition = { present = ["a"], version = "~~1" }'),
+            ":7: invalid version specifier",
+        ),
+        (
+            rule_text(condition='condition = { present = ["a"], scopes = ["prod"] }'),
+            ":7: rule[0].condition.scopes[0]: must be runtime",
+        ),
         (rule_text().replace("## How to fix\nx\n", ""), "help lacks the section '## How to fix'"),
         ("[[rule]]\nid = 3\n", ":2: rule[0].id: must be a string"),
         ("[rules]\n", ":1: rules: unknown key 'rules'"),
@@ -97,7 +112,12 @@ def test_builtin_validator_agrees_with_jsonschema() -> None:
     schema = load_schema("profile")
     full = jsonschema.Draft202012Validator(schema)
     samples = [json.loads(p.read_text()) for p in sorted((ROOT / "profiles").glob("*.json"))]
-    samples += [{"profile_name": "x", "stak": {}}, {"profile_name": 3}, {"profile_name": "x", "stack": {"a": [1]}}, {}]
+    samples += [
+        {"profile_name": "x", "stak": {}},
+        {"profile_name": 3},
+        {"profile_name": "x", "stack": {"a": [1]}},
+        {},
+    ]
     for sample in samples:
         assert bool(validate(sample, schema)) == bool(list(full.iter_errors(sample))), sample
 

@@ -1,4 +1,4 @@
-"""Suppressions: config ignores (package, paths, reason, expiry), inline comments, unmatched and expired notices."""
+"""Suppressions: config ignores (package, paths, reason, expiry), inline comments, notices."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ AT = Provenance("pyproject.toml", 30, 1, "[[ignore]]")
 TODAY = dt.date(2026, 11, 26)
 
 
-def finding(rule: str = "SA104", package: str | None = "flask", file: str = "requirements.txt", text: str = "flask>=3", project: str = ".") -> Finding:
+def finding(
+    rule: str = "SA104",
+    package: str | None = "flask",
+    file: str = "requirements.txt",
+    text: str = "flask>=3",
+    project: str = ".",
+) -> Finding:
     return Finding(rule, Severity.WARNING, "m", project, package, None, Provenance(file, 3, 1, text))
 
 
@@ -35,9 +41,13 @@ def test_ignore_by_rule() -> None:
 def test_ignore_by_package_and_path() -> None:
     """package and paths narrow the ignore: other packages and paths stay reported."""
     hit = finding(package="flask", file="services/legacy/requirements.txt", project="services/legacy")
-    other_package = finding(package="gunicorn", file="services/legacy/requirements.txt", project="services/legacy")
+    other_package = finding(
+        package="gunicorn", file="services/legacy/requirements.txt", project="services/legacy"
+    )
     other_path = finding(package="flask", file="services/api/requirements.txt", project="services/api")
-    notices = suppress([hit, other_package, other_path], [ignore(package="Flask", paths=("services/legacy/**",))], TODAY)
+    notices = suppress(
+        [hit, other_package, other_path], [ignore(package="Flask", paths=("services/legacy/**",))], TODAY
+    )
     assert notices == []
     assert hit.suppression is not None
     assert other_package.suppression is None
@@ -49,7 +59,9 @@ def test_expired_ignore_reports_again() -> None:
     f = finding()
     notices = suppress([f], [ignore(until=dt.date(2026, 11, 25))], TODAY)
     assert f.suppression is None
-    assert notices == ["pyproject.toml:30: the ignore of SA104 expired on 2026-11-25; its findings are reported again"]
+    assert notices == [
+        "pyproject.toml:30: the ignore of SA104 expired on 2026-11-25; its findings are reported again"
+    ]
 
 
 def test_ignore_valid_on_its_last_day() -> None:
@@ -62,7 +74,9 @@ def test_ignore_valid_on_its_last_day() -> None:
 def test_unmatched_ignore_is_reported() -> None:
     """An ignore that matches nothing produces a notice (like cargo-deny's unmatched entries)."""
     notices = suppress([finding()], [ignore(rule="SA999")], TODAY)
-    assert notices == ["pyproject.toml:30: the ignore of SA999 matched no finding (remove it, or check the rule id)"]
+    assert notices == [
+        "pyproject.toml:30: the ignore of SA999 matched no finding (remove it, or check the rule id)"
+    ]
 
 
 def test_inline_ignore() -> None:

@@ -1,4 +1,4 @@
-"""The profile catalog (``rules/catalog.toml``): stack tokens and anti-recommendation keys as package facts."""
+"""The profile catalog (``rules/catalog.toml``): stack tokens and anti-recommendation keys as facts."""
 
 from __future__ import annotations
 
@@ -72,10 +72,16 @@ def _merge(catalog: Catalog, path: Path) -> None:
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
+        raise ConfigError(
+            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
+        ) from None
     unknown = set(data) - {"tokens", "anti"}
     if unknown:
-        raise ConfigError(label, _line(text, sorted(unknown)[0]), f"unknown table {sorted(unknown)[0]!r} (expected tokens, anti)")
+        raise ConfigError(
+            label,
+            _line(text, sorted(unknown)[0]),
+            f"unknown table {sorted(unknown)[0]!r} (expected tokens, anti)",
+        )
     for name, entry in data.get("tokens", {}).items():
         line = _line(text, name)
         if not isinstance(entry, dict):

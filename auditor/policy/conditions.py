@@ -41,7 +41,13 @@ from auditor.model import canonical_name
 __all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
 
 SELECTORS = (
-    "present", "all-present", "absent", "more-than-one-of", "duplicate-versions", "unpinned", "requirement",
+    "present",
+    "all-present",
+    "absent",
+    "more-than-one-of",
+    "duplicate-versions",
+    "unpinned",
+    "requirement",
     "requires-python",
 )
 REQUIREMENT_KINDS = ("pinned", "capped", "unconstrained")
@@ -127,14 +133,27 @@ class Condition:
             return [
                 Match([node])
                 for node in self._select(graph, None)
-                if node.direct and node.source == "registry" and not _pinned(node) and _from_requirements_file(node)
+                if node.direct
+                and node.source == "registry"
+                and not _pinned(node)
+                and _from_requirements_file(node)
             ]
         if "requirement" in table:
             kind = table["requirement"]
-            return [Match([node]) for node in self._select(graph, None) if node.direct and _requirement_is(node, kind)]
+            return [
+                Match([node])
+                for node in self._select(graph, None)
+                if node.direct and _requirement_is(node, kind)
+            ]
         if "requires-python" in table:
-            return [Match(python=True)] if _python_outside(graph.requires_python, table["requires-python"]) else []
-        raise ConditionError(f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})")
+            return (
+                [Match(python=True)]
+                if _python_outside(graph.requires_python, table["requires-python"])
+                else []
+            )
+        raise ConditionError(
+            f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})"
+        )
 
     def _select(self, graph: ProjectGraph, names: list[str] | None) -> list[GraphNode]:
         table = self.table
@@ -170,10 +189,8 @@ def _in(spec: SpecifierSet, version: str) -> bool:
 
 def _scope_matches(scope: str, wanted: list[str]) -> bool:
     kind = scope.split(":", 1)[0]
-    for item in wanted:
-        if item == scope or item == kind or (item == "runtime" and kind in ("main", "optional")):
-            return True
-    return False
+    runtime = kind in ("main", "optional")
+    return any(item in (scope, kind) or (item == "runtime" and runtime) for item in wanted)
 
 
 def _declaration_order(node: GraphNode) -> tuple[str, int, str]:
@@ -252,8 +269,14 @@ def _check(table: Any, where: str) -> None:
         if value not in REQUIREMENT_KINDS:
             raise ConditionError(f"'requirement' in {where} must be one of {', '.join(REQUIREMENT_KINDS)}")
     elif head == "requires-python":
-        if not isinstance(value, dict) or not value or not set(value) <= {"admits-any", "lowest-at-least", "only-at-least"}:
-            raise ConditionError(f"'requires-python' in {where} takes admits-any, lowest-at-least and only-at-least")
+        if (
+            not isinstance(value, dict)
+            or not value
+            or not set(value) <= {"admits-any", "lowest-at-least", "only-at-least"}
+        ):
+            raise ConditionError(
+                f"'requires-python' in {where} takes admits-any, lowest-at-least and only-at-least"
+            )
     elif value is not True:
         raise ConditionError(f"'{head}' in {where} must be true")
     if "version" in table:
@@ -261,7 +284,9 @@ def _check(table: Any, where: str) -> None:
             SpecifierSet(table["version"])
         except (InvalidSpecifier, TypeError):
             raise ConditionError(f"invalid version specifier {table['version']!r} in {where}") from None
-    if "scopes" in table and not (isinstance(table["scopes"], list) and all(isinstance(s, str) for s in table["scopes"])):
+    if "scopes" in table and not (
+        isinstance(table["scopes"], list) and all(isinstance(s, str) for s in table["scopes"])
+    ):
         raise ConditionError(f"'scopes' in {where} must be an array of strings")
     if "direct-only" in table and not isinstance(table["direct-only"], bool):
         raise ConditionError(f"'direct-only' in {where} must be true or false")

@@ -13,15 +13,22 @@ from dataclasses import dataclass, field
 from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import canonical_name
-from auditor.policy.catalog import AntiEntry, Catalog, Token
+from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Condition, Match, _in, _specifier
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 
-__all__ = ["Evaluation", "ProfileFit", "choose_profile", "evaluate", "options_of", "rank_profiles", "stack_help", "unknown_entries"]
+__all__ = [
+    "Evaluation",
+    "TokenResult",
+    "evaluate",
+    "options_of",
+    "stack_help",
+    "token_result",
+    "unknown_entries",
+]
 
 HELP_BASE = RULE_DOCS_BASE
-FRAMEWORK_KEYS = ("framework",)
 
 
 @dataclass(slots=True)
@@ -41,15 +48,9 @@ class TokenResult:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileFit:
-    name: str
-    score: int
-    fits: bool
-    reasons: tuple[str, ...]
-
-
-def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]) -> Evaluation:
+def evaluate(
+    graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]
+) -> Evaluation:
     """Every finding for one project graph."""
     out = Evaluation()
     if profile is not None:
@@ -58,7 +59,9 @@ def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rul
     for rule in rules:
         for match in rule.condition.evaluate(graph):
             out.rules[rule.id] = rule.meta
-            out.findings.append(_finding(graph, rule.id, rule.meta.severity, rule.message, match, rule.meta.summary, ""))
+            out.findings.append(
+                _finding(graph, rule.id, rule.meta.severity, rule.message, match, rule.meta.summary, "")
+            )
     out.findings.sort(key=Finding.sort_key)
     return out
 
@@ -76,9 +79,11 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
         if not graph.requires_python:
             return TokenResult(token_name, "not-checkable", detail="the project declares no requires-python")
         bad = Condition({"requires-python": dict(token.python)}).evaluate(graph)
-        return TokenResult(token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}")
+        return TokenResult(
+            token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}"
+        )
     if token.files:
-        formats = {path_format for path_format in graph.formats}
+        formats = set(graph.formats)
         if formats & set(token.files):
             return TokenResult(token_name, "ok")
         return TokenResult(token_name, "missing", detail="no " + " or ".join(token.files) + " file")
@@ -90,7 +95,9 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
             good = [n for n in found if n.versions and all(_in(spec, v) for v in n.versions)]
             if good or not any(n.versions for n in found):
                 return TokenResult(token_name, "ok", good[0] if good else found[0])
-            return TokenResult(token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}")
+            return TokenResult(
+                token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}"
+            )
         return TokenResult(token_name, "ok", found[0])
     for name in token.alternatives:
         node = graph.find(canonical_name(name))
@@ -101,18 +108,21 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
 
 def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:
     """Stack tokens and anti-recommendation keys of ``profile`` that the catalog does not know, as notices."""
-    out = []
+    out: list[str] = []
     for key, value in profile.stack.items():
         for option in options_of(value):
             out.extend(
-                f"{profile.source}:{profile.stack_lines.get(key, 0)}: unknown stack token {token!r} in {key!r} "
-                "(no catalog entry): not checkable"
+                f"{profile.source}:{profile.stack_lines.get(key, 0)}: unknown stack token {token!r}"
+                f" in {key!r} (no catalog entry): not checkable"
                 for token in option
                 if token not in catalog.tokens
             )
     for key, anti in profile.anti.items():
         if key not in catalog.anti:
-            out.append(f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r} (no catalog entry): not checkable")
+            out.append(
+                f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r}"
+                " (no catalog entry): not checkable"
+            )
     return out
 
 
@@ -131,7 +141,9 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
             for result in option:
                 if result.status in ("not-checkable", "unknown"):
                     out.not_checkable.append(NotCheckable(f"stack/{key}", result.token, result.detail))
-        checkable = [[r for r in option if r.status not in ("not-checkable", "unknown")] for option in results]
+        checkable = [
+            [r for r in option if r.status not in ("not-checkable", "unknown")] for option in results
+        ]
         if any(option and all(r.status == "ok" for r in option) for option in checkable):
             continue
         if not any(checkable):
@@ -147,13 +159,18 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
         if bad is not None and bad.node is not None:
             verb = "is outside the stack" if bad.status == "version" else "was chosen instead"
             message = f"{key}: {bad.node.label()} {verb}; the {profile.name} profile expects {expected}"
-            out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, Match([bad.node]), meta.summary, ""))
+            out.findings.append(
+                _finding(graph, rule_id, Severity.WARNING, message, Match([bad.node]), meta.summary, "")
+            )
         elif bad is not None:  # requires-python outside
             message = f"{key}: requires-python {graph.requires_python} is outside {expected}"
-            out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, Match(python=True), meta.summary, ""))
+            out.findings.append(
+                _finding(graph, rule_id, Severity.WARNING, message, Match(python=True), meta.summary, "")
+            )
         else:
             missing = sorted({r.token for r in flat if r.status == "missing"})
-            message = f"{key}: no {', '.join(missing)} in the dependencies; the {profile.name} profile expects {expected}"
+            message = f"{key}: no {', '.join(missing)} in the dependencies; "
+            message += f"the {profile.name} profile expects {expected}"
             out.findings.append(
                 _finding(graph, rule_id, Severity.WARNING, message, Match(missing=missing), meta.summary, "")
             )
@@ -184,16 +201,19 @@ def stack_help(profile: Profile, key: str, expected: str, catalog: Catalog) -> s
             elif token.not_checkable:
                 lines.append(f"- `{token_name}`: not checkable — {token.not_checkable}")
             else:
-                what = ", ".join(f"`{p}`" for p in token.packages) or ", ".join(token.files) or "requires-python"
+                what = (
+                    ", ".join(f"`{p}`" for p in token.packages) or ", ".join(token.files) or "requires-python"
+                )
                 version = f" ({token.version})" if token.version else ""
                 note = f" Note: {token.note}." if token.note else ""
                 lines.append(f"- `{token_name}` ({token.summary}): satisfied by {what}{version}.{note}")
     return (
-        f"## What it flags\nThe `{key}` entry of the `{profile.name}` stack expects {expected}; the project's "
-        f"dependencies are missing it, chose another package, or pin a version outside it.\n\n"
-        f"## Why it matters\nA profile is the team's architecture contract: every deviation is a second way of doing "
-        f"one thing that reviewers, on-call and upgrades have to know about.\n\n"
-        f"## How to fix\nUse the expected component, or record the exception with an ignore that carries a reason.\n\n"
+        f"## What it flags\nThe `{key}` entry of the `{profile.name}` stack expects {expected}; "
+        f"the project's dependencies are missing it, chose another package, or pin a version outside it.\n\n"
+        f"## Why it matters\nA profile is the team's architecture contract: every deviation is a second "
+        f"way of doing one thing that reviewers, on-call and upgrades have to know about.\n\n"
+        f"## How to fix\nUse the expected component, or record the exception with an ignore that carries "
+        f"a reason.\n\n"
         f"## Example\n" + "\n".join(lines)
     )
 
@@ -205,7 +225,9 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
         if entry is None:
-            out.not_checkable.append(NotCheckable(key, key, "no catalog entry for this anti-recommendation key"))
+            out.not_checkable.append(
+                NotCheckable(key, key, "no catalog entry for this anti-recommendation key")
+            )
             continue
         if entry.condition is None:
             out.not_checkable.append(NotCheckable(key, key, entry.not_checkable))
@@ -216,7 +238,9 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
         for match in matches:
-            finding = _finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
+            finding = _finding(
+                graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason
+            )
             verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
             finding.message += f" [profile {profile.name}: anti_recommendations.{key} = {verdict}]"
             out.findings.append(finding)
@@ -242,14 +266,22 @@ def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
 
 
 def _finding(
-    graph: ProjectGraph, rule_id: str, severity: Severity, template: str, match: Match, summary: str, reason: str
+    graph: ProjectGraph,
+    rule_id: str,
+    severity: Severity,
+    template: str,
+    match: Match,
+    summary: str,
+    reason: str,
 ) -> Finding:
     packages = match.packages
     primary = packages[-1] if match.conflict and packages else (packages[0] if packages else None)
     others = [p for p in packages if p is not primary]
     labels = [p.label() for p in ([*others, primary] if primary else others)]
     values = {
-        "packages": " and ".join(labels) if len(labels) <= 2 else ", ".join(labels[:-1]) + " and " + labels[-1],
+        "packages": " and ".join(labels)
+        if len(labels) <= 2
+        else ", ".join(labels[:-1]) + " and " + labels[-1],
         "package": primary.label() if primary else "",
         "missing": ", ".join(match.missing),
         "requires_python": graph.requires_python or "",
@@ -269,7 +301,9 @@ def _finding(
         location = graph.dependencies_at
     related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
     if match.python and primary is not None and graph.requires_python_at is not None:
-        related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
+        related.append(
+            Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here")
+        )
     why: list[str] = []
     if primary is not None and not primary.direct:
         why = graph.why_path(primary)
@@ -294,69 +328,3 @@ def _declared(graph: ProjectGraph, node: GraphNode) -> str:
         return f"{node.label()} is declared here"
     via = graph.why_path(node)[1:-1]
     return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"
-
-
-# ----------------------------------------------------------------- inference
-
-
-def rank_profiles(graph: ProjectGraph, profiles: Iterable[Profile], catalog: Catalog) -> list[ProfileFit]:
-    """Profiles ordered by how well the project matches their stack.
-
-    Each satisfied stack entry scores 1, the framework 5. A profile *fits* only
-    when its framework entry is satisfied: matching on generic entries
-    (pytest, PostgreSQL) alone says nothing about the architecture. A profile
-    without a framework entry (``python-library``) is never inferred; choose it
-    with ``--profile`` or ``profile =`` in the config. Ties break by name, so
-    the ranking is deterministic.
-    """
-    fits = []
-    for profile in profiles:
-        score = 0
-        reasons = []
-        framework_ok = False
-        has_framework = any(key in FRAMEWORK_KEYS for key in profile.stack)
-        for key, value in profile.stack.items():
-            results = [[token_result(graph, t, catalog) for t in option] for option in options_of(value)]
-            satisfied = [
-                option for option in results
-                if any(r.status == "ok" for r in option)
-                and all(r.status in ("ok", "not-checkable", "unknown") for r in option)
-            ]
-            if satisfied:
-                weight = 5 if key in FRAMEWORK_KEYS else 1
-                score += weight
-                framework_ok = framework_ok or key in FRAMEWORK_KEYS
-                hit = next(r for r in satisfied[0] if r.status == "ok")
-                reasons.append(f"{key}: {hit.node.label() if hit.node else hit.token} (+{weight})")
-        if not has_framework:
-            reasons.insert(0, "never inferred: the profile has no framework entry (choose it with --profile)")
-        elif not framework_ok:
-            expected = " or ".join(" + ".join(o) for key in FRAMEWORK_KEYS if key in profile.stack for o in options_of(profile.stack[key]))
-            reasons.insert(0, f"does not fit: framework {expected} is not in the dependencies")
-        fits.append(ProfileFit(profile.name, score, framework_ok, tuple(reasons)))
-    return sorted(fits, key=lambda fit: (not fit.fits, -fit.score, fit.name))
-
-
-def choose_profile(
-    graph: ProjectGraph, forced: Profile | None, candidates: list[Profile], catalog: Catalog, explain: bool
-) -> tuple[Profile | None, str]:
-    """The profile to apply and a one-line reason; with ``explain``, the whole ranking follows on new lines."""
-    if forced is not None:
-        return forced, "given with --profile or in the configuration"
-    ranking = rank_profiles(graph, candidates, catalog)
-    table = "; ".join(f"{fit.name}={fit.score}" for fit in ranking)
-    best = ranking[0] if ranking and ranking[0].fits else None
-    if best is None:
-        reason = f"no profile fits: no profile's framework is in the dependencies (scores: {table}); only generic rules apply"
-    else:
-        ties = [fit.name for fit in ranking[1:] if fit.fits and fit.score == best.score]
-        tie = f", tied with {', '.join(ties)} (first by name wins; set the profile to decide)" if ties else ""
-        reason = f"inferred: best match{tie} (scores: {table})"
-    if explain:
-        lines = [reason, "    ranking:"]
-        for n, fit in enumerate(ranking, 1):
-            state = "fits" if fit.fits else "no fit"
-            lines.append(f"    {n}. {fit.name} score {fit.score} ({state}): {'; '.join(fit.reasons) or 'nothing matched'}")
-        reason = "\n".join(lines)
-    chosen = next((p for p in candidates if best is not None and p.name == best.name), None)
-    return chosen, reason

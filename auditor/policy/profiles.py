@@ -98,7 +98,11 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
         if not isinstance(extends, str):
             raise ConfigError(label, _line_of(text, "extends"), "'extends' must be a profile name or path")
         if _depth >= MAX_EXTENDS_DEPTH:
-            raise ConfigError(label, _line_of(text, "extends"), f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} (a cycle?)")
+            raise ConfigError(
+                label,
+                _line_of(text, "extends"),
+                f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} (a cycle?)",
+            )
         parent = load_profile(extends, path.parent, _depth + 1)
 
     stack = dict(parent.stack) if parent else {}
@@ -107,21 +111,31 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
     if not isinstance(raw_stack, dict):
         raise ConfigError(label, _line_of(text, "stack"), "'stack' must be an object")
     for key, value in raw_stack.items():
-        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
-            raise ConfigError(label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens")
+        if not (
+            isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ):
+            raise ConfigError(
+                label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens"
+            )
         stack[key] = value
         stack_lines[key] = _line_of(text, key)
 
     anti = dict(parent.anti) if parent else {}
     raw_anti = data.get("anti_recommendations", {})
     if not isinstance(raw_anti, dict):
-        raise ConfigError(label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object")
+        raise ConfigError(
+            label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object"
+        )
     for key, value in raw_anti.items():
         line = _line_of(text, key)
         match = _VERDICT.match(value) if isinstance(value, str) else None
         if match is None:
-            raise ConfigError(label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'")
-        anti[key] = AntiRecommendation(key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label)
+            raise ConfigError(
+                label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'"
+            )
+        anti[key] = AntiRecommendation(
+            key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label
+        )
 
     description = data.get("description", parent.description if parent else "")
     version = data.get("version", parent.version if parent else "0")

@@ -82,7 +82,9 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
                 if rule.id in rules:
                     at = rule.meta.declared_at
                     raise ConfigError(
-                        path.as_posix(), at.line if at else 0, f"duplicate rule id {rule.id!r} (also in {rules[rule.id].meta.origin})"
+                        path.as_posix(),
+                        at.line if at else 0,
+                        f"duplicate rule id {rule.id!r} (also in {rules[rule.id].meta.origin})",
                     )
                 rules[rule.id] = rule
     return [rules[key] for key in sorted(rules)]
@@ -100,7 +102,9 @@ def load_rule_file(path: Path) -> list[Rule]:
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
+        raise ConfigError(
+            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
+        ) from None
     problems = validate(data, load_schema("rule-file"))
     if problems:
         first = problems[0]
@@ -132,4 +136,9 @@ def _rule(entry: dict[str, object], label: str, text: str, n: int) -> Rule:
         origin=label,
         declared_at=Provenance(label, line, 1, "[[rule]]"),
     )
-    return Rule(meta=meta, condition=condition, message=str(entry["message"]), use_instead=str(entry.get("use-instead", "")))
+    return Rule(
+        meta=meta,
+        condition=condition,
+        message=str(entry["message"]),
+        use_instead=str(entry.get("use-instead", "")),
+    )

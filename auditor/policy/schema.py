@@ -52,9 +52,16 @@ class SchemaProblem:
 def load_schema(name: str) -> Mapping[str, Any]:
     """A shipped schema by file stem, e.g. ``rule-file`` -> ``auditor/schemas/rule-file.schema.json``."""
     try:
-        text = resources.files("auditor").joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
+        text = (
+            resources.files("auditor")
+            .joinpath("schemas")
+            .joinpath(f"{name}.schema.json")
+            .read_text(encoding="utf-8")
+        )
     except (ModuleNotFoundError, FileNotFoundError, TypeError):
-        text = (Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+        text = (Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json").read_text(
+            encoding="utf-8"
+        )
     data: Mapping[str, Any] = json.loads(text)
     return data
 
@@ -72,7 +79,13 @@ def _type_ok(value: Any, kind: str) -> bool:
     return isinstance(value, _TYPES[kind])
 
 
-def _check(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path: tuple[str | int, ...], out: list[SchemaProblem]) -> None:
+def _check(
+    value: Any,
+    schema: Mapping[str, Any],
+    root: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    out: list[SchemaProblem],
+) -> None:
     if "$ref" in schema:
         ref = schema["$ref"]
         target: Any = root
@@ -84,7 +97,11 @@ def _check(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path:
     if kind is not None:
         kinds = kind if isinstance(kind, list) else [kind]
         if not any(_type_ok(value, k) for k in kinds):
-            out.append(SchemaProblem(path, f"must be {' or '.join(_article(k) for k in kinds)}, not {_json_type(value)}"))
+            out.append(
+                SchemaProblem(
+                    path, f"must be {' or '.join(_article(k) for k in kinds)}, not {_json_type(value)}"
+                )
+            )
             return
     for combinator in ("oneOf", "anyOf"):
         if combinator in schema:
@@ -95,12 +112,20 @@ def _check(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path:
                 out.extend(best)
                 return
     if "enum" in schema and value not in schema["enum"]:
-        out.append(SchemaProblem(path, f"must be one of {', '.join(map(str, schema['enum']))}, not {value!r}"))
+        out.append(
+            SchemaProblem(path, f"must be one of {', '.join(map(str, schema['enum']))}, not {value!r}")
+        )
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0):
             out.append(SchemaProblem(path, "must not be empty"))
         if "pattern" in schema and not re.search(schema["pattern"], value):
-            out.append(SchemaProblem(path, schema.get("description-of-pattern", f"must match {schema['pattern']}") + f", not {value!r}"))
+            out.append(
+                SchemaProblem(
+                    path,
+                    schema.get("description-of-pattern", f"must match {schema['pattern']}")
+                    + f", not {value!r}",
+                )
+            )
     if isinstance(value, list):
         if len(value) < schema.get("minItems", 0):
             out.append(SchemaProblem(path, f"must have at least {schema['minItems']} item(s)"))
@@ -111,7 +136,13 @@ def _check(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path:
         _check_object(value, schema, root, path, out)
 
 
-def _check_object(value: dict[str, Any], schema: Mapping[str, Any], root: Mapping[str, Any], path: tuple[str | int, ...], out: list[SchemaProblem]) -> None:
+def _check_object(
+    value: dict[str, Any],
+    schema: Mapping[str, Any],
+    root: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    out: list[SchemaProblem],
+) -> None:
     properties = schema.get("properties", {})
     patterns = schema.get("patternProperties", {})
     extra = schema.get("additionalProperties", True)
@@ -139,7 +170,9 @@ def _check_object(value: dict[str, Any], schema: Mapping[str, Any], root: Mappin
             out.append(SchemaProblem(path, f"missing required key {key!r}"))
 
 
-def validate_sub(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path: tuple[str | int, ...]) -> list[SchemaProblem]:
+def validate_sub(
+    value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path: tuple[str | int, ...]
+) -> list[SchemaProblem]:
     """Problems of ``value`` against a sub-schema of ``root`` (for oneOf/anyOf)."""
     out: list[SchemaProblem] = []
     _check(value, schema, root, path, out)
@@ -151,7 +184,14 @@ def _article(word: str) -> str:
 
 
 def _json_type(value: Any) -> str:
-    for name, types in (("boolean", (bool,)), ("integer", (int,)), ("number", (float,)), ("string", (str,)), ("array", (list,)), ("object", (dict,))):
+    for name, types in (
+        ("boolean", (bool,)),
+        ("integer", (int,)),
+        ("number", (float,)),
+        ("string", (str,)),
+        ("array", (list,)),
+        ("object", (dict,)),
+    ):
         if isinstance(value, types):
             return name
     return type(value).__name__

@@ -25,7 +25,9 @@ __all__ = ["INLINE", "apply_severity", "suppress"]
 INLINE = re.compile(r"#\s*stack-auditor:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
 
-def apply_severity(findings: list[Finding], rules: dict[str, RuleMeta], overrides: dict[str, str]) -> list[Finding]:
+def apply_severity(
+    findings: list[Finding], rules: dict[str, RuleMeta], overrides: dict[str, str]
+) -> list[Finding]:
     """Findings with the config's per-rule severities applied (``off`` drops the rule's findings)."""
     kept = []
     for finding in findings:
@@ -72,7 +74,9 @@ def suppress(findings: Iterable[Finding], ignores: list[IgnoreEntry], today: dt.
             again = "; its findings are reported again" if n in expired_hit else ""
             notices.append(f"{where}: the ignore of {what} expired on {entry.until.isoformat()}{again}")
         elif n not in used:
-            notices.append(f"{where}: the ignore of {what} matched no finding (remove it, or check the rule id)")
+            notices.append(
+                f"{where}: the ignore of {what} matched no finding (remove it, or check the rule id)"
+            )
     return notices
 
 
@@ -88,13 +92,19 @@ def _describe(entry: IgnoreEntry) -> str:
 def _matches(entry: IgnoreEntry, finding: Finding) -> bool:
     if entry.rule != finding.rule_id:
         return False
-    if entry.package is not None and (finding.package is None or canonical_name(entry.package) != finding.package):
+    if entry.package is not None and (
+        finding.package is None or canonical_name(entry.package) != finding.package
+    ):
         return False
     if entry.paths:
         candidates = [finding.project]
         if finding.location is not None:
             candidates.append(finding.location.file)
-        return any(fnmatch.fnmatchcase(c, glob) or fnmatch.fnmatchcase(c + "/", glob) for c in candidates for glob in entry.paths)
+        return any(
+            fnmatch.fnmatchcase(c, glob) or fnmatch.fnmatchcase(c + "/", glob)
+            for c in candidates
+            for glob in entry.paths
+        )
     return True
 
 
