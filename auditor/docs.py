@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from auditor.findings import RuleMeta
@@ -54,6 +55,7 @@ def _profile_page(name: str) -> str:
     out = [HEADER + f"# Profile `{profile.name}` {profile.version}", "", profile.description, ""]
     if profile.extends:
         out += [f"Extends: {', '.join(f'`{p}`' for p in profile.extends)}", ""]
+    out += ["## Inference", "", _inference(profile.stack), ""]
     out += ["## Rule ids", "", "| Rule id | Severity | Checked |", "|---|---|---|"]
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
@@ -75,6 +77,21 @@ def _profile_page(name: str) -> str:
         else:
             out += [entry.help.replace("## ", "### "), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _inference(stack: Mapping[str, str | list[str]]) -> str:
+    if "framework" not in stack:
+        return (
+            "Never inferred: the profile has no `framework` entry, so nothing in a dependency graph tells "
+            "it apart. Choose it with `--profile` or `profile =` in the configuration."
+        )
+    value = stack["framework"]
+    expected = " or ".join(value) if isinstance(value, list) else value
+    return (
+        f"Fits a project whose dependencies satisfy its `framework` entry (`{expected}`); among the "
+        "profiles that fit, the one satisfying the most stack entries wins (the framework counts 5, every "
+        "other entry 1, ties by name). `stack-auditor audit --explain-profile` prints the ranking."
+    )
 
 
 def generate() -> dict[str, str]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from auditor.audit import ProjectAudit, package_views
 from auditor.errors import UsageError
@@ -17,6 +18,7 @@ from auditor.policy.rules import load_rules
 
 __all__ = [
     "all_rule_metas",
+    "describe_python",
     "graph_json",
     "graph_text",
     "profile_check",
@@ -123,7 +125,7 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
                     out.append(f"    {token_name}: not checkable — {token.not_checkable}")
                 else:
                     if token.python is not None:
-                        what = f"requires-python admits {', '.join(token.python.get('admits-any', []))}"
+                        what = describe_python(token.python)
                     elif token.files:
                         what = "a " + " or ".join(token.files) + " file"
                     else:
@@ -143,6 +145,18 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
         out.append(f"  {key} [{anti.severity.value}] {state}")
         out.append(f"    rule id: {profile.name}/{key}")
     return "\n".join(out) + "\n"
+
+
+def describe_python(rule: Mapping[str, Any]) -> str:
+    """A requires-python check in words, e.g. ``requires-python admits 3.11 or 3.12, nothing below 3.11``."""
+    parts = []
+    if rule.get("admits-any"):
+        parts.append(f"admits {' or '.join(rule['admits-any'])}")
+    if rule.get("lowest-at-least"):
+        parts.append(f"nothing below {rule['lowest-at-least']}")
+    if rule.get("only-at-least"):
+        parts.append(f"only {rule['only-at-least']} and later")
+    return "requires-python " + ", ".join(parts)
 
 
 def profile_check(file: Path, rule_dirs: tuple[Path, ...] = ()) -> list[str]:
