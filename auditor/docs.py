@@ -11,12 +11,13 @@ SARIF ``rules[]``, whose ``helpUri`` points at these pages.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from auditor.findings import RuleMeta
-from auditor.inspect import all_rule_metas, profile_text
+from auditor.inspect import all_rule_metas, profile_text, rule_details
 from auditor.policy.catalog import load_catalog
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import rule_doc_path
@@ -35,12 +36,19 @@ def _rule_page(meta: RuleMeta) -> str:
     else:
         source = f"`{Path(origin).parent.name}/{Path(origin).name}`"
     tags = ", ".join(f"`{t}`" for t in meta.tags)
+    details = rule_details(meta.id)
+    extra = ""
+    if details["condition"] is not None:
+        extra += f"- **Condition:** `{json.dumps(details['condition'])}`\n"
+    if details["use_instead"]:
+        extra += f"- **Use instead:** {details['use_instead']}\n"
     return (
         f"{HEADER}# {meta.id}: {meta.name}\n\n"
         f"- **Severity:** {meta.severity.value}\n"
         f"- **Summary:** {meta.summary}\n"
         f"- **Defined in:** {source}\n"
-        f"- **Tags:** {tags}\n\n"
+        f"- **Tags:** {tags}\n"
+        f"{extra}\n"
         f"{_demote(meta.help_markdown)}\n"
     )
 

@@ -12,7 +12,7 @@ from auditor.errors import UsageError
 from auditor.findings import RuleMeta
 from auditor.model import canonical_name
 from auditor.policy.catalog import load_catalog
-from auditor.policy.evaluate import _stack_meta, anti_meta, options_of
+from auditor.policy.evaluate import anti_meta, options_of, stack_meta
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
 
@@ -23,6 +23,7 @@ __all__ = [
     "graph_text",
     "profile_check",
     "profile_text",
+    "rule_details",
     "rule_show",
     "why_text",
 ]
@@ -186,7 +187,7 @@ def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
         profile = load_profile(name)
         for key, value in profile.stack.items():
             expected = " or ".join(" + ".join(option) for option in options_of(value))
-            metas.append(_stack_meta(profile, key, expected, catalog))
+            metas.append(stack_meta(profile, key, expected, catalog))
         for key in profile.anti:
             entry = catalog.anti.get(key)
             if entry is not None and entry.condition is not None:
@@ -194,25 +195,41 @@ def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
     return sorted(metas, key=lambda m: m.id)
 
 
+def rule_details(rule_id: str, rule_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """What a rule checks beyond its metadata: the condition table and ``use-instead``, where it has them."""
+    rule = next((r for r in load_rules(rule_dirs) if r.id == rule_id), None)
+    if rule is not None:
+        return {"condition": dict(rule.condition.table), "use_instead": rule.use_instead or None}
+    key = rule_id.rsplit("/", 1)[-1]
+    entry = load_catalog(rule_dirs).anti.get(key) if "/stack/" not in rule_id else None
+    if entry is not None and entry.condition is not None:
+        return {"condition": dict(entry.condition.table), "use_instead": None}
+    return {"condition": None, "use_instead": None}
+
+
 def rule_show(rule_id: str, as_json: bool, rule_dirs: tuple[Path, ...] = ()) -> str:
+    """``rules show ID``: metadata, condition and help, as text or JSON (profile-derived ids too)."""
     meta = next((m for m in all_rule_metas(rule_dirs) if m.id == rule_id), None)
     if meta is None:
         raise UsageError(f"unknown rule id {rule_id!r} (see `stack-auditor rules list`)")
+    details = rule_details(rule_id, rule_dirs)
     if as_json:
-        return (
-            json.dumps(
-                {
-                    "id": meta.id,
-                    "name": meta.name,
-                    "severity": meta.severity.value,
-                    "summary": meta.summary,
-                    "help": meta.help_markdown,
-                    "help_uri": meta.help_uri,
-                    "tags": list(meta.tags),
-                    "origin": meta.origin,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
-    return f"{meta.id} ({meta.name}) [{meta.severity.value}]\n{meta.summary}\n\n{meta.help_markdown}\n"
+        data = {
+            "id": meta.id,
+            "name": meta.name,
+            "severity": meta.severity.value,
+            "summary": meta.summary,
+            "help": meta.help_markdown,
+            "help_uri": meta.help_uri,
+            "tags": list(meta.tags),
+            "origin": meta.origin,
+            **details,
+        }
+        return json.dumps(data, indent=2) + "\n"
+    lines = [f"{meta.id} ({meta.name}) [{meta.severity.value}]", meta.summary]
+    if details["condition"] is not None:
+        lines.append(f"condition: {json.dumps(details['condition'])}")
+    if details["use_instead"]:
+        lines.append(f"use instead: {details['use_instead']}")
+    lines.append(f"docs: {meta.help_uri}")
+    return "\n".join(lines) + f"\n\n{meta.help_markdown}\n"

@@ -205,3 +205,29 @@ def test_order_independent(direct: dict[str, str], transitive: dict[str, str], r
     shuffled = graph(d, t, order=rnd)
     for table in TABLES:
         assert sorted(map(sorted, fires(table, reference))) == sorted(map(sorted, fires(table, shuffled)))
+
+
+@pytest.mark.property
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(NAMES[:6]), st.sampled_from([MAIN, DEV]), min_size=1),
+    st.dictionaries(st.sampled_from(NAMES[6:]), st.sampled_from([MAIN, DEV])),
+    st.randoms(use_true_random=False),
+)
+def test_evaluation_order_independent(
+    direct: dict[str, str], transitive: dict[str, str], rnd: random.Random
+) -> None:
+    """Every shipped rule and a profile give the same findings, in the same order, on shuffled input."""
+    from auditor.policy.catalog import load_catalog
+    from auditor.policy.evaluate import evaluate
+    from auditor.policy.profiles import load_profile
+    from auditor.policy.rules import load_rules
+
+    d = {name: ("1.0", scope) for name, scope in direct.items()}
+    t = {name: ("2.0", scope) for name, scope in transitive.items()}
+    catalog, rules, profile = load_catalog(), load_rules(), load_profile("django-monolith")
+
+    def key(g: ProjectGraph) -> list[tuple[str, str | None, str]]:
+        return [(f.rule_id, f.package, f.message) for f in evaluate(g, profile, catalog, rules).findings]
+
+    assert key(graph(d, t)) == key(graph(d, t, order=rnd))

@@ -1,4 +1,4 @@
-"""Profile inference: a deterministic ranking with reasons; a fit needs the framework; no fit is said out loud."""
+"""Profile inference: a deterministic ranking with reasons; a fit needs the framework; no fit is said."""
 
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ def test_tie_is_reported() -> None:
 def test_forced_profile_skips_inference() -> None:
     """A profile given on the command line or in the config is used as is."""
     forced = load_profile("python-library")
-    chosen, reason = choose_profile(_graph("flask-greenfield"), forced, PROFILES, load_catalog(), explain=True)
+    chosen, reason = choose_profile(
+        _graph("flask-greenfield"), forced, PROFILES, load_catalog(), explain=True
+    )
     assert chosen is forced and "given" in reason
 
 
@@ -75,7 +77,10 @@ def test_unknown_tokens_are_notices(tmp_path: Path) -> None:
         '  "anti_recommendations": {\n    "using-cobol": "kill — no"\n  }\n}\n'
     )
     report = audit(EXAMPLES / "flask-greenfield", AuditOptions(profile=str(path), use_config=False))
-    assert f"{path}:4: unknown stack token 'carrier-pigeon' in 'queue' (no catalog entry): not checkable" in report.notices
+    assert (
+        f"{path}:4: unknown stack token 'carrier-pigeon' in 'queue' (no catalog entry): not checkable"
+        in report.notices
+    )
     assert any("unknown anti-recommendation key 'using-cobol'" in n for n in report.notices)
 
 

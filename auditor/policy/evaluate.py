@@ -150,7 +150,7 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
             continue  # nothing here can be judged; reported as not checkable above
         flat = [r for option in checkable for r in option]
         expected = " or ".join(" + ".join(option) for option in options_of(value))
-        meta = _stack_meta(profile, key, expected, catalog)
+        meta = stack_meta(profile, key, expected, catalog)
         out.rules[rule_id] = meta
         before = len(out.findings)
         bad = next((r for r in flat if r.status == "version"), None) or next(
@@ -178,7 +178,7 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
             finding.message += f" [profile {profile.name}: stack.{key}]"
 
 
-def _stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> RuleMeta:
+def stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> RuleMeta:
     return RuleMeta(
         id=f"{profile.name}/stack/{key}",
         name=f"stack-{key}".replace("_", "-"),
