@@ -19,11 +19,11 @@ from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
 from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
-from auditor.policy.evaluate import evaluate, unknown_entries
+from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose_profile
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
-from auditor.policy.suppress import apply_severity, suppress
+from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
 from auditor.resolvers import Resolver
 
 __all__ = ["AuditOptions", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
@@ -175,8 +175,12 @@ def audit(target: Path, options: AuditOptions, progress: Callable[[str], None] |
     options.fail_on = options.fail_on or config.fail_on
     catalog = load_catalog(rule_dirs)
     rules = load_rules(rule_dirs)
-    profile_ref = options.profile or config.profile
-    forced = load_profile(profile_ref) if profile_ref else None
+    if options.profile:
+        forced = load_profile(options.profile)
+    elif config.profile:  # named by the audited repo: its extends chain must stay inside the root too
+        forced = load_profile(config.profile, confine=(target if target.is_dir() else target.parent))
+    else:
+        forced = None
     candidates = [load_profile(name) for name in profile_names()] if forced is None else []
     root, projects = load_project_graphs(target, options)
     report = Report(root=root.as_posix(), tool_version=__version__, source_prefix=source_prefix(root))
@@ -205,6 +209,8 @@ def audit(target: Path, options: AuditOptions, progress: Callable[[str], None] |
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
     report.notices.extend(config.notices)
     report.notices.extend(unknown_entries(forced, catalog) if forced is not None else [])
+    known = {rule.id for rule in rules}.union(*(profile_rule_ids(p) for p in ([forced] if forced else candidates)))
+    report.notices.extend(unknown_overrides(config.severity, known, config.file))
     report.notices.extend(suppress(report.findings, config.ignores, options.today or dt.date.today()))
     return report
 

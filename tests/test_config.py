@@ -132,3 +132,35 @@ def test_profile_path_inside_root(tmp_path: Path) -> None:
     (tmp_path / "acme.json").write_text((FIXTURES / "org" / "acme.json").read_text())
     config = parse_config('profile = "acme.json"\n', ".stack-auditor.toml", tmp_path)
     assert config.profile == str((tmp_path / "acme.json").resolve())
+
+
+def test_config_profile_extends_cannot_leave_root(tmp_path: Path) -> None:
+    """A profile named in the audited repo's config may not extend a file outside the audited root."""
+    from auditor.audit import AuditOptions, audit
+
+    outside = tmp_path / "evil.json"
+    outside.write_text('{"profile_name": "evil"}')
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "mine.json").write_text('{\n  "profile_name": "mine",\n  "extends": "../evil.json"\n}\n')
+    (root / ".stack-auditor.toml").write_text('profile = "mine.json"\n')
+    (root / "requirements.txt").write_text("flask==3.1.2\n")
+    expected = r"mine.json:3: extends '../evil.json': profile file is outside the audited root"
+    with pytest.raises(ConfigError, match=expected):
+        audit(root, AuditOptions())
+    # the same profile given on the command line is trusted
+    report = audit(root, AuditOptions(profile=str(root / "mine.json")))
+    assert report.projects[0].profile == "mine"
+
+
+def test_extends_is_relative_to_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """extends resolves next to the extending file, not in the working directory."""
+    from auditor.policy.profiles import load_profile
+
+    (tmp_path / "cwd").mkdir()
+    (tmp_path / "cwd" / "base.json").write_text('{"profile_name": "wrong-base"}')
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "base.json").write_text('{"profile_name": "right-base"}')
+    (tmp_path / "p" / "child.json").write_text('{"profile_name": "child", "extends": "base.json"}')
+    monkeypatch.chdir(tmp_path / "cwd")
+    assert load_profile(str(tmp_path / "p" / "child.json")).extends == ["right-base"]

@@ -219,7 +219,7 @@ def test_profiles_check_reports_unknown_tokens(tmp_path: Path) -> None:
             '{\n  "profile_name": "x",\n  "stack": {\n    "queue": 3\n  }\n}\n',
             ":4: stack.queue: must be a string",
         ),
-        ('{\n  "profile_name": "x",\n  "extends": "nope"\n}\n', "nope: no such profile"),
+        ('{\n  "profile_name": "x",\n  "extends": "nope"\n}\n', ":3: extends 'nope': no such profile"),
     ],
 )
 def test_profile_schema_errors_are_located(tmp_path: Path, text: str, expected: str) -> None:

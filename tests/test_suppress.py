@@ -111,3 +111,19 @@ def test_severity_overrides() -> None:
     kept = apply_severity([finding(), finding(rule="SA101")], rules, {"SA104": "error", "SA101": "off"})
     assert [(f.rule_id, f.severity) for f in kept] == [("SA104", Severity.ERROR)]
     assert rules["SA104"].severity is Severity.ERROR
+
+
+def test_duplicate_ignore_is_reported() -> None:
+    """The same ignore twice: the second is reported as a repeat (cargo-deny reports duplicates too)."""
+    second = IgnoreEntry(rule="SA104", reason="again", declared_at=Provenance("pyproject.toml", 40, 1, ""))
+    notices = suppress([finding()], [ignore(), second], TODAY)
+    assert notices == ["pyproject.toml:40: the ignore of SA104 repeats the one at line 30"]
+
+
+def test_unknown_severity_override() -> None:
+    """A severity override for a rule id nothing can produce is reported."""
+    from auditor.policy.suppress import unknown_overrides
+
+    assert unknown_overrides({"SA104": "error", "SA1O4": "error"}, {"SA104"}, "pyproject.toml") == [
+        "pyproject.toml: severity override for 'SA1O4' names no known rule (see `stack-auditor rules list`)"
+    ]

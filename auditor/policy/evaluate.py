@@ -23,6 +23,7 @@ __all__ = [
     "TokenResult",
     "evaluate",
     "options_of",
+    "profile_rule_ids",
     "stack_help",
     "token_result",
     "unknown_entries",
@@ -104,6 +105,13 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
         if node is not None and node.direct:
             return TokenResult(token_name, "alternative", node, detail=f"{node.label()} chosen instead")
     return TokenResult(token_name, "missing")
+
+
+def profile_rule_ids(profile: Profile) -> set[str]:
+    """Every rule id a profile can produce: ``<name>/<anti key>`` and ``<name>/stack/<stack key>``."""
+    return {f"{profile.name}/{key}" for key in profile.anti} | {
+        f"{profile.name}/stack/{key}" for key in profile.stack
+    }
 
 
 def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:

@@ -68,13 +68,21 @@ def profile_names() -> list[str]:
     return sorted(shipped_profiles())
 
 
-def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile:
+def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: Path | None = None) -> Profile:
     """Load a profile by shipped name or by path (relative to ``base`` for ``extends``).
 
     The file is checked against ``auditor/schemas/profile.schema.json`` (the
-    seed's format plus ``extends``); errors name the file and line.
+    seed's format plus ``extends``); errors name the file and line. With
+    ``confine`` (the audited root, for a profile named in an audited repo's
+    config), every file of the ``extends`` chain must resolve inside it.
     """
     path = _resolve(ref, base)
+    if (
+        confine is not None
+        and ref not in shipped_profiles()
+        and not path.resolve().is_relative_to(confine.resolve())
+    ):
+        raise ConfigError(ref, 0, "profile file is outside the audited root: not followed")
     label = ref if ref in shipped_profiles() and path == shipped_profiles()[ref] else str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -103,7 +111,14 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
                 _line_of(text, "extends"),
                 f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} (a cycle?)",
             )
-        parent = load_profile(extends, path.parent, _depth + 1)
+        try:
+            parent = load_profile(extends, path.parent, _depth + 1, confine)
+        except ConfigError as error:
+            if error.file != extends:
+                raise  # located inside the parent already
+            raise ConfigError(
+                label, _line_of(text, "extends"), f"extends {extends!r}: {error.message}"
+            ) from None
 
     stack = dict(parent.stack) if parent else {}
     stack_lines = dict(parent.stack_lines) if parent else {}
@@ -157,8 +172,8 @@ def _resolve(ref: str, base: Path | None) -> Path:
     if ref in shipped:
         return shipped[ref]
     path = Path(ref)
-    if not path.is_absolute() and base is not None and not path.exists():
-        path = base / path
+    if not path.is_absolute() and base is not None:
+        path = base / path  # extends is relative to the extending file, never to the working directory
     if not path.exists():
         known = ", ".join(sorted(shipped))
         raise ConfigError(ref, 0, f"no such profile (shipped: {known}; or give a path to a profile JSON)")

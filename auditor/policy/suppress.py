@@ -19,7 +19,7 @@ from auditor.config import IgnoreEntry
 from auditor.findings import Finding, Related, RuleMeta, Severity, Suppression
 from auditor.model import canonical_name
 
-__all__ = ["INLINE", "apply_severity", "suppress"]
+__all__ = ["INLINE", "apply_severity", "suppress", "unknown_overrides"]
 
 # `# stack-auditor: ignore[SA104, django-monolith/no-rate-limiting] the reason`
 INLINE = re.compile(r"#\s*stack-auditor:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
@@ -40,6 +40,16 @@ def apply_severity(
                 rules[finding.rule_id] = replace(rules[finding.rule_id], severity=Severity(override))
         kept.append(finding)
     return kept
+
+
+def unknown_overrides(overrides: dict[str, str], known: set[str], config_file: str) -> list[str]:
+    """Notices for severity overrides naming no rule this run could produce (else a typo is silent)."""
+    return [
+        f"{config_file}: severity override for {rule_id!r} names no known rule"
+        " (see `stack-auditor rules list`)"
+        for rule_id in sorted(overrides)
+        if rule_id not in known
+    ]
 
 
 def suppress(findings: Iterable[Finding], ignores: list[IgnoreEntry], today: dt.date) -> list[str]:
@@ -67,9 +77,21 @@ def suppress(findings: Iterable[Finding], ignores: list[IgnoreEntry], today: dt.
             )
             finding.related.append(Related(entry.declared_at, f"ignored here: {entry.reason}"))
             break
+    first: dict[tuple[str, str | None, tuple[str, ...]], IgnoreEntry] = {}
     for n, entry in enumerate(ignores):
         where = f"{entry.declared_at.file}:{entry.declared_at.line}"
         what = _describe(entry)
+        signature = (
+            entry.rule,
+            canonical_name(entry.package) if entry.package else None,
+            tuple(sorted(entry.paths)),
+        )
+        if signature in first:
+            notices.append(
+                f"{where}: the ignore of {what} repeats the one at line {first[signature].declared_at.line}"
+            )
+            continue
+        first[signature] = entry
         if entry.until is not None and entry.until < today:
             again = "; its findings are reported again" if n in expired_hit else ""
             notices.append(f"{where}: the ignore of {what} expired on {entry.until.isoformat()}{again}")
