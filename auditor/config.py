@@ -88,7 +88,10 @@ def load_config(root: Path) -> Config:
     if path is None:
         return Config()
     label = path.relative_to(root).as_posix()
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(label, 0, f"cannot read configuration: {error}") from None
     return parse_config(text, label, root)
 
 
