@@ -77,7 +77,9 @@ def audit(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", help="Lowest failing severity: error, warning, note, never (default: config/error)."),
+        typer.Option(
+            "--fail-on", help="Lowest failing severity: error, warning, note, never (default: config, else error)."
+        ),
     ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
