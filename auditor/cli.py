@@ -78,7 +78,7 @@ def audit(
     fail_on: Annotated[
         str | None,
         typer.Option(
-            "--fail-on", help="Lowest failing severity: error, warning, note, never (default: config, or error)."
+            "--fail-on", help="Failing severity: error, warning, note, never (default: config, or error)"
         ),
     ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
