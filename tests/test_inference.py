@@ -114,3 +114,20 @@ def _graph(example: str):  # type: ignore[no-untyped-def]
 
     _root, projects = load_project_graphs(EXAMPLES / example, AuditOptions())
     return projects[0].graph
+
+
+def test_flask_greenfield_under_fastapi_policy() -> None:
+    """The decision documented in flask-legacy: a team that starts new services on FastAPI sets that profile,
+    and then the new Flask app fails on flask-for-new-projects."""
+    report = audit(EXAMPLES / "flask-greenfield", AuditOptions(profile="fastapi-python", use_config=False))
+    found = {f.rule_id: f for f in report.findings}
+    assert found["fastapi-python/flask-for-new-projects"].severity.value == "error"
+
+
+@pytest.mark.parametrize("name", profile_names())
+def test_shipped_profiles_use_only_known_tokens(name: str) -> None:
+    """Every token and key of every shipped profile has a catalog entry."""
+    from auditor.inspect import profile_check
+    from auditor.policy.profiles import shipped_profiles
+
+    assert profile_check(shipped_profiles()[name]) == []
