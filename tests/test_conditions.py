@@ -231,3 +231,16 @@ def test_evaluation_order_independent(
         return [(f.rule_id, f.package, f.message) for f in evaluate(g, profile, catalog, rules).findings]
 
     assert key(graph(d, t)) == key(graph(d, t, order=rnd))
+
+
+def test_requirement_ignores_requirements_files() -> None:
+    """A library's pinned dev requirements.txt does not make its pyproject ranges count as pins."""
+    meta = Edge(None, canonical_name("attrs"), ">=23", provenance=Provenance("pyproject.toml", 5, 1, ""))
+    pin = Edge(None, canonical_name("attrs"), "==23.2.0", provenance=Provenance("requirements.txt", 1, 1, ""))
+    manifest = ResolveResult(
+        "pyproject.toml", "pyproject", "manifest", [ProjectDecl(canonical_name("p"))], [], [meta]
+    )
+    req = ResolveResult("requirements.txt", "requirements", "manifest", [], [], [pin])
+    g = build_graph(".", [manifest, req])
+    assert fires({"requirement": "pinned"}, g) == []
+    assert fires({"unpinned": True}, g) == []  # the requirements file pins it

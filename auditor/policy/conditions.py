@@ -9,9 +9,9 @@ A condition is a TOML table. Selectors (each names packages):
 - ``duplicate-versions = true``: fires per package recorded with more than one version;
 - ``unpinned = true``: fires per direct requirement of a requirements file (``*.txt``) without ``==``,
   in a project that has no lock;
-- ``requirement = "pinned" | "capped" | "unconstrained"``: fires per direct requirement whose declared
-  specifier pins one version (``==1.2``, ``===1.2``), caps the version from above (``<``, ``<=``,
-  ``~=``, ``==1.*``), or says nothing (no specifier);
+- ``requirement = "pinned" | "capped" | "unconstrained"``: fires per direct requirement whose specifier
+  in package metadata (pyproject.toml, not a requirements file) pins one version (``==1.2``,
+  ``===1.2``), caps the version from above (``<``, ``<=``, ``~=``, ``==1.*``), or says nothing;
 - ``requires-python = {admits-any = ["3.11"], lowest-at-least = "3.11"}``: fires when the
   project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``;
   ``{only-at-least = "3.9"}`` fires when every Python it admits is 3.9 or later (a project that
@@ -143,7 +143,7 @@ class Condition:
             return [
                 Match([node])
                 for node in self._select(graph, None)
-                if node.direct and _requirement_is(node, kind)
+                if node.direct and _requirement_is(_metadata_specifiers(graph, node), kind)
             ]
         if "requires-python" in table:
             return (
@@ -198,10 +198,32 @@ def _declaration_order(node: GraphNode) -> tuple[str, int, str]:
     return (at.file, at.line, node.name) if at else ("~", 0, node.name)
 
 
-def _requirement_is(node: GraphNode, kind: str) -> bool:
-    specs = [s.replace(" ", "") for s in node.specifiers]
+_METADATA_FILES = ("pyproject.toml", "Pipfile")
+
+
+def _metadata_specifiers(graph: ProjectGraph, node: GraphNode) -> list[str] | None:
+    """Specifiers of ``node`` as package metadata declares them (None: not declared there).
+
+    Requirements files and locks are left out: they pin a deployment or a dev
+    environment, which says nothing about what the package's metadata requires.
+    """
+    specs: list[str] = []
+    declared = False
+    for key, edge in graph.children.get(None, ()):
+        at = edge.provenance
+        if key != node.key or at is None or not at.file.endswith(_METADATA_FILES):
+            continue
+        declared = True
+        if edge.specifier:
+            specs.append(edge.specifier.replace(" ", ""))
+    return specs if declared else None
+
+
+def _requirement_is(specs: list[str] | None, kind: str) -> bool:
+    if specs is None:
+        return False
     if kind == "unconstrained":
-        return not specs and bool(node.declared)
+        return not specs
     parts = [p for spec in specs for p in spec.split(",") if p]
     if kind == "pinned":
         return any(p.startswith("===") or (p.startswith("==") and "*" not in p) for p in parts)
