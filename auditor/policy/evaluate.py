@@ -165,25 +165,40 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
             (r for r in flat if r.status == "alternative"), None
         )
         if bad is not None and bad.node is not None:
-            verb = "is outside the stack" if bad.status == "version" else "was chosen instead"
-            message = f"{key}: {bad.node.label()} {verb}; the {profile.name} profile expects {expected}"
-            out.findings.append(
-                _finding(graph, rule_id, Severity.WARNING, message, Match([bad.node]), meta.summary, "")
-            )
+            if bad.status == "version":
+                message = (
+                    f"{key}: {bad.node.label()} is outside {bad.token} ({_version_of(bad.token, catalog)})"
+                )
+            else:
+                message = f"{key}: {bad.node.label()} was chosen instead of {expected}"
+            match = Match([bad.node])
         elif bad is not None:  # requires-python outside
             message = f"{key}: requires-python {graph.requires_python} is outside {expected}"
-            out.findings.append(
-                _finding(graph, rule_id, Severity.WARNING, message, Match(python=True), meta.summary, "")
-            )
+            match = Match(python=True)
         else:
             missing = sorted({r.token for r in flat if r.status == "missing"})
-            message = f"{key}: no {', '.join(missing)} in the dependencies; "
-            message += f"the {profile.name} profile expects {expected}"
-            out.findings.append(
-                _finding(graph, rule_id, Severity.WARNING, message, Match(missing=missing), meta.summary, "")
-            )
+            looked = sorted({p for t in missing for p in _packages_of(t, catalog)})
+            if set(missing) == {r.token for r in flat}:
+                message = f"{key}: {expected} is missing"
+            else:
+                message = f"{key}: {' and '.join(missing)} missing (expected {expected})"
+            message += f"; none of {', '.join(looked)} is in the dependencies" if looked else ""
+            match = Match(missing=missing)
+        out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, match, meta.summary, ""))
         for finding in out.findings[before:]:
             finding.message += f" [profile {profile.name}: stack.{key}]"
+
+
+def _version_of(token: str, catalog: Catalog) -> str:
+    entry = catalog.tokens.get(token)
+    return entry.version or "" if entry is not None else ""
+
+
+def _packages_of(token: str, catalog: Catalog) -> tuple[str, ...]:
+    entry = catalog.tokens.get(token)
+    if entry is None:
+        return ()
+    return entry.packages or tuple(f"a {f} file" for f in entry.files)
 
 
 def stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> RuleMeta:
