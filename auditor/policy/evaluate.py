@@ -61,7 +61,16 @@ def evaluate(
         for match in rule.condition.evaluate(graph):
             out.rules[rule.id] = rule.meta
             out.findings.append(
-                _finding(graph, rule.id, rule.meta.severity, rule.message, match, rule.meta.summary, "")
+                _finding(
+                    graph,
+                    rule.id,
+                    rule.meta.severity,
+                    rule.message,
+                    match,
+                    rule.meta.summary,
+                    reason="",
+                    use_instead=rule.use_instead,
+                )
             )
     out.findings.sort(key=Finding.sort_key)
     return out
@@ -296,6 +305,7 @@ def _finding(
     match: Match,
     summary: str,
     reason: str,
+    use_instead: str = "",
 ) -> Finding:
     packages = match.packages
     primary = packages[-1] if match.conflict and packages else (packages[0] if packages else None)
@@ -310,6 +320,7 @@ def _finding(
         "requires_python": graph.requires_python or "",
         "reason": reason or summary,
         "summary": summary,
+        "use_instead": use_instead,
         "project": graph.name or graph.path,
     }
     try:
