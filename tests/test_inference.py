@@ -89,7 +89,7 @@ def test_catalog_errors_are_located(tmp_path: Path) -> None:
     from auditor.policy.catalog import load_catalog as load
 
     (tmp_path / "catalog.toml").write_text('[tokens.x]\nsummary = "x"\npackage = ["x"]\n')
-    with pytest.raises(ConfigError, match=r"catalog.toml:1: unknown key 'package' in tokens.x"):
+    with pytest.raises(ConfigError, match=r"catalog.toml:3: tokens.x.package: unknown key .package."):
         load([tmp_path])
 
 
@@ -131,3 +131,10 @@ def test_shipped_profiles_use_only_known_tokens(name: str) -> None:
     from auditor.policy.profiles import shipped_profiles
 
     assert profile_check(shipped_profiles()[name]) == []
+
+
+def test_catalog_token_types_are_checked(tmp_path: Path) -> None:
+    """A token whose packages is a string (not a list) is rejected, not split into characters."""
+    (tmp_path / "catalog.toml").write_text('[tokens.x]\nsummary = "x"\npackages = "django"\n')
+    with pytest.raises(ConfigError, match=r"catalog.toml:3: tokens.x.packages: must be an array"):
+        load_catalog([tmp_path])

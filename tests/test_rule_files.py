@@ -101,7 +101,7 @@ def test_shipped_rules_and_catalog_help() -> None:
             assert check_help(entry.help) is None, entry.key
 
 
-@pytest.mark.parametrize("name", ["rule-file", "profile"])
+@pytest.mark.parametrize("name", ["rule-file", "profile", "catalog"])
 def test_schemas_are_valid_json_schema(name: str) -> None:
     """The shipped schemas are real JSON Schema (checked by jsonschema's meta-schema)."""
     jsonschema.Draft202012Validator.check_schema(load_schema(name))
