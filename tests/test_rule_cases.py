@@ -28,11 +28,9 @@ def _case_ids() -> list[str]:
 
 
 def _audit(folder: Path, rule_id: str) -> list[Finding]:
+    # A profile-derived id is judged under its profile; a rule-file id under whatever is inferred.
     profile = rule_id.split("/", 1)[0] if "/" in rule_id else None
     options = AuditOptions(profile=profile, use_config=False, today=TODAY)
-    if profile is None:
-        # Generic rules are judged without a profile: an empty-stack profile would add noise.
-        options.profile = None
     report = audit(folder, options)
     assert not report.failures, report.failures
     return report.findings
