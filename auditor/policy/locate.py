@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 __all__ = ["json_key_line", "toml_line"]
 
@@ -17,13 +18,14 @@ def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _headers(text: str) -> list[tuple[int, str, bool]]:
-    """(offset, dotted name, is-array-of-tables) of every table header."""
+@lru_cache(maxsize=32)
+def _headers(text: str) -> tuple[tuple[int, str, bool], ...]:
+    """(offset, dotted name, is-array-of-tables) of every table header (cached: one scan per file)."""
     found = []
     for match in re.finditer(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$", text, re.M):
         name = ".".join(part.strip().strip('"') for part in match.group(2).split("."))
         found.append((match.start(), name, match.group(1) == "[["))
-    return found
+    return tuple(found)
 
 
 def toml_line(text: str, path: Sequence[str | int]) -> int:

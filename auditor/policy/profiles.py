@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,13 @@ class Profile:
 
 def shipped_profiles() -> dict[str, Path]:
     """Shipped profile name -> file."""
-    return {path.stem: path for path in sorted(shipped_profiles_dir().glob("*.json"))}
+    return dict(_shipped())
+
+
+@cache
+def _shipped() -> tuple[tuple[str, Path], ...]:
+    # The shipped folder does not change while the process runs; one glob is enough.
+    return tuple((path.stem, path) for path in sorted(shipped_profiles_dir().glob("*.json")))
 
 
 def profile_names() -> list[str]:
