@@ -49,4 +49,6 @@ def nesting_line(text: str, limit: int = MAX_NESTING) -> int:
 def nesting_error(text: str, path: str, kind: str) -> InputError:
     """The :class:`InputError` for a ``RecursionError`` raised while decoding ``kind`` (TOML, JSON)."""
     line = nesting_line(text)
-    return InputError(path, line, f"invalid {kind}: arrays or tables nested too deeply (over {MAX_NESTING} levels)")
+    return InputError(
+        path, line, f"invalid {kind}: arrays or tables nested too deeply (over {MAX_NESTING} levels)"
+    )

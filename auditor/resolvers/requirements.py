@@ -42,6 +42,8 @@ _VIA = re.compile(r"^\s*#\s+via\b(.*)$")
 _VIA_MORE = re.compile(r"^\s*#\s{2,}(\S.*)$")
 _PIN = re.compile(r"^===?\s*([^\s,;]+)$")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
+_ENV_VAR = re.compile(r"\$\{[A-Za-z0-9_]+\}")
+_CONFIG_SETTINGS = re.compile(r"\s(?:--config-settings|-C)(?:[= ](?!-)\S*)?")
 
 
 class RequirementsResolver:
@@ -73,14 +75,15 @@ class RequirementsResolver:
         if "\x00" in text:
             raise InputError(path, 1, "binary data where a requirements file was expected")
         text = _one_kind_of_line_break(text)
-        plain, rest = _split_plain(text) if FAST_PATH else ([], text)
+        prepared, result_skipped = _prepare(text, path)
+        plain, rest = _split_plain(prepared) if FAST_PATH else ([], prepared)
         try:
             parsed = _parse_text(RequirementsFile, rest)
         except Exception as error:  # pip's parser raises bare Exceptions and its own types
             raise InputError(path, _line_of(error), f"cannot parse requirements: {_one_line(str(error))}") from None
         requirements = sorted([*plain, *parsed.requirements], key=lambda r: r.line_number)
         index = LineIndex(text)
-        result = ResolveResult(file=path, format=self.name, role="manifest")
+        result = ResolveResult(file=path, format=self.name, role="manifest", skipped=result_skipped)
         for option in parsed.options:
             for key, kind in (("requirements", "requirements"), ("constraints", "constraints")):
                 for target in option.options.get(key, []):
@@ -280,6 +283,29 @@ def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
             plain.append(found)
             lines[n] = ""
     return plain, "\n".join(lines)
+def _prepare(text: str, path: str) -> tuple[str, list[Skipped]]:
+    """What pip's (2022-vintage) parser should see, line numbers preserved.
+
+    ``${VAR}`` lines are skipped, never expanded: an audit must not depend on
+    (or print) the auditor's own environment, where tokens live. Per-requirement
+    ``--config-settings``/``-C`` (pip 23.1+) is unknown to the vendored parser
+    and says nothing about dependencies, so it is dropped.
+    """
+    if "${" not in text and "--config-settings" not in text and " -C" not in text:
+        return text, []
+    skipped: list[Skipped] = []
+    lines = text.split("\n")
+    index = LineIndex(text)
+    for number, line in enumerate(lines):
+        if _ENV_VAR.search(line) and not line.lstrip().startswith("#"):
+            name = line.split("#", 1)[0].strip()
+            skipped.append(
+                Skipped(name, "uses an environment variable: not expanded", index.line_provenance(path, number + 1))
+            )
+            lines[number] = ""
+        elif "--config-settings" in line or " -C" in line:
+            lines[number] = _CONFIG_SETTINGS.sub("", line)
+    return "\n".join(lines), skipped
 
 
 def _parse_text(parser: Any, text: str) -> Any:

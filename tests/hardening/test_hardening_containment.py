@@ -10,6 +10,7 @@ code is imported or run.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -23,7 +24,6 @@ from typer.testing import CliRunner
 from auditor.audit import AuditOptions, audit, load_project_graphs
 from auditor.cli import app
 from auditor.errors import ConfigError
-from auditor.policy.profiles import load_profile
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -119,34 +119,30 @@ def test_symlinked_directory_out_of_root_is_not_walked(tree: Path) -> None:
     assert "secret-package" not in _packages(tree)
 
 
-@pytest.mark.parametrize(
-    ("extends", "message"),
-    [
-        ("../parent.json", "'extends' '../parent.json' leaves the profile's folder: not followed"),
-        ("/etc/passwd", "'extends' '/etc/passwd': a URL or absolute path is not followed"),
-        (
-            "https://example.invalid/p.json",
-            "'extends' 'https://example.invalid/p.json': a URL or absolute path is not followed",
-        ),
-    ],
-)
-def test_profile_extends_stays_in_its_folder(tmp_path: Path, extends: str, message: str) -> None:
-    """``extends`` naming a file outside the profile's folder, an absolute path or a URL: refused, located."""
-    (tmp_path / "parent.json").write_text('{"profile_name": "parent"}\n')
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    child = folder / "child.json"
-    child.write_text(f'{{\n  "profile_name": "child",\n  "extends": "{extends}"\n}}\n')
+@pytest.mark.parametrize("kind", ["relative", "absolute", "url", "symlink"])
+def test_repo_profile_extends_cannot_leave_the_root(tmp_path: Path, kind: str) -> None:
+    """A profile named by the audited repo's config: ``extends`` out of the root is refused, located.
+
+    (``tests/test_config.py`` covers the ``..`` case; here: absolute paths, URLs and symlinks too.)
+    """
+    outside = tmp_path / "evil.json"
+    outside.write_text('{"profile_name": "evil"}')
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "link.json").symlink_to(outside)
+    extends = {
+        "relative": "../evil.json",
+        "absolute": str(outside),
+        "url": "https://example.invalid/evil.json",
+        "symlink": "link.json",
+    }[kind]
+    (root / "mine.json").write_text(json.dumps({"profile_name": "mine", "extends": extends}, indent=2))
+    (root / ".stack-auditor.toml").write_text('profile = "mine.json"\n')
+    (root / "requirements.txt").write_text("flask==3.1.2\n")
     with pytest.raises(ConfigError) as caught:
-        load_profile(str(child))
-    assert (caught.value.line, caught.value.message) == (3, message)
-
-
-def test_profile_extends_a_sibling_file(tmp_path: Path) -> None:
-    """The allowed case: ``extends`` a file beside the profile (and a shipped name) still works."""
-    (tmp_path / "base.json").write_text('{"profile_name": "base"}\n')
-    (tmp_path / "child.json").write_text('{"profile_name": "child", "extends": "base.json"}\n')
-    assert load_profile(str(tmp_path / "child.json")).extends[0] == "base"
+        audit(root, AuditOptions())
+    assert str(caught.value).startswith(f"{root / 'mine.json'}:3: extends {extends!r}: ")
+    assert "outside the audited root" in str(caught.value) or "no such profile" in str(caught.value)
 
 
 class NetworkUsed(AssertionError):
