@@ -153,7 +153,9 @@ def _located_error(text: str, path: str) -> InputError:
     except json.JSONDecodeError as error:
         return InputError(path, error.lineno, f"invalid JSON: {error.msg}", error.colno)
     except RecursionError:
-        return InputError(path, 0, "invalid JSON: nested too deeply")
+        from auditor.resolvers._nesting import nesting_error
+
+        return nesting_error(text, path, "JSON")
     return InputError(path, 1, f"expected a JSON object at the top level, not {_kind(value)}")
 
 

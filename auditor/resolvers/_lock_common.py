@@ -67,7 +67,7 @@ def _one_constraint(piece: str) -> str | None:
     if operator in ("^", "~"):
         try:
             release = Version(version).release
-        except InvalidVersion:
+        except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
             return None
         given = len(version.split("."))
         if operator == "^":
@@ -135,7 +135,8 @@ def requirement_edge(
         requirement = Requirement(spec)
     except InvalidRequirement as error:
         line = provenance.line if provenance else 0
-        raise InputError(path, line, f"invalid requirement {spec!r}: {error}") from None
+        reason = str(error).splitlines()[0] if str(error) else "not PEP 508"  # drop packaging's caret diagram
+        raise InputError(path, line, f"invalid requirement {spec!r}: {reason}") from None
     marker = str(requirement.marker) if requirement.marker is not None else None
     return Edge(
         parent=parent,

@@ -125,6 +125,10 @@ class PipfileLockResolver:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError(path, error.lineno, f"invalid JSON: {error.msg}") from None
+        except RecursionError:
+            from auditor.resolvers._nesting import nesting_error
+
+            raise nesting_error(text, path, "JSON") from None
         if not isinstance(data, dict):
             raise InputError(path, 1, f"a Pipfile.lock must be a JSON object, not {type(data).__name__}")
         index = LineIndex(text)
