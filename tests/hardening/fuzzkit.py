@@ -206,9 +206,7 @@ def guard(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_parse(
-    resolver: Resolver, text: str, path: str, seconds: float = 10.0
-) -> ResolveResult | InputError:
+def check_parse(resolver: Resolver, text: str, path: str, seconds: float = 10.0) -> ResolveResult | InputError:
     """Parse under the guard; anything but a result or a located InputError propagates."""
     try:
         with guard(seconds):
@@ -291,8 +289,7 @@ def mutate(text: str, rng: random.Random, rounds: int) -> str:
             text = text[:at] + rng.choice(TOKENS) + text[at:]
         elif op == 3:  # insert random characters (any code point but surrogates)
             noise = "".join(
-                chr(rng.choice((rng.randint(0, 127), rng.randint(0, 0xD7FF))))
-                for _ in range(rng.randint(1, 8))
+                chr(rng.choice((rng.randint(0, 127), rng.randint(0, 0xD7FF)))) for _ in range(rng.randint(1, 8))
             )
             text = text[:at] + noise + text[at:]
         elif op in (4, 5):

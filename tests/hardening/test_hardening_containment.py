@@ -51,9 +51,7 @@ def tree(tmp_path: Path) -> Path:
 
 def test_relative_include_out_of_root_is_reported_not_followed(tree: Path) -> None:
     """``-r ../outside.txt`` and ``-c ../outside.txt``: a skipped entry each, no package from outside."""
-    (tree / "requirements.txt").write_text(
-        "-r ../outside.txt\n-c ../outside/requirements.txt\ndjango==5.1.4\n"
-    )
+    (tree / "requirements.txt").write_text("-r ../outside.txt\n-c ../outside/requirements.txt\ndjango==5.1.4\n")
     skipped = _skipped(tree)
     assert skipped["../outside.txt"] == "include leaves the audited root: not followed"
     assert skipped["../outside/requirements.txt"] == "include leaves the audited root: not followed"
@@ -63,9 +61,7 @@ def test_relative_include_out_of_root_is_reported_not_followed(tree: Path) -> No
 def test_absolute_and_url_includes_are_reported_not_followed(tree: Path) -> None:
     """``-r /abs/path`` and ``-r https://...``: skipped with their reason, nothing read or fetched."""
     absolute = (tree.parent / "outside.txt").as_posix()
-    (tree / "requirements.txt").write_text(
-        f"-r {absolute}\n-r https://example.invalid/r.txt\ndjango==5.1.4\n"
-    )
+    (tree / "requirements.txt").write_text(f"-r {absolute}\n-r https://example.invalid/r.txt\ndjango==5.1.4\n")
     skipped = _skipped(tree)
     assert skipped[absolute] == "absolute include path: not followed"
     assert skipped["https://example.invalid/r.txt"] == "URL include: not fetched"
@@ -103,9 +99,7 @@ def test_symlink_loop_is_a_located_failure(tree: Path) -> None:
     (tree / "requirements.txt").symlink_to(tree / "loop.txt")
     (tree / "loop.txt").symlink_to(tree / "requirements.txt")
     report = audit(tree, AuditOptions())
-    assert [str(f) for f in report.failures] == [
-        "requirements.txt: cannot read file: missing, or a symlink loop"
-    ]
+    assert [str(f) for f in report.failures] == ["requirements.txt: cannot read file: missing, or a symlink loop"]
 
 
 def test_symlinked_directory_out_of_root_is_not_walked(tree: Path) -> None:
@@ -193,9 +187,7 @@ def test_nothing_from_the_audited_tree_is_executed(tmp_path: Path) -> None:
         "src/app.py",
     ):
         (root / name).write_text(TRAP.format(marker=str(marker), name=name))
-    (root / "evil.pth").write_text(
-        f"import pathlib; pathlib.Path({str(marker)!r}).write_text('executed: pth')\n"
-    )
+    (root / "evil.pth").write_text(f"import pathlib; pathlib.Path({str(marker)!r}).write_text('executed: pth')\n")
     (root / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "backend"\nbackend-path = ["."]\n\n'
         '[project]\nname = "app"\nversion = "0.1.0"\ndynamic = ["dependencies"]\n'

@@ -65,9 +65,7 @@ def test_mutated_real_files_parse_or_fail_located(resolver: Resolver, data: st.D
     """Real files of the resolver's format, mutated (truncation, noise, wrong-typed values, line shuffles)."""
     seeds = seeds_for(resolver)
     if not seeds:
-        pytest.fail(
-            f"no seed file for resolver {resolver.name!r}: commit one under tests/corpus/{resolver.name}/"
-        )
+        pytest.fail(f"no seed file for resolver {resolver.name!r}: commit one under tests/corpus/{resolver.name}/")
     name, text = seeds[data.draw(st.integers(0, len(seeds) - 1), label="seed index")]
     note(f"seed: {name} ({len(text)} chars)")
     rng = random.Random(data.draw(st.integers(0, 2**32 - 1), label="rng seed"))

@@ -23,6 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from tests.fake_github import CANARY_TOKEN, FakeGitHub, Reply, assert_no_canary
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -79,9 +80,7 @@ def test_one_bad_file_keeps_every_other_result_in_sarif(mixed: Path, tmp_path: P
         "broken/requirements.txt",
         2,
     )
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]
-    }
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
     assert any(uri.startswith("good-") for uri in uris), "the good projects' findings are missing"
     if SARIF_SCHEMA.is_file():
         import jsonschema
@@ -152,9 +151,7 @@ def test_kill_during_write_leaves_old_or_complete_file(tmp_path: Path, delay: fl
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, "-c", WRITER, str(target), "300000"], env=env)
     deadline = time.monotonic() + 60
-    while (
-        not list(tmp_path.glob(".out.sarif.*.tmp")) and process.poll() is None and time.monotonic() < deadline
-    ):
+    while not list(tmp_path.glob(".out.sarif.*.tmp")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.001)  # wait until the temporary file exists: the write has begun
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
@@ -173,7 +170,7 @@ def test_write_completes_to_valid_json(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [target]
 
 
-CANARY = "ghp_CANARYcanary0123456789abcdefABCDEF0123"
+CANARY = CANARY_TOKEN
 
 
 def test_github_token_never_appears_in_audit_outputs(
@@ -208,3 +205,51 @@ def test_github_token_never_appears_in_audit_outputs(
     seen += [done.stdout, done.stderr, caplog.text]
     assert all(CANARY not in text for text in seen)
     assert all(CANARY[4:20] not in text for text in seen)  # nor a fragment of it
+
+
+UPLOAD_PATH = "/repos/octo-org/app/code-scanning/sarifs"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(401, {"message": f"Bad credentials: {CANARY_TOKEN}"}),
+        Reply(403, {"message": "Resource not accessible", "token": CANARY_TOKEN}),
+        Reply(422, {"message": "Invalid SARIF", "errors": [f"Authorization: token {CANARY_TOKEN}"]}),
+        Reply(500, f"<html>token={CANARY_TOKEN}</html>".encode()),
+    ],
+    ids=["401", "403", "422", "500"],
+)
+def test_audit_then_upload_to_a_failing_api_never_prints_the_token(mixed: Path, tmp_path: Path, reply: Reply) -> None:
+    """audit -> SARIF -> upload to a 127.0.0.1 fake that fails and even echoes the token: no token anywhere."""
+    sarif = tmp_path / "report.sarif"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "GITHUB_TOKEN": CANARY_TOKEN,
+        "GITHUB_REPOSITORY": "octo-org/app",
+        "GITHUB_REF": "refs/heads/main",
+        "GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567",
+    }
+    audit_run = subprocess.run(
+        [sys.executable, "-m", "auditor", "audit", str(mixed), "--format", "sarif", "--output", str(sarif)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert audit_run.returncode == 2
+    with FakeGitHub() as fake:
+        fake.add("POST", UPLOAD_PATH, reply)
+        upload_run = subprocess.run(
+            [sys.executable, "-m", "auditor", "upload", str(sarif), "--api-url", fake.url, "--timeout", "5"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert fake.requests, "the upload never reached the fake API"
+        assert fake.requests[0].headers.get("authorization", "").endswith(CANARY_TOKEN)  # it was really used
+    assert upload_run.returncode == 2
+    assert upload_run.stderr.strip(), "the failure must be reported"
+    assert_no_canary(audit_run.stdout, audit_run.stderr, sarif.read_text(), upload_run.stdout, upload_run.stderr)

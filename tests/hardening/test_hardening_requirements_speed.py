@@ -60,9 +60,7 @@ def test_fast_path_agrees_with_pip_on_mutations(data: st.DataObject) -> None:
     """Mutated real files: the same result or the same located error on both paths."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         name, text = SEEDS[data.draw(st.integers(0, len(SEEDS) - 1))]
-        mutated = mutate(
-            text, random.Random(data.draw(st.integers(0, 2**32 - 1))), data.draw(st.integers(1, 3))
-        )
+        mutated = mutate(text, random.Random(data.draw(st.integers(0, 2**32 - 1))), data.draw(st.integers(1, 3)))
         note(f"{name}: {mutated[:3000]!r}")
         fast, slow = _both(mutated, monkeypatch)
         assert fast == slow
