@@ -115,8 +115,8 @@ def _parse_file(
             return
         counted[0] += len(result.packages)
         if counted[0] + already > options.max_packages:
-            limit = options.max_packages
-            message = f"too large: {len(result.packages)} packages, over the limit of {limit} per project (--max-packages)"
+            count, limit = len(result.packages), options.max_packages
+            message = f"too large: {count} packages, over the limit of {limit} per project (--max-packages)"
             failures.append(InputFailure(path, 0, message))
             return
         if constraints:

@@ -53,8 +53,8 @@ class PyprojectResolver:
             raise InputError(path, _top_level_key_line(text, "project"), "[project] must be a table")
         for key in ("name", "version"):
             if key in project and not isinstance(project[key], str):
-                kind = type(project[key]).__name__
-                raise InputError(path, locate.key_line("project", key), f"'{key}' in [project] must be a string, not {kind}")
+                line, kind = locate.key_line("project", key), type(project[key]).__name__
+                raise InputError(path, line, f"'{key}' in [project] must be a string, not {kind}")
 
         decl = ProjectDecl(name=None, provenance=locate.key("project", "name"))
         if isinstance(project.get("name"), str):
