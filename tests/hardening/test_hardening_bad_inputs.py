@@ -61,3 +61,12 @@ def test_bad_input_gives_its_located_message(case: Path, tmp_path: Path) -> None
     for line in actual.splitlines():
         if line != "ok":
             assert line.startswith(canonical_name(case)), f"message does not name the file: {line}"
+
+
+def test_committed_inputs_are_the_generators_output(tmp_path: Path) -> None:
+    """``make_bad_inputs.py`` regenerates every committed input byte for byte (it documents how they were made)."""
+    from tests.hardening import make_bad_inputs
+
+    make_bad_inputs.main(tmp_path)
+    generated = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert generated == {case.name: case.read_bytes() for case in CASES}
