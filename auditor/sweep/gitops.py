@@ -29,6 +29,7 @@ __all__ = [
     "GitError",
     "checkout_head",
     "clone_or_fetch",
+    "commit_of",
     "local_head",
     "git_auth_from_env",
     "ls_remote_head",
@@ -126,20 +127,24 @@ def _run(
     return done.stdout
 
 
-def local_head(folder: Path) -> str | None:
+def local_head(folder: Path) -> str:
     """The checked-out commit of a git working tree, read from ``.git`` without running git.
 
-    ``None`` for a repository without commits. A folder that is not a git
-    checkout gets ``tree:<hash>`` over its dependency files' names, sizes and
+    A repository without commits, or a folder that is not a git checkout, gets ``tree:<hash>`` over its dependency files' names, sizes and
     modification times, so editing a manifest still counts as a change.
     """
+    return commit_of(folder) or _tree_digest(folder)
+
+
+def commit_of(folder: Path) -> str | None:
+    """The commit ``HEAD`` points to, read from ``.git``; ``None`` when there is none."""
     git = folder / ".git"
     if git.is_file():  # a worktree or submodule: "gitdir: <path>"
         text = git.read_text(encoding="utf-8", errors="replace").strip()
         if text.startswith("gitdir:"):
             git = (folder / text.split(":", 1)[1].strip()).resolve()
     if not git.is_dir():
-        return _tree_digest(folder)
+        return None
     try:
         head = (git / "HEAD").read_text(encoding="utf-8").strip()
     except OSError:
@@ -199,7 +204,7 @@ def ls_remote_head(url: str, auth: GitAuth | None = None, timeout: float = 60.0)
 
 def checkout_head(folder: Path) -> str | None:
     """The commit checked out in ``folder`` (``None`` for an empty repository)."""
-    return local_head(folder)
+    return commit_of(folder)
 
 
 def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: float = 300.0) -> str | None:
@@ -231,7 +236,7 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
         work = temporary / "c"
         _run(["sparse-checkout", "set", "--no-cone", *SPARSE_PATTERNS], cwd=work, url=url, auth=auth,
              timeout=timeout)
-        if local_head(work) is not None:
+        if commit_of(work) is not None:
             _run(["checkout", "--quiet"], cwd=work, url=url, auth=auth, timeout=timeout)
         shutil.rmtree(dest, ignore_errors=True)
         work.rename(dest)
