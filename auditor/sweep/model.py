@@ -6,7 +6,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["AuditJob", "AuditOutcome", "FindingRow", "ProjectRow", "RepoSpec", "safe_name"]
+__all__ = ["EMPTY_HEAD", "AuditJob", "AuditOutcome", "FindingRow", "PrepareError", "ProjectRow", "RepoSpec", "safe_name"]
+
+
+# The head of a repository without any commit: stable, so an empty repo is not re-audited every night.
+EMPTY_HEAD = "(empty)"
 
 
 @dataclass(slots=True)
@@ -82,6 +86,14 @@ class AuditOutcome:
     projects: list[ProjectRow] = field(default_factory=list)
     head: str | None = None  # the commit actually audited, when the checkout knows it
     seconds: float = 0.0
+
+
+class PrepareError(Exception):
+    """Getting a repo's files failed (``kind``: ``clone``, ``sbom``): recorded, and the sweep goes on."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

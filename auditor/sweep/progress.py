@@ -52,7 +52,9 @@ class Progress:
         """Display the counts (nothing by default)."""
 
     def message(self, text: str) -> None:
-        """A line for the log (a warning, a slowdown)."""
+        """A line for the log (a failed repo, a fallback): always shown, even without progress."""
+        sys.stderr.write(f"sweep: {text}\n")
+        sys.stderr.flush()
 
     def close(self) -> None:
         """Stop displaying."""

@@ -22,7 +22,7 @@ from auditor.atomic import write_atomic
 from auditor.errors import UsageError
 from auditor.sweep.gitops import GitAuth, GitError, clone_or_fetch
 from auditor.sweep.history import History
-from auditor.sweep.model import AuditJob, AuditOutcome, RepoSpec, safe_name
+from auditor.sweep.model import AuditJob, AuditOutcome, PrepareError, RepoSpec, safe_name
 from auditor.sweep.profiles import SweepConfig, base_digest, config_key
 from auditor.sweep.progress import Progress
 from auditor.sweep.shard import Shard
@@ -140,6 +140,8 @@ class Sweeper:
             folder = self.prepare(spec)
         except GitError as error:
             return AuditOutcome(spec.name, False, str(error), "clone")
+        except PrepareError as error:
+            return AuditOutcome(spec.name, False, str(error), error.kind)
         except Exception as error:  # noqa: BLE001 (one repo's failure must not end the sweep)
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")

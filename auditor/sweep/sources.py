@@ -15,7 +15,7 @@ from pathlib import Path
 from auditor.discover import SKIP_DIRS, resolver_for
 from auditor.errors import UsageError
 from auditor.sweep.gitops import GitAuth, GitError, local_head, ls_remote_head
-from auditor.sweep.model import RepoSpec
+from auditor.sweep.model import EMPTY_HEAD, RepoSpec
 
 __all__ = ["dedupe", "from_repos_file", "from_root", "is_url", "name_from_url"]
 
@@ -121,7 +121,8 @@ def from_repos_file(
 
     def head(spec: RepoSpec) -> None:
         try:
-            spec.head, spec.default_branch = ls_remote_head(spec.location, auth, timeout)
+            head, spec.default_branch = ls_remote_head(spec.location, auth, timeout)
+            spec.head = head or EMPTY_HEAD
         except GitError as error:
             spec.error = str(error)
 
