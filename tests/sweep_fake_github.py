@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 CANARY = "ghp_SWEEPCANARY0123456789abcdefghijklmno"
-PAGE = 10  # the fake pages by 10 whatever `first`/`per_page` ask: clients must follow the cursors
+PAGE = 5  # the fake pages by 5 whatever `first`/`per_page` ask: clients must follow the cursors
 
 
 @dataclass
@@ -48,7 +48,9 @@ class FakeGitHub:
     token: str = CANARY
     repos: dict[str, FakeRepo] = field(default_factory=dict)
     graphql_broken: bool = False  # answer GraphQL with errors: the client must fall back to REST
-    throttle: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (path prefix, headers) -> one 429/403
+    throttle: list[tuple[str, dict[str, str]]] = field(
+        default_factory=list
+    )  # (path prefix, headers) -> one 429/403
     sync_only: set[str] = field(default_factory=set)  # repos whose generate-report 404s (GHES)
     calls: Counter[str] = field(default_factory=Counter)
     not_modified: int = 0
@@ -78,8 +80,13 @@ class FakeGitHub:
         return f"{self.base}/api/v3"
 
     def head(self, full_name: str) -> str | None:
-        done = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=self.repos[full_name].path,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", "HEAD"],
+            cwd=self.repos[full_name].path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         return done.stdout.strip() or None
 
     # --- documents ---------------------------------------------------------------
@@ -88,44 +95,85 @@ class FakeGitHub:
         names = sorted(self.repos)
         start = int(cursor or 0)
         nodes = []
-        for name in names[start:start + PAGE]:
+        for name in names[start : start + PAGE]:
             repo, head = self.repos[name], self.head(name)
-            nodes.append({
-                "nameWithOwner": name, "url": f"{self.base}/{name}", "isArchived": repo.archived,
-                "isFork": repo.fork, "isEmpty": head is None,
-                "defaultBranchRef": {"name": "main", "target": {"oid": head}} if head else None,
-                "repositoryTopics": {"nodes": [{"topic": {"name": t}} for t in repo.topics]},
-            })
+            nodes.append(
+                {
+                    "nameWithOwner": name,
+                    "url": f"{self.base}/{name}",
+                    "isArchived": repo.archived,
+                    "isFork": repo.fork,
+                    "isEmpty": head is None,
+                    "defaultBranchRef": {"name": "main", "target": {"oid": head}} if head else None,
+                    "repositoryTopics": {"nodes": [{"topic": {"name": t}} for t in repo.topics]},
+                }
+            )
         more = start + PAGE < len(names)
-        return {"data": {
-            "repositoryOwner": {"repositories": {
-                "pageInfo": {"hasNextPage": more, "endCursor": str(start + PAGE) if more else None}, "nodes": nodes}},
-            "rateLimit": {"cost": 1, "remaining": 4999, "resetAt": "2026-11-26T13:00:00Z"},
-        }}
+        return {
+            "data": {
+                "repositoryOwner": {
+                    "repositories": {
+                        "pageInfo": {"hasNextPage": more, "endCursor": str(start + PAGE) if more else None},
+                        "nodes": nodes,
+                    }
+                },
+                "rateLimit": {"cost": 1, "remaining": 4999, "resetAt": "2026-11-26T13:00:00Z"},
+            }
+        }
 
     def rest_page(self, page: int) -> tuple[list[dict[str, Any]], bool]:
         names = sorted(self.repos)
-        items = [{
-            "full_name": n, "clone_url": f"{self.base}/{n}.git", "default_branch": "main",
-            "archived": self.repos[n].archived, "fork": self.repos[n].fork, "topics": list(self.repos[n].topics),
-            "pushed_at": "2026-11-26T00:00:00Z",
-        } for n in names[(page - 1) * PAGE: page * PAGE]]
+        items = [
+            {
+                "full_name": n,
+                "clone_url": f"{self.base}/{n}.git",
+                "default_branch": "main",
+                "archived": self.repos[n].archived,
+                "fork": self.repos[n].fork,
+                "topics": list(self.repos[n].topics),
+                "pushed_at": "2026-11-26T00:00:00Z",
+            }
+            for n in names[(page - 1) * PAGE : page * PAGE]
+        ]
         return items, page * PAGE < len(names)
 
     def sbom(self, full_name: str) -> dict[str, Any]:
-        """A GitHub-style SPDX 2.3 export naming Django and FastAPI (so a profile rule has something to see)."""
+        """A GitHub-style SPDX 2.3 export naming Django and FastAPI (a profile rule has something to see)."""
         packages = [("django", "5.1.4"), ("fastapi", "0.115.0"), ("djangorestframework", "3.15.2")]
         return {
-            "SPDXID": "SPDXRef-DOCUMENT", "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0",
-            "name": f"com.github.{full_name}", "documentNamespace": f"https://spdx.org/spdxdocs/fake-{full_name}",
-            "creationInfo": {"created": "2026-11-26T00:00:00Z", "creators": ["Tool: GitHub.com-Dependency-Graph"]},
-            "packages": [{
-                "SPDXID": f"SPDXRef-pypi-{n}-{v}", "name": f"pypi:{n}", "versionInfo": v, "downloadLocation": "NOASSERTION",
-                "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
-                                  "referenceLocator": f"pkg:pypi/{n}@{v}"}],
-            } for n, v in packages],
-            "relationships": [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
-                               "relatedSpdxElement": f"SPDXRef-pypi-{n}-{v}"} for n, v in packages],
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "spdxVersion": "SPDX-2.3",
+            "dataLicense": "CC0-1.0",
+            "name": f"com.github.{full_name}",
+            "documentNamespace": f"https://spdx.org/spdxdocs/fake-{full_name}",
+            "creationInfo": {
+                "created": "2026-11-26T00:00:00Z",
+                "creators": ["Tool: GitHub.com-Dependency-Graph"],
+            },
+            "packages": [
+                {
+                    "SPDXID": f"SPDXRef-pypi-{n}-{v}",
+                    "name": f"pypi:{n}",
+                    "versionInfo": v,
+                    "downloadLocation": "NOASSERTION",
+                    "externalRefs": [
+                        {
+                            "referenceCategory": "PACKAGE-MANAGER",
+                            "referenceType": "purl",
+                            "referenceLocator": f"pkg:pypi/{n}@{v}",
+                        }
+                    ],
+                }
+                for n, v in packages
+            ],
+            "relationships": [
+                {
+                    "spdxElementId": "SPDXRef-DOCUMENT",
+                    "relationshipType": "DESCRIBES",
+                    "relatedSpdxElement": f"SPDXRef-pypi-{n}-{v}",
+                }
+                for n, v in packages
+            ],
         }
 
 
@@ -174,7 +222,9 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 if self._throttled(path):
                     return None
                 if fake.graphql_broken:
-                    return self._send(200, {"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]})
+                    return self._send(
+                        200, {"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]}
+                    )
                 variables = json.loads(body)["variables"]
                 return self._send(200, fake.graphql_page(variables.get("cursor")))
             match = re.fullmatch(r"/api/v3/repos/([^/]+/[^/]+)/code-scanning/sarifs", path)
@@ -184,7 +234,13 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 payload["repo"] = match.group(1)
                 fake.uploads.append(payload)
                 number = len(fake.uploads)
-                return self._send(202, {"id": f"sarif-{number}", "url": f"{fake.api_url}/repos/{match.group(1)}/code-scanning/sarifs/sarif-{number}"})
+                return self._send(
+                    202,
+                    {
+                        "id": f"sarif-{number}",
+                        "url": f"{fake.api_url}/repos/{match.group(1)}/code-scanning/sarifs/sarif-{number}",
+                    },
+                )
             if not path.startswith("/api/"):
                 return self._git("POST", body)
             return self._send(404, {"message": "Not Found"})
@@ -194,7 +250,12 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             path, query = parts.path, urllib.parse.parse_qs(parts.query)
             if not path.startswith("/api/"):
                 return self._git("GET", b"")
-            fake.calls[f"GET {re.sub(r'/repos/[^/]+/[^/]+/', '/repos/R/', re.sub(r'fetch-report/.*', 'fetch-report', path))}"] += 1
+            fake.calls[
+                "GET "
+                + re.sub(
+                    r"/repos/[^/]+/[^/]+/", "/repos/R/", re.sub(r"fetch-report/.*", "fetch-report", path)
+                )
+            ] += 1
             fake.seen_headers.append(json.dumps(dict(self.headers)))
             if not self._authorized():
                 return self._send(401, {"message": "Bad credentials"})
@@ -206,9 +267,16 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 items, more = fake.rest_page(page)
                 data = json.dumps(items).encode()
                 etag = '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
-                headers = {"ETag": etag, "X-RateLimit-Remaining": "4000", "X-RateLimit-Reset": str(int(time.time()) + 3600)}
+                headers = {
+                    "ETag": etag,
+                    "X-RateLimit-Remaining": "4000",
+                    "X-RateLimit-Reset": str(int(time.time()) + 3600),
+                }
                 if more:
-                    headers["Link"] = f'<{fake.api_url}/orgs/{match.group(1)}/repos?per_page=100&page={page + 1}>; rel="next"'
+                    headers["Link"] = (
+                        f"<{fake.api_url}/orgs/{match.group(1)}/repos?per_page=100&page={page + 1}>;"
+                        ' rel="next"'
+                    )
                 if self.headers.get("If-None-Match") == etag:
                     fake.not_modified += 1
                     return self._send(304, None, headers)
@@ -221,7 +289,13 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 if rest == "/generate-report":
                     if repo in fake.sync_only:
                         return self._send(404, {"message": "Not Found"})
-                    return self._send(201, {"sbom_url": f"{fake.api_url}/repos/{repo}/dependency-graph/sbom/fetch-report/{repo.replace('/', '-')}"})
+                    return self._send(
+                        201,
+                        {
+                            "sbom_url": f"{fake.api_url}/repos/{repo}/dependency-graph/sbom/fetch-report/"
+                            + repo.replace("/", "-")
+                        },
+                    )
                 if rest.startswith("/fetch-report/"):
                     key = f"ready {repo}"
                     if fake.calls[key] == 0:
@@ -239,13 +313,22 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             parts = urllib.parse.urlsplit(self.path)
             path_info = parts.path.replace(".git/", "/")
             env = {
-                "PATH": os.environ["PATH"], "GIT_PROJECT_ROOT": str(fake.git_root), "GIT_HTTP_EXPORT_ALL": "1",
-                "PATH_INFO": path_info, "QUERY_STRING": parts.query, "REQUEST_METHOD": method,
-                "CONTENT_TYPE": self.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
-                "REMOTE_ADDR": "127.0.0.1", "GIT_PROTOCOL": self.headers.get("Git-Protocol", ""),
-                "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""), "HOME": str(fake.git_root),
+                "PATH": os.environ["PATH"],
+                "GIT_PROJECT_ROOT": str(fake.git_root),
+                "GIT_HTTP_EXPORT_ALL": "1",
+                "PATH_INFO": path_info,
+                "QUERY_STRING": parts.query,
+                "REQUEST_METHOD": method,
+                "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+                "CONTENT_LENGTH": str(len(body)),
+                "REMOTE_ADDR": "127.0.0.1",
+                "GIT_PROTOCOL": self.headers.get("Git-Protocol", ""),
+                "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""),
+                "HOME": str(fake.git_root),
             }
-            done = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True, check=False)
+            done = subprocess.run(
+                ["git", "http-backend"], input=body, env=env, capture_output=True, check=False
+            )
             head, _, payload = done.stdout.partition(b"\r\n\r\n")
             status, headers = 200, {}
             for line in head.decode("latin-1").split("\r\n"):

@@ -14,16 +14,27 @@ from auditor.sweep.runner import SweepRun
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "sweep-test", "GIT_AUTHOR_EMAIL": "sweep@example.invalid",
-    "GIT_COMMITTER_NAME": "sweep-test", "GIT_COMMITTER_EMAIL": "sweep@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent-sweep-home",
+    "GIT_AUTHOR_NAME": "sweep-test",
+    "GIT_AUTHOR_EMAIL": "sweep@example.invalid",
+    "GIT_COMMITTER_NAME": "sweep-test",
+    "GIT_COMMITTER_EMAIL": "sweep@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "HOME": "/nonexistent-sweep-home",
 }
 
 # Kind of repo -> how to fill it. Drifting ones trip profile rules; "broken" has a malformed
 # lock; "empty" has no commit; "bare-readme" has a commit but no dependency file.
 KINDS = (
-    "django-monolith", "fastapi-service", "fastapi-on-django", "drf-no-ratelimit", "fastapi-psycopg2",
-    "flask-greenfield", "monorepo", "broken", "empty", "bare-readme",
+    "django-monolith",
+    "fastapi-service",
+    "fastapi-on-django",
+    "drf-no-ratelimit",
+    "fastapi-psycopg2",
+    "flask-greenfield",
+    "monorepo",
+    "broken",
+    "empty",
+    "bare-readme",
 )
 
 

@@ -1,4 +1,4 @@
-"""Org sweeps against a fake GitHub on 127.0.0.1: listings, rate limits, ETags, SBOM export, clones, upload."""
+"""Org sweeps against a fake GitHub on 127.0.0.1: listings, rate limits, ETags, SBOMs, clones, upload."""
 
 from __future__ import annotations
 
@@ -19,14 +19,16 @@ SECRETS = (CANARY.encode(), base64.b64encode(f"x-access-token:{CANARY}".encode()
 
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[FakeGitHub]:
-    """24 repos in org ``acme``: 20 of every kind, 2 archived, 1 fork, 1 with the ``python`` topic only."""
+    """14 repos in org ``acme``: one of every kind, 2 archived, 1 fork, 1 more; topic ``web`` on three."""
     root = tmp_path / "remotes"
     server = FakeGitHub(root)
-    for n in range(20):
+    for n in range(10):
         kind = KINDS[n % len(KINDS)]
         name = f"acme/{kind}-{n}"
         make_repo(root / name, kind)
-        server.repos[name] = FakeRepo(name, root / name, topics=("python", "web") if n % 3 == 0 else ("python",))
+        server.repos[name] = FakeRepo(
+            name, root / name, topics=("python", "web") if n % 4 == 0 else ("python",)
+        )
     for name, archived in (("acme/old-1", True), ("acme/old-2", True), ("acme/forked", False)):
         make_repo(root / name, "fastapi-on-django")
         server.repos[name] = FakeRepo(name, root / name, archived=archived, fork=not archived)
@@ -46,7 +48,7 @@ def _environ() -> dict[str, str]:
 
 
 def _assert_no_canary(out: Path, *texts: str) -> None:
-    """The token, raw or as the base64 git header, is nowhere: files (SARIF, summaries, db, clones) or logs."""
+    """The token, raw or as the base64 git header, is nowhere: files (SARIF, summaries, db, clones), logs."""
     for path in out.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
@@ -60,12 +62,12 @@ def _assert_no_canary(out: Path, *texts: str) -> None:
 def test_org_sweep_graphql_clones_and_reaudits_only_moved_heads(
     fake: FakeGitHub, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    """GraphQL pages, authenticated sparse clones over HTTP, skip archived/forks; a re-run audits moved heads only."""
+    """GraphQL pages, authenticated sparse clones over HTTP, no archived/forks; re-runs audit moved heads."""
     out = tmp_path / "out"
-    run, summary = sweep(out, orgs=("acme",), api_url=fake.api_url, environ=_environ())
+    _run, summary = sweep(out, orgs=("acme",), api_url=fake.api_url, environ=_environ())
     repos = by_name(summary)
     assert set(repos) == {n for n, r in fake.repos.items() if not r.archived and not r.fork}
-    assert fake.calls["POST /api/graphql"] == 3  # 21 repos at 10 a page: every cursor followed
+    assert fake.calls["POST /api/graphql"] == 3  # 11 repos at 5 a page: every cursor followed
     assert repos["acme/monorepo-6"]["head"] == fake.head("acme/monorepo-6")
     assert repos["acme/fastapi-on-django-2"]["findings"]["error"] >= 1
     assert repos["acme/broken-7"]["status"] == "failed"
@@ -81,42 +83,60 @@ def test_org_sweep_graphql_clones_and_reaudits_only_moved_heads(
     assert [c["rule_id"] for c in by_name(second)["acme/django-monolith-0"]["new"]] == [
         "django-monolith/fastapi-on-top-of-django"
     ]
-    _, third = sweep(tmp_path / "topic", orgs=("acme",), api_url=fake.api_url, environ=_environ(),
-                     topics=("web",), include_archived=True, include_forks=True)
+    _, third = sweep(
+        tmp_path / "topic",
+        orgs=("acme",),
+        api_url=fake.api_url,
+        environ=_environ(),
+        topics=("web",),
+        include_archived=True,
+        include_forks=True,
+    )
     assert {r["name"] for r in third["repos"]} == {n for n, r in fake.repos.items() if "web" in r.topics}
     captured = capfd.readouterr()
     _assert_no_canary(tmp_path, captured.out, captured.err)
 
 
-def test_rest_fallback_rate_limits_and_etags(fake: FakeGitHub, tmp_path: Path,
-                                             capfd: pytest.CaptureFixture[str]) -> None:
+def test_rest_fallback_rate_limits_and_etags(
+    fake: FakeGitHub, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     """GraphQL refused: REST with Link pages; a 429 and an exhausted 403 are waited out; re-runs get 304s."""
     fake.graphql_broken = True
     reset = str(int(time.time()) + 1)
-    fake.throttle = [("/api/v3/orgs/acme/repos", {"Retry-After": "1"}),
-                     ("/api/v3/orgs/acme/repos", {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})]
+    fake.throttle = [
+        ("/api/v3/orgs/acme/repos", {"Retry-After": "1"}),
+        ("/api/v3/orgs/acme/repos", {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}),
+    ]
     out = tmp_path / "out"
-    run, summary = sweep(out, orgs=("acme",), api_url=fake.api_url, environ=_environ(), jobs=2)
+    _run, summary = sweep(out, orgs=("acme",), api_url=fake.api_url, environ=_environ(), jobs=2)
     assert fake.throttle == []  # both throttled answers were met, and the sweep went on
     assert fake.calls["GET /api/v3/orgs/acme/repos"] == 3 + 2
     repos = by_name(summary)
-    assert len(repos) == 21 and repos["acme/monorepo-6"]["head"] == fake.head("acme/monorepo-6")
+    assert len(repos) == 11 and repos["acme/monorepo-6"]["head"] == fake.head("acme/monorepo-6")
     run2, _ = sweep(out, orgs=("acme",), api_url=fake.api_url, environ=_environ())
     assert fake.not_modified == 3  # every page revalidated with If-None-Match
-    assert run2.audited_names == [] and run2.reused == 21
+    assert run2.audited_names == [] and run2.reused == 11
     captured = capfd.readouterr()
     assert "falling back to REST" in captured.err
     _assert_no_canary(tmp_path, captured.out, captured.err)
 
 
-def test_sbom_export_flow_and_upload(fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capfd: pytest.CaptureFixture[str]) -> None:
-    """--via sbom: generate-report, 202, redirect to another host (no token there), GHES sync fallback; --upload."""
+def test_sbom_export_flow_and_upload(
+    fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """--via sbom: generate-report, 202, redirect to another host (no token), GHES fallback; --upload."""
     monkeypatch.setattr(GitHubSource, "upload_interval", 0.0)
-    fake.sync_only = {"acme/monorepo-6"}
+    fake.sync_only = {"acme/fastapi-psycopg2-4"}
     out = tmp_path / "out"
-    run, summary = sweep(out, orgs=("acme",), api_url=fake.api_url, environ=_environ(), via="sbom",
-                         topics=("web",), upload=True)
+    _run, summary = sweep(
+        out,
+        orgs=("acme",),
+        api_url=fake.api_url,
+        environ=_environ(),
+        via="sbom",
+        topics=("web",),
+        upload=True,
+    )
     names = {n for n, r in fake.repos.items() if "web" in r.topics and not r.archived and not r.fork}
     assert set(by_name(summary)) == names
     assert fake.calls["GET /api/v3/repos/R/dependency-graph/sbom/generate-report"] == len(names)
@@ -131,9 +151,20 @@ def test_sbom_export_flow_and_upload(fake: FakeGitHub, tmp_path: Path, monkeypat
     first = uploads["acme/django-monolith-0"]
     assert first["commit_sha"] == fake.head("acme/django-monolith-0") and first["ref"] == "refs/heads/main"
     assert first["sarif"]["version"] == "2.1.0"
-    assert all((r["upload"] or "").startswith("pending") == (r["name"] in with_commits) for r in summary["repos"])
-    run2, _ = sweep(out, orgs=("acme",), api_url=fake.api_url, environ=_environ(), via="sbom",
-                    topics=("web",), upload=True)
-    assert run2.audited_names == [] and len(fake.uploads) == len(with_commits)  # nothing moved: nothing re-sent
+    assert all(
+        (r["upload"] or "").startswith("pending") == (r["name"] in with_commits) for r in summary["repos"]
+    )
+    run2, _ = sweep(
+        out,
+        orgs=("acme",),
+        api_url=fake.api_url,
+        environ=_environ(),
+        via="sbom",
+        topics=("web",),
+        upload=True,
+    )
+    assert run2.audited_names == [] and len(fake.uploads) == len(
+        with_commits
+    )  # nothing moved: nothing re-sent
     captured = capfd.readouterr()
     _assert_no_canary(tmp_path, captured.out, captured.err)

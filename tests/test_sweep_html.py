@@ -19,13 +19,21 @@ def _browser() -> str:
         path = shutil.which(name)
         if path:
             return path
-    pytest.skip("no headless Chromium on PATH (apt-get install -y chromium): report.html not checked in a browser")
+    pytest.skip(
+        "no headless Chromium on PATH (apt-get install -y chromium): report.html not checked in a browser"
+    )
 
 
 def _chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
     ]
     return subprocess.run([browser, *flags, *args], capture_output=True, text=True, timeout=60, check=False)
 
@@ -66,8 +74,9 @@ def test_report_renders_in_headless_chromium(report: Path, tmp_path: Path) -> No
     assert 'data-repo="broken"' in dom and "uv.lock" in dom  # the failed repo, by name, with its error
     assert 'data-label="django-monolith/fastapi-on-top-of-django"' in dom
     shot = tmp_path / "shot.png"
-    done = _chromium(browser, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1200,2000",
-                     report.as_uri())
+    done = _chromium(
+        browser, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1200,2000", report.as_uri()
+    )
     assert done.returncode == 0 and shot.is_file()
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000  # a drawn page, not a blank one

@@ -58,10 +58,18 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
     """Run one sweep end to end and write every output into ``request.out``."""
     progress = make_progress(request.progress)
     options = SweepOptions(
-        out=request.out, db=request.db, cache_dir=request.cache_dir, jobs=request.jobs,
-        repo_timeout=request.repo_timeout, resume=request.resume, force=request.force,
-        shard=parse_shard(request.shard) if request.shard else None, profile=request.profile,
-        rule_dirs=request.rule_dirs, config=load_sweep_config(request.config), sources_label=_label(request),
+        out=request.out,
+        db=request.db,
+        cache_dir=request.cache_dir,
+        jobs=request.jobs,
+        repo_timeout=request.repo_timeout,
+        resume=request.resume,
+        force=request.force,
+        shard=parse_shard(request.shard) if request.shard else None,
+        profile=request.profile,
+        rule_dirs=request.rule_dirs,
+        config=load_sweep_config(request.config),
+        sources_label=_label(request),
     )
     github = None
     auth: GitAuth | None = None
@@ -81,9 +89,13 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
     prepare = None
     if github is not None:
         for org in request.orgs:
-            specs += github.list_repos(org, "org", request.topics, request.include_archived, request.include_forks)
+            specs += github.list_repos(
+                org, "org", request.topics, request.include_archived, request.include_forks
+            )
         for user in request.users:
-            specs += github.list_repos(user, "user", request.topics, request.include_archived, request.include_forks)
+            specs += github.list_repos(
+                user, "user", request.topics, request.include_archived, request.include_forks
+            )
         if request.via == "sbom":
             prepare = github.sbom_preparer(options.cache, default=None)
     elif request.via == "sbom":

@@ -24,27 +24,72 @@ PROGRESS = ("auto", "bar", "log", "none")
 
 
 def sweep(
-    root: Annotated[list[Path] | None, typer.Option("--root", help="A folder of checkouts (repeatable).")] = None,
-    repos: Annotated[list[Path] | None, typer.Option("--repos", help="A file: one local path or git URL a line (repeatable).")] = None,
-    github_org: Annotated[list[str] | None, typer.Option("--github-org", help="A GitHub organisation (repeatable).")] = None,
-    github_user: Annotated[list[str] | None, typer.Option("--github-user", help="A GitHub user's repos (repeatable).")] = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="Only GitHub repos with this topic (repeatable: any).")] = None,
-    include_archived: Annotated[bool, typer.Option("--include-archived", help="Also sweep archived GitHub repos.")] = False,
+    root: Annotated[
+        list[Path] | None, typer.Option("--root", help="A folder of checkouts (repeatable).")
+    ] = None,
+    repos: Annotated[
+        list[Path] | None,
+        typer.Option("--repos", help="A file: one local path or git URL a line (repeatable)."),
+    ] = None,
+    github_org: Annotated[
+        list[str] | None, typer.Option("--github-org", help="A GitHub organisation (repeatable).")
+    ] = None,
+    github_user: Annotated[
+        list[str] | None, typer.Option("--github-user", help="A GitHub user's repos (repeatable).")
+    ] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="Only GitHub repos with this topic (repeatable: any).")
+    ] = None,
+    include_archived: Annotated[
+        bool, typer.Option("--include-archived", help="Also sweep archived GitHub repos.")
+    ] = False,
     include_forks: Annotated[bool, typer.Option("--include-forks", help="Also sweep forks.")] = False,
-    via: Annotated[str, typer.Option("--via", help="GitHub repos: 'clone' (sparse, default) or 'sbom' (dependency-graph export).")] = "clone",
-    api_url: Annotated[str | None, typer.Option("--api-url", help="GitHub API URL (GHES: https://HOST/api/v3).")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output folder (see docs/sweep.md).")] = Path("sweep-out"),
+    via: Annotated[
+        str,
+        typer.Option(
+            "--via", help="GitHub repos: 'clone' (sparse, default) or 'sbom' (dependency-graph export)."
+        ),
+    ] = "clone",
+    api_url: Annotated[
+        str | None, typer.Option("--api-url", help="GitHub API URL (GHES: https://HOST/api/v3).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder (see docs/sweep.md).")] = Path(
+        "sweep-out"
+    ),
     db: Annotated[Path | None, typer.Option("--db", help="History database (default: OUT/sweep.db).")] = None,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Clone cache (default: OUT/.cache).")] = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Clone cache (default: OUT/.cache).")
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel audits (default: number of CPUs).")] = 0,
-    repo_timeout: Annotated[float, typer.Option("--repo-timeout", help="Seconds per repo (clone and audit) before it fails.")] = 600.0,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue the interrupted sweep in this history.")] = False,
+    repo_timeout: Annotated[
+        float, typer.Option("--repo-timeout", help="Seconds per repo (clone and audit) before it fails.")
+    ] = 600.0,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the interrupted sweep in this history.")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Re-audit every repo, even unchanged ones.")] = False,
-    shard: Annotated[str | None, typer.Option("--shard", help="Only shard I of N (e.g. 2/8), by a stable hash of the name.")] = None,
-    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Org-wide profile (name or JSON path) where nothing else assigns one.")] = None,
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="sweep.toml: profiles by repo glob or topic (default: ./sweep.toml if present).")] = None,
-    upload: Annotated[bool, typer.Option("--upload", help="Upload each audited GitHub repo's SARIF to its code scanning.")] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", help="Only shard I of N (e.g. 2/8), by a stable hash of the name."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", help="Org-wide profile (name or JSON path) where nothing else assigns one."
+        ),
+    ] = None,
+    rules: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="sweep.toml: profiles by repo glob or topic (default: ./sweep.toml if present)."
+        ),
+    ] = None,
+    upload: Annotated[
+        bool, typer.Option("--upload", help="Upload each audited GitHub repo's SARIF to its code scanning.")
+    ] = False,
     progress: Annotated[str, typer.Option("--progress", help="auto, bar, log or none.")] = "auto",
 ) -> None:
     """Audit many repositories: a folder of checkouts, a list of paths or URLs, or a GitHub organisation."""
@@ -59,11 +104,28 @@ def sweep(
     if config is None and Path("sweep.toml").is_file():
         config = Path("sweep.toml")
     request = SweepRequest(
-        roots=tuple(root or ()), repo_files=tuple(repos or ()), orgs=tuple(github_org or ()),
-        users=tuple(github_user or ()), topics=tuple(topic or ()), include_archived=include_archived,
-        include_forks=include_forks, via=via, api_url=api_url, out=out, db=db, cache_dir=cache_dir, jobs=jobs,
-        repo_timeout=repo_timeout, resume=resume, force=force, shard=shard, profile=profile,
-        rule_dirs=tuple(rules or ()), config=config, upload=upload, progress=progress,
+        roots=tuple(root or ()),
+        repo_files=tuple(repos or ()),
+        orgs=tuple(github_org or ()),
+        users=tuple(github_user or ()),
+        topics=tuple(topic or ()),
+        include_archived=include_archived,
+        include_forks=include_forks,
+        via=via,
+        api_url=api_url,
+        out=out,
+        db=db,
+        cache_dir=cache_dir,
+        jobs=jobs,
+        repo_timeout=repo_timeout,
+        resume=resume,
+        force=force,
+        shard=shard,
+        profile=profile,
+        rule_dirs=tuple(rules or ()),
+        config=config,
+        upload=upload,
+        progress=progress,
     )
     try:
         run_request(request, dict(os.environ))
@@ -96,4 +158,3 @@ def merge(
 def _fail(message: str) -> NoReturn:
     typer.echo(f"stack-auditor: {message}", err=True)
     raise typer.Exit(2)
-

@@ -82,8 +82,14 @@ class SqliteResponseCache:
 
     def put(self, key: str, entry: CachedResponse) -> None:
         with self.lock:
-            self.history.cache_put(key, entry.etag, entry.last_modified, entry.status,
-                                   json.dumps(dict(entry.headers)), entry.body)
+            self.history.cache_put(
+                key,
+                entry.etag,
+                entry.last_modified,
+                entry.status,
+                json.dumps(dict(entry.headers)),
+                entry.body,
+            )
 
 
 class GitHubSource:
@@ -99,8 +105,9 @@ class GitHubSource:
         self.git_auth = GitAuth.for_token(token.reveal(), web_origin(client.api_url)) if token else None
 
     @classmethod
-    def from_environment(cls, api_url: str | None, environ: Mapping[str, str], db: Path,
-                         log: Callable[[str], None]) -> GitHubSource:
+    def from_environment(
+        cls, api_url: str | None, environ: Mapping[str, str], db: Path, log: Callable[[str], None]
+    ) -> GitHubSource:
         """Token from ``GITHUB_TOKEN``/``GH_TOKEN``; ETags persisted only for a long-lived token."""
         token = token_from_env(environ)
         cache = SqliteResponseCache(db) if long_lived(token) else None
@@ -113,16 +120,21 @@ class GitHubSource:
 
     # --- listing -----------------------------------------------------------------
 
-    def list_repos(self, owner: str, kind: str, topics: tuple[str, ...], archived: bool, forks: bool) -> list[RepoSpec]:
-        """Every repo of ``owner`` (``kind`` is ``org`` or ``user``) that passes the filters, with its head."""
+    def list_repos(
+        self, owner: str, kind: str, topics: tuple[str, ...], archived: bool, forks: bool
+    ) -> list[RepoSpec]:
+        """Every repo of ``owner`` (``kind``: ``org`` or ``user``) that passes the filters, with its head."""
         try:
             specs = self._list_graphql(owner)
         except GitHubError as error:
             self.log(f"GraphQL listing of {owner} failed ({error}); falling back to REST")
             specs = self._list_rest(owner, kind)
         chosen = [
-            s for s in specs
-            if (archived or not s.archived) and (forks or not s.fork) and (not topics or set(topics) & set(s.topics))
+            s
+            for s in specs
+            if (archived or not s.archived)
+            and (forks or not s.fork)
+            and (not topics or set(topics) & set(s.topics))
         ]
         unknown = [s for s in chosen if s.head is None]
         if unknown:
@@ -154,12 +166,19 @@ class GitHubSource:
             page = owner_node["repositories"]
             for node in page["nodes"]:
                 ref = node.get("defaultBranchRef") or {}
-                specs.append(RepoSpec(
-                    name=node["nameWithOwner"], kind="github", location=node["url"],
-                    head=(ref.get("target") or {}).get("oid") or EMPTY_HEAD, default_branch=ref.get("name"),
-                    topics=tuple(t["topic"]["name"] for t in node["repositoryTopics"]["nodes"]),
-                    archived=bool(node["isArchived"]), fork=bool(node["isFork"]), full_name=node["nameWithOwner"],
-                ))
+                specs.append(
+                    RepoSpec(
+                        name=node["nameWithOwner"],
+                        kind="github",
+                        location=node["url"],
+                        head=(ref.get("target") or {}).get("oid") or EMPTY_HEAD,
+                        default_branch=ref.get("name"),
+                        topics=tuple(t["topic"]["name"] for t in node["repositoryTopics"]["nodes"]),
+                        archived=bool(node["isArchived"]),
+                        fork=bool(node["isFork"]),
+                        full_name=node["nameWithOwner"],
+                    )
+                )
             if not page["pageInfo"]["hasNextPage"]:
                 return specs
             cursor = page["pageInfo"]["endCursor"]
@@ -173,11 +192,18 @@ class GitHubSource:
             while url is not None:
                 response = self._request("GET", url)
                 for item in response.json():
-                    specs.append(RepoSpec(
-                        name=item["full_name"], kind="github", location=item["clone_url"],
-                        default_branch=item.get("default_branch"), topics=tuple(item.get("topics") or ()),
-                        archived=bool(item.get("archived")), fork=bool(item.get("fork")), full_name=item["full_name"],
-                    ))
+                    specs.append(
+                        RepoSpec(
+                            name=item["full_name"],
+                            kind="github",
+                            location=item["clone_url"],
+                            default_branch=item.get("default_branch"),
+                            topics=tuple(item.get("topics") or ()),
+                            archived=bool(item.get("archived")),
+                            fork=bool(item.get("fork")),
+                            full_name=item["full_name"],
+                        )
+                    )
                 url = response.next_url
         except GitHubError as error:
             raise UsageError(f"cannot list the repositories of {owner}: {error}") from None
@@ -200,7 +226,7 @@ class GitHubSource:
         return prepare
 
     def fetch_sbom(self, repo: str) -> Any:
-        """The SPDX document: ``generate-report`` then poll ``fetch-report`` (202 until ready, then a redirect).
+        """The SPDX document: ``generate-report``, then poll ``fetch-report`` (202 until ready, then 302).
 
         A server without the asynchronous endpoints (GHES) answers 404 to
         ``generate-report``: the synchronous ``/dependency-graph/sbom`` is used.
@@ -246,8 +272,15 @@ class GitHubSource:
             first = False
             try:
                 with self.gate:
-                    result = upload_sarif(path, record.full_name, f"refs/heads/{record.default_branch}",
-                                          commit, token=self.token, client=self.client, wait=False)
+                    result = upload_sarif(
+                        path,
+                        record.full_name,
+                        f"refs/heads/{record.default_branch}",
+                        commit,
+                        token=self.token,
+                        client=self.client,
+                        wait=False,
+                    )
                 status = f"{result.processing_status} {result.sarif_id}"
             except GitHubError as error:
                 status = "failed: " + self.token.scrub(str(error))
@@ -267,4 +300,3 @@ def _poll_delay(response: Response) -> float:
         return min(30.0, max(0.0, float(retry_after))) if retry_after else SBOM_POLL_SECONDS
     except ValueError:
         return SBOM_POLL_SECONDS
-

@@ -30,8 +30,8 @@ __all__ = [
     "checkout_head",
     "clone_or_fetch",
     "commit_of",
-    "local_head",
     "git_auth_from_env",
+    "local_head",
     "ls_remote_head",
     "web_origin",
 ]
@@ -108,13 +108,22 @@ def _env(url: str | None, auth: GitAuth | None) -> dict[str, str]:
 
 
 def _run(
-    args: list[str], *, cwd: Path | None = None, url: str | None = None, auth: GitAuth | None = None,
+    args: list[str],
+    *,
+    cwd: Path | None = None,
+    url: str | None = None,
+    auth: GitAuth | None = None,
     timeout: float = 300.0,
 ) -> str:
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, env=_env(url, auth), capture_output=True, text=True,
-            timeout=timeout, check=False,
+            ["git", *args],
+            cwd=cwd,
+            env=_env(url, auth),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} timed out after {timeout:.0f}s") from None
@@ -130,7 +139,8 @@ def _run(
 def local_head(folder: Path) -> str:
     """The checked-out commit of a git working tree, read from ``.git`` without running git.
 
-    A repository without commits, or a folder that is not a git checkout, gets ``tree:<hash>`` over its dependency files' names, sizes and
+    A repository without commits, or a folder that is not a git checkout,
+    gets ``tree:<hash>`` over its dependency files' names, sizes and
     modification times, so editing a manifest still counts as a change.
     """
     return commit_of(folder) or _tree_digest(folder)
@@ -186,7 +196,9 @@ def _tree_digest(folder: Path) -> str:
     return "tree:" + digest.hexdigest()[:40]
 
 
-def ls_remote_head(url: str, auth: GitAuth | None = None, timeout: float = 60.0) -> tuple[str | None, str | None]:
+def ls_remote_head(
+    url: str, auth: GitAuth | None = None, timeout: float = 60.0
+) -> tuple[str | None, str | None]:
     """``(sha, branch)`` of the remote's HEAD, without cloning (``git ls-remote --symref URL HEAD``).
 
     ``(None, None)`` for an empty repository.
@@ -219,10 +231,20 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
     """
     if (dest / ".git").is_dir():
         try:
-            _run(["fetch", "--quiet", "--depth", "1", "--filter=blob:none", "origin", "HEAD"],
-                 cwd=dest, url=url, auth=auth, timeout=timeout)
-            _run(["checkout", "--quiet", "--force", "--detach", "FETCH_HEAD"], cwd=dest, url=url, auth=auth,
-                 timeout=timeout)
+            _run(
+                ["fetch", "--quiet", "--depth", "1", "--filter=blob:none", "origin", "HEAD"],
+                cwd=dest,
+                url=url,
+                auth=auth,
+                timeout=timeout,
+            )
+            _run(
+                ["checkout", "--quiet", "--force", "--detach", "FETCH_HEAD"],
+                cwd=dest,
+                url=url,
+                auth=auth,
+                timeout=timeout,
+            )
             return checkout_head(dest)
         except GitError as error:
             if "couldn't find remote ref" in str(error).lower():
@@ -231,11 +253,30 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
     dest.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
-        _run(["clone", "--quiet", "--depth", "1", "--filter=blob:none", "--sparse", "--no-checkout", url,
-              str(temporary / "c")], url=url, auth=auth, timeout=timeout)
+        _run(
+            [
+                "clone",
+                "--quiet",
+                "--depth",
+                "1",
+                "--filter=blob:none",
+                "--sparse",
+                "--no-checkout",
+                url,
+                str(temporary / "c"),
+            ],
+            url=url,
+            auth=auth,
+            timeout=timeout,
+        )
         work = temporary / "c"
-        _run(["sparse-checkout", "set", "--no-cone", *SPARSE_PATTERNS], cwd=work, url=url, auth=auth,
-             timeout=timeout)
+        _run(
+            ["sparse-checkout", "set", "--no-cone", *SPARSE_PATTERNS],
+            cwd=work,
+            url=url,
+            auth=auth,
+            timeout=timeout,
+        )
         if commit_of(work) is not None:
             _run(["checkout", "--quiet"], cwd=work, url=url, auth=auth, timeout=timeout)
         shutil.rmtree(dest, ignore_errors=True)
@@ -243,7 +284,6 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     return checkout_head(dest)
-
 
 
 def web_origin(api_url: str | None) -> str:

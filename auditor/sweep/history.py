@@ -97,7 +97,7 @@ class History:
     """The database of one ``--out`` (or ``--db``); used from one thread only."""
 
     def __init__(self, path: Path, shared: bool = False) -> None:
-        """Open (creating) the database; ``shared`` allows use from several threads under the caller's lock."""
+        """Open (creating) the database; ``shared``: usable from several threads under the caller's lock."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=not shared)
@@ -146,7 +146,9 @@ class History:
 
     def finish_sweep(self, sweep_id: int) -> None:
         """Mark the sweep complete: the next sweep compares against it."""
-        self.db.execute("UPDATE sweeps SET status='complete', finished_at=? WHERE id=?", (utc_now(), sweep_id))
+        self.db.execute(
+            "UPDATE sweeps SET status='complete', finished_at=? WHERE id=?", (utc_now(), sweep_id)
+        )
 
     def sweep_info(self, sweep_id: int) -> dict[str, Any]:
         """The sweep's row as a dict."""
@@ -166,7 +168,9 @@ class History:
 
     def latest_complete(self) -> int | None:
         """The newest complete sweep (``merge`` reads this one from each shard)."""
-        row = self.db.execute("SELECT id FROM sweeps WHERE status='complete' ORDER BY id DESC LIMIT 1").fetchone()
+        row = self.db.execute(
+            "SELECT id FROM sweeps WHERE status='complete' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         return int(row[0]) if row else None
 
     def done_names(self, sweep_id: int) -> set[str]:
@@ -238,26 +242,52 @@ class History:
             for table in ("findings", "projects", "errors"):
                 self.db.execute(f"DELETE FROM {table} WHERE sweep_id=? AND repo=?", (sweep_id, spec.name))  # noqa: S608
             self.db.execute(
-                f"INSERT OR REPLACE INTO repos(sweep_id, {_REPO_COLUMNS})"  # noqa: S608
+                f"INSERT OR REPLACE INTO repos(sweep_id, {_REPO_COLUMNS})"
                 " VALUES(?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,NULL)",
                 (
-                    sweep_id, spec.name, spec.kind, head, key, status, outcome.error, outcome.error_kind,
-                    errors, warnings, notes, len(outcome.findings) - len(counted),
-                    drift_score(errors, warnings, notes), round(outcome.seconds, 3), spec.full_name,
+                    sweep_id,
+                    spec.name,
+                    spec.kind,
+                    head,
+                    key,
+                    status,
+                    outcome.error,
+                    outcome.error_kind,
+                    errors,
+                    warnings,
+                    notes,
+                    len(outcome.findings) - len(counted),
+                    drift_score(errors, warnings, notes),
+                    round(outcome.seconds, 3),
+                    spec.full_name,
                     spec.default_branch,
                 ),
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO findings VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (sweep_id, spec.name, f.fingerprint, f.rule_id, f.severity, f.project, f.package, f.file,
-                     f.line, f.message, int(f.suppressed))
+                    (
+                        sweep_id,
+                        spec.name,
+                        f.fingerprint,
+                        f.rule_id,
+                        f.severity,
+                        f.project,
+                        f.package,
+                        f.file,
+                        f.line,
+                        f.message,
+                        int(f.suppressed),
+                    )
                     for f in outcome.findings
                 ],
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO projects VALUES(?,?,?,?,?,?,?)",
-                [(sweep_id, spec.name, p.path, p.profile, p.errors, p.warnings, p.notes) for p in outcome.projects],
+                [
+                    (sweep_id, spec.name, p.path, p.profile, p.errors, p.warnings, p.notes)
+                    for p in outcome.projects
+                ],
             )
             if outcome.error:
                 self.db.execute(
@@ -285,8 +315,12 @@ class History:
         """Copy every repo of ``other``'s sweep into ``sweep_id`` (later imports win); the names copied."""
         self.db.execute("ATTACH DATABASE ? AS other", (str(other),))
         try:
-            names = [r[0] for r in self.db.execute(
-                "SELECT name FROM other.repos WHERE sweep_id=? ORDER BY name", (other_sweep,))]
+            names = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT name FROM other.repos WHERE sweep_id=? ORDER BY name", (other_sweep,)
+                )
+            ]
             with self._tx():
                 for name in names:
                     self._copy_repo(sweep_id, other_sweep, name, reused=False, source="other")
@@ -315,10 +349,13 @@ class History:
 
     def projects(self, sweep_id: int, repo: str) -> list[tuple[str, str | None, int, int, int]]:
         """``(path, profile, errors, warnings, notes)`` per project of a repo."""
-        return list(self.db.execute(
-            "SELECT path, profile, errors, warnings, notes FROM projects WHERE sweep_id=? AND repo=? ORDER BY path",
-            (sweep_id, repo),
-        ))
+        return list(
+            self.db.execute(
+                "SELECT path, profile, errors, warnings, notes FROM projects"
+                " WHERE sweep_id=? AND repo=? ORDER BY path",
+                (sweep_id, repo),
+            )
+        )
 
     def changes(self, sweep_id: int, previous: int | None, new: bool) -> Iterator[dict[str, Any]]:
         """Counted findings new in ``sweep_id`` (``new``) or fixed since ``previous``, by repo then rule.
@@ -355,27 +392,33 @@ class History:
 
     def by_rule(self, sweep_id: int) -> list[tuple[str, str, int, int]]:
         """``(rule_id, severity, findings, repos)`` over counted findings, most frequent first."""
-        return list(self.db.execute(
-            "SELECT rule_id, severity, count(*), count(DISTINCT repo) FROM findings"
-            " WHERE sweep_id=? AND suppressed=0 GROUP BY rule_id, severity ORDER BY 3 DESC, 1",
-            (sweep_id,),
-        ))
+        return list(
+            self.db.execute(
+                "SELECT rule_id, severity, count(*), count(DISTINCT repo) FROM findings"
+                " WHERE sweep_id=? AND suppressed=0 GROUP BY rule_id, severity ORDER BY 3 DESC, 1",
+                (sweep_id,),
+            )
+        )
 
     def conformance(self, sweep_id: int) -> list[tuple[str, int, int]]:
         """``(profile, projects, conforming)``: a project conforms with no counted error or warning."""
-        return list(self.db.execute(
-            "SELECT coalesce(profile, '(none)'), count(*), sum(errors=0 AND warnings=0) FROM projects"
-            " WHERE sweep_id=? GROUP BY 1 ORDER BY 1",
-            (sweep_id,),
-        ))
+        return list(
+            self.db.execute(
+                "SELECT coalesce(profile, '(none)'), count(*), sum(errors=0 AND warnings=0) FROM projects"
+                " WHERE sweep_id=? GROUP BY 1 ORDER BY 1",
+                (sweep_id,),
+            )
+        )
 
     def trend(self, sweep_id: int, limit: int = 60) -> list[dict[str, Any]]:
         """Totals of the last complete sweeps over the same shard, oldest first, ending with this one."""
         rows = self.db.execute(
-            "SELECT s.id, coalesce(s.finished_at, s.started_at), count(r.name), coalesce(sum(r.status!='ok'), 0),"
+            "SELECT s.id, coalesce(s.finished_at, s.started_at), count(r.name),"
+            " coalesce(sum(r.status!='ok'), 0),"
             " coalesce(sum(r.errors), 0), coalesce(sum(r.warnings), 0), coalesce(sum(r.notes), 0)"
             " FROM sweeps s LEFT JOIN repos r ON r.sweep_id=s.id"
-            " WHERE (s.status='complete' OR s.id=?) AND s.id<=? AND s.shard IS (SELECT shard FROM sweeps WHERE id=?)"
+            " WHERE (s.status='complete' OR s.id=?) AND s.id<=?"
+            " AND s.shard IS (SELECT shard FROM sweeps WHERE id=?)"
             " GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
             (sweep_id, sweep_id, sweep_id, limit),
         ).fetchall()
@@ -391,9 +434,14 @@ class History:
         ).fetchone()
         return (row[0], row[1], int(row[2]), row[3], bytes(row[4])) if row else None
 
-    def cache_put(self, url: str, etag: str | None, modified: str | None, status: int, headers: str, body: bytes) -> None:
+    def cache_put(
+        self, url: str, etag: str | None, modified: str | None, status: int, headers: str, body: bytes
+    ) -> None:
         """Store a response for the next sweep's conditional GET."""
-        self.db.execute("INSERT OR REPLACE INTO http_cache VALUES(?,?,?,?,?,?)", (url, etag, modified, status, headers, body))
+        self.db.execute(
+            "INSERT OR REPLACE INTO http_cache VALUES(?,?,?,?,?,?)",
+            (url, etag, modified, status, headers, body),
+        )
 
 
 class _Transaction:

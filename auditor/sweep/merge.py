@@ -34,7 +34,9 @@ def merge_outputs(inputs: list[Path], out: Path, db: Path | None = None) -> dict
         with History(candidate) as history:
             latest = history.latest_complete()
             if latest is None:
-                raise UsageError(f"{candidate}: no complete sweep to merge (interrupted? run it with --resume)")
+                raise UsageError(
+                    f"{candidate}: no complete sweep to merge (interrupted? run it with --resume)"
+                )
             shard = history.sweep_info(latest).get("shard")
         sources.append((candidate, latest, shard))
     target_db = (db or out / "sweep.db").resolve()

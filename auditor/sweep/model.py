@@ -6,7 +6,16 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["EMPTY_HEAD", "AuditJob", "AuditOutcome", "FindingRow", "PrepareError", "ProjectRow", "RepoSpec", "safe_name"]
+__all__ = [
+    "EMPTY_HEAD",
+    "AuditJob",
+    "AuditOutcome",
+    "FindingRow",
+    "PrepareError",
+    "ProjectRow",
+    "RepoSpec",
+    "safe_name",
+]
 
 
 # The head of a repository without any commit: stable, so an empty repo is not re-audited every night.

@@ -25,8 +25,14 @@ SUMMARY_SCHEMA_VERSION = 1
 _CHANGE_KEYS = ("fingerprint", "rule_id", "severity", "project", "package", "file", "line", "message")
 
 
-def _repo_entry(history: History, sweep_id: int, record: RepoRecord, out: Path,
-                new: list[dict[str, Any]], fixed: list[dict[str, Any]]) -> dict[str, Any]:
+def _repo_entry(
+    history: History,
+    sweep_id: int,
+    record: RepoRecord,
+    out: Path,
+    new: list[dict[str, Any]],
+    fixed: list[dict[str, Any]],
+) -> dict[str, Any]:
     sarif = Path("sarif") / f"{safe_name(record.name)}.sarif"
     return {
         "name": record.name,
@@ -60,7 +66,9 @@ def build_summary(history: History, sweep_id: int, out: Path) -> dict[str, Any]:
     for change in history.changes(sweep_id, previous, new=False):
         fixed_by[change["repo"]].append(change)
     repos = [
-        _repo_entry(history, sweep_id, record, out, new_by.get(record.name, []), fixed_by.get(record.name, []))
+        _repo_entry(
+            history, sweep_id, record, out, new_by.get(record.name, []), fixed_by.get(record.name, [])
+        )
         for record in history.repos(sweep_id)
     ]
     totals = {
@@ -89,7 +97,8 @@ def build_summary(history: History, sweep_id: int, out: Path) -> dict[str, Any]:
         },
         "totals": totals,
         "by_rule": [
-            {"rule_id": r[0], "severity": r[1], "findings": r[2], "repos": r[3]} for r in history.by_rule(sweep_id)
+            {"rule_id": r[0], "severity": r[1], "findings": r[2], "repos": r[3]}
+            for r in history.by_rule(sweep_id)
         ],
         "by_severity": totals["findings"],
         "profiles": [
@@ -112,10 +121,12 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         f"# stack-auditor sweep {summary['sweep']['id']}",
         "",
         f"{totals['repos']} repos: {totals['audited']} audited, {totals['reused']} unchanged (stored result),"
-        f" {totals['failed']} failed. Findings: {f['error']} errors, {f['warning']} warnings, {f['note']} notes"
+        f" {totals['failed']} failed. Findings: {f['error']} errors, {f['warning']} warnings,"
+        f" {f['note']} notes"
         f" ({totals['suppressed']} suppressed).",
         "",
-        f"Since sweep {summary['sweep']['previous_id']}: **{totals['new']} new**, **{totals['fixed']} fixed**."
+        f"Since sweep {summary['sweep']['previous_id']}:"
+        f" **{totals['new']} new**, **{totals['fixed']} fixed**."
         if summary["sweep"]["previous_id"] is not None
         else f"First sweep in this history: {totals['new']} findings, all new.",
         "",
@@ -126,7 +137,8 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         c = repo["findings"]
         status = repo["status"] + (" (unchanged)" if repo["reused"] else "")
         lines.append(
-            f"| {_md_cell(repo['name'])} | {status} | {c['error']} | {c['warning']} | {c['note']} | {repo['drift']}"
+            f"| {_md_cell(repo['name'])} | {status} | {c['error']} | {c['warning']} | {c['note']}"
+            f" | {repo['drift']}"
             f" | {len(repo['new'])} | {len(repo['fixed'])} |"
         )
     changed = [r for r in summary["repos"] if r["new"] or r["fixed"]]
@@ -134,7 +146,10 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         lines += ["", "## New and fixed findings", ""]
         for repo in changed:
             lines.append(f"### {_md_cell(repo['name'])}")
-            lines += [f"- new: `{c['rule_id']}` {_md_cell(c['message'])} ({c['file']}:{c['line']})" for c in repo["new"]]
+            lines += [
+                f"- new: `{c['rule_id']}` {_md_cell(c['message'])} ({c['file']}:{c['line']})"
+                for c in repo["new"]
+            ]
             lines += [f"- fixed: `{c['rule_id']}` {_md_cell(c['message'])}" for c in repo["fixed"]]
             lines.append("")
     failed = [r for r in summary["repos"] if r["status"] != "ok"]
@@ -142,14 +157,31 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         lines += ["", "## Failed repos", ""]
         lines += [f"- **{_md_cell(r['name'])}** ({r['error_kind']}): {_md_cell(r['error'])}" for r in failed]
     if summary["profiles"]:
-        lines += ["", "## Conformance by profile", "", "| profile | projects | conforming |", "| --- | ---: | ---: |"]
+        lines += [
+            "",
+            "## Conformance by profile",
+            "",
+            "| profile | projects | conforming |",
+            "| --- | ---: | ---: |",
+        ]
         lines += [f"| {p['profile']} | {p['projects']} | {p['conforming']} |" for p in summary["profiles"]]
     return "\n".join(lines).rstrip() + "\n"
 
 
 CSV_COLUMNS = (
-    "repo", "status", "reused", "head", "errors", "warnings", "notes", "suppressed", "drift", "new", "fixed",
-    "profiles", "error",
+    "repo",
+    "status",
+    "reused",
+    "head",
+    "errors",
+    "warnings",
+    "notes",
+    "suppressed",
+    "drift",
+    "new",
+    "fixed",
+    "profiles",
+    "error",
 )
 
 
@@ -161,10 +193,23 @@ def summary_csv(summary: dict[str, Any]) -> str:
     for repo in summary["repos"]:
         c = repo["findings"]
         profiles = ";".join(sorted({p["profile"] or "(none)" for p in repo["projects"]}))
-        writer.writerow([
-            repo["name"], repo["status"], int(repo["reused"]), repo["head"] or "", c["error"], c["warning"], c["note"],
-            repo["suppressed"], repo["drift"], len(repo["new"]), len(repo["fixed"]), profiles, repo["error"] or "",
-        ])
+        writer.writerow(
+            [
+                repo["name"],
+                repo["status"],
+                int(repo["reused"]),
+                repo["head"] or "",
+                c["error"],
+                c["warning"],
+                c["note"],
+                repo["suppressed"],
+                repo["drift"],
+                len(repo["new"]),
+                len(repo["fixed"]),
+                profiles,
+                repo["error"] or "",
+            ]
+        )
     return buffer.getvalue()
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomli as tomllib
 
 from auditor import __version__
 from auditor.errors import ConfigError
@@ -26,7 +27,13 @@ from auditor.resources import shipped_profiles_dir, shipped_rules_dir
 from auditor.sweep.model import RepoSpec
 
 __all__ = [
-    "Assignment", "SweepConfig", "base_digest", "config_key", "folder_digest", "load_sweep_config", "own_profile",
+    "Assignment",
+    "SweepConfig",
+    "base_digest",
+    "config_key",
+    "folder_digest",
+    "load_sweep_config",
+    "own_profile",
 ]
 
 
@@ -90,7 +97,9 @@ def load_sweep_config(path: Path | None) -> SweepConfig:
         raise ConfigError(file, 0, f"invalid TOML: {error}") from None
     unknown = set(data) - {"profile", "assign"}
     if unknown:
-        raise ConfigError(file, 0, f"unknown key(s) {', '.join(sorted(unknown))}; expected profile, [[assign]]")
+        raise ConfigError(
+            file, 0, f"unknown key(s) {', '.join(sorted(unknown))}; expected profile, [[assign]]"
+        )
     default = data.get("profile")
     if default is not None and not isinstance(default, str):
         raise ConfigError(file, 0, "profile must be a profile name or a path to a profile JSON")
@@ -98,7 +107,7 @@ def load_sweep_config(path: Path | None) -> SweepConfig:
     for index, entry in enumerate(data.get("assign", [])):
         where = f"assign[{index}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("profile"), str):
-            raise ConfigError(file, 0, f"{where} needs profile = \"<name or path>\"")
+            raise ConfigError(file, 0, f'{where} needs profile = "<name or path>"')
         extra = set(entry) - {"profile", "repos", "topics"}
         if extra:
             raise ConfigError(file, 0, f"{where}: unknown key(s) {', '.join(sorted(extra))}")
@@ -142,7 +151,9 @@ def folder_digest(folder: Path) -> str:
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(
+                    path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
+                )
     return digest.hexdigest()
 
 

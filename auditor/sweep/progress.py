@@ -102,10 +102,16 @@ class RichProgress(Progress):
         from rich.progress import Progress as Bar
 
         self._bar = Bar(
-            TextColumn("[bold]sweep"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("audited {task.fields[done]} · unchanged {task.fields[reused]} · failed {task.fields[failed]}"),
-            TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False,
+            TextColumn("[bold]sweep"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(
+                "audited {task.fields[done]} · unchanged {task.fields[reused]} · failed {task.fields[failed]}"
+            ),
+            TextColumn("{task.fields[rate]}/s"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
         )
         self._task: Any = None
 
@@ -116,7 +122,11 @@ class RichProgress(Progress):
 
     def show(self, name: str) -> None:
         self._bar.update(
-            self._task, completed=self.finished, done=self.done, reused=self.reused, failed=self.failed,
+            self._task,
+            completed=self.finished,
+            done=self.done,
+            reused=self.reused,
+            failed=self.failed,
             rate=f"{self.rate():.1f}",
         )
 

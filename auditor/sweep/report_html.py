@@ -13,14 +13,18 @@ from typing import Any
 
 __all__ = ["render_html"]
 
+# Nothing may load from anywhere: no script, font, image or stylesheet outside this file.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 _COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0", "ok": "#2e7d32", "muted": "#9e9e9e"}
 _CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#212121;max-width:1100px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#212121;
+max-width:1100px}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e0e0e0}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}
 .card{border:1px solid #e0e0e0;border-radius:6px;padding:8px 14px;min-width:90px}
 .card b{display:block;font-size:20px} .muted{color:#757575}
-table{border-collapse:collapse;width:100%;font-size:13px} th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums} .failed{color:#c62828}
 svg text{font:12px system-ui,sans-serif;fill:#424242}
 """
@@ -33,15 +37,18 @@ def _bars(chart_id: str, title: str, rows: list[tuple[str, int, str]], width: in
     label_w, bar_h, gap = 300, 18, 6
     top = max(value for _, value, _ in rows) or 1
     height = len(rows) * (bar_h + gap) + gap
-    parts = [f'<svg id="{chart_id}" role="img" aria-label="{escape(title)}" width="{width}" height="{height}"'
-             f' viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    parts = [
+        f'<svg id="{chart_id}" role="img" aria-label="{escape(title)}" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
     span = width - label_w - 60
     for i, (label, value, color) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w = max(1, round(span * value / top)) if value else 0
         short = label if len(label) <= 44 else label[:41] + "..."
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{escape(short)}<title>{escape(label)}</title></text>'
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{escape(short)}'
+            f"<title>{escape(label)}</title></text>"
             f'<rect class="bar" x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{color}"'
             f' data-label="{escape(label)}" data-value="{value}"/>'
             f'<text x="{label_w + w + 6}" y="{y + 13}">{value}</text>'
@@ -58,23 +65,29 @@ def _stacked(chart_id: str, title: str, rows: list[tuple[str, int, int]], width:
     top = max(total for _, total, _ in rows) or 1
     height = len(rows) * (bar_h + gap) + gap + 20
     span = width - label_w - 140
-    parts = [f'<svg id="{chart_id}" role="img" aria-label="{escape(title)}" width="{width}" height="{height}"'
-             f' viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    parts = [
+        f'<svg id="{chart_id}" role="img" aria-label="{escape(title)}" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
     for i, (label, total, good) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w_good = round(span * good / top)
         w_bad = round(span * (total - good) / top)
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
-            f'<rect class="bar" x="{label_w}" y="{y}" width="{w_good}" height="{bar_h}" fill="{_COLORS["ok"]}"'
+            f'<rect class="bar" x="{label_w}" y="{y}" width="{w_good}" height="{bar_h}"'
+            f' fill="{_COLORS["ok"]}"'
             f' data-label="{escape(label)} conforming" data-value="{good}"/>'
             f'<rect class="bar" x="{label_w + w_good}" y="{y}" width="{w_bad}" height="{bar_h}"'
-            f' fill="{_COLORS["warning"]}" data-label="{escape(label)} drifting" data-value="{total - good}"/>'
+            f' fill="{_COLORS["warning"]}" data-label="{escape(label)} drifting"'
+            f' data-value="{total - good}"/>'
             f'<text x="{label_w + w_good + w_bad + 6}" y="{y + 14}">{good}/{total} conform</text>'
         )
     legend_y = height - 8
-    parts.append(f'<text x="{label_w}" y="{legend_y}" fill="{_COLORS["ok"]}">■ conforming</text>'
-                 f'<text x="{label_w + 110}" y="{legend_y}" fill="{_COLORS["warning"]}">■ drifting</text></svg>')
+    parts.append(
+        f'<text x="{label_w}" y="{legend_y}" fill="{_COLORS["ok"]}">■ conforming</text>'
+        f'<text x="{label_w + 110}" y="{legend_y}" fill="{_COLORS["warning"]}">■ drifting</text></svg>'
+    )
     return "".join(parts)
 
 
@@ -92,23 +105,35 @@ def _trend(chart_id: str, trend: list[dict[str, Any]], width: int = 760, height:
     def y(v: int) -> float:
         return top_pad + (height - top_pad - bottom) * (1 - v / top)
 
-    parts = [f'<svg id="{chart_id}" role="img" aria-label="Findings across sweeps" width="{width}" height="{height}"'
-             f' viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>Findings across sweeps</title>',
-             f'<line x1="{left}" y1="{y(0)}" x2="{width - right}" y2="{y(0)}" stroke="#bdbdbd"/>',
-             f'<text x="{left - 6}" y="{y(top) + 4}" text-anchor="end">{top}</text>',
-             f'<text x="{left - 6}" y="{y(0) + 4}" text-anchor="end">0</text>']
+    parts = [
+        f'<svg id="{chart_id}" role="img" aria-label="Findings across sweeps"'
+        f' width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        "<title>Findings across sweeps</title>",
+        f'<line x1="{left}" y1="{y(0)}" x2="{width - right}" y2="{y(0)}" stroke="#bdbdbd"/>',
+        f'<text x="{left - 6}" y="{y(top) + 4}" text-anchor="end">{top}</text>',
+        f'<text x="{left - 6}" y="{y(0) + 4}" text-anchor="end">0</text>',
+    ]
     for severity in ("error", "warning", "note"):
         points = " ".join(f"{x(i):.1f},{y(t[severity]):.1f}" for i, t in enumerate(trend))
-        parts.append(f'<polyline class="series" data-series="{severity}" fill="none" stroke="{_COLORS[severity]}"'
-                     f' stroke-width="2" points="{points}"/>')
+        parts.append(
+            f'<polyline class="series" data-series="{severity}" fill="none" stroke="{_COLORS[severity]}"'
+            f' stroke-width="2" points="{points}"/>'
+        )
         for i, t in enumerate(trend):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(t[severity]):.1f}" r="3" fill="{_COLORS[severity]}">'
-                         f'<title>sweep {t["sweep_id"]}: {t[severity]} {severity}s</title></circle>')
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(t[severity]):.1f}" r="3" fill="{_COLORS[severity]}">'
+                f"<title>sweep {t['sweep_id']}: {t[severity]} {severity}s</title></circle>"
+            )
     for i, t in enumerate(trend):
         if n <= 12 or i % max(1, n // 12) == 0 or i == n - 1:
-            parts.append(f'<text x="{x(i):.1f}" y="{height - 18}" text-anchor="middle">#{t["sweep_id"]}</text>')
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{height - 18}" text-anchor="middle">#{t["sweep_id"]}</text>'
+            )
     for j, severity in enumerate(("error", "warning", "note")):
-        parts.append(f'<text x="{left + j * 90}" y="{height - 2}" fill="{_COLORS[severity]}">— {severity}s</text>')
+        parts.append(
+            f'<text x="{left + j * 90}" y="{height - 2}" fill="{_COLORS[severity]}">— {severity}s</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -118,40 +143,62 @@ def render_html(summary: dict[str, Any]) -> str:
     totals, sweep = summary["totals"], summary["sweep"]
     f = totals["findings"]
     cards = [
-        ("repos", totals["repos"]), ("audited", totals["audited"]), ("unchanged", totals["reused"]),
-        ("failed", totals["failed"]), ("errors", f["error"]), ("warnings", f["warning"]), ("notes", f["note"]),
-        ("new", totals["new"]), ("fixed", totals["fixed"]),
+        ("repos", totals["repos"]),
+        ("audited", totals["audited"]),
+        ("unchanged", totals["reused"]),
+        ("failed", totals["failed"]),
+        ("errors", f["error"]),
+        ("warnings", f["warning"]),
+        ("notes", f["note"]),
+        ("new", totals["new"]),
+        ("fixed", totals["fixed"]),
     ]
     severity_rows = [(s + "s", f[s], _COLORS[s]) for s in ("error", "warning", "note")]
-    rule_rows = [(r["rule_id"], r["findings"], _COLORS.get(r["severity"], _COLORS["muted"]))
-                 for r in summary["by_rule"][:25]]
+    rule_rows = [
+        (r["rule_id"], r["findings"], _COLORS.get(r["severity"], _COLORS["muted"]))
+        for r in summary["by_rule"][:25]
+    ]
     ranked = sorted((r for r in summary["repos"] if r["drift"] > 0), key=lambda r: (-r["drift"], r["name"]))
-    drift_rows = [(r["name"], r["drift"], _COLORS["error"] if r["findings"]["error"] else _COLORS["warning"])
-                  for r in ranked[:25]]
+    drift_rows = [
+        (r["name"], r["drift"], _COLORS["error"] if r["findings"]["error"] else _COLORS["warning"])
+        for r in ranked[:25]
+    ]
     profile_rows = [(p["profile"], p["projects"], p["conforming"]) for p in summary["profiles"]]
-    since = (f"compared with sweep {sweep['previous_id']}" if sweep["previous_id"] is not None
-             else "first sweep in this history")
+    shard = f" (shard {escape(sweep['shard'])})" if sweep["shard"] else ""
+    since = (
+        f"compared with sweep {sweep['previous_id']}"
+        if sweep["previous_id"] is not None
+        else "first sweep in this history"
+    )
     body = [
         "<h1>stack-auditor: org sweep</h1>",
-        f'<p class="muted">Sweep {sweep["id"]}{" (shard " + escape(sweep["shard"]) + ")" if sweep["shard"] else ""},'
-        f' {escape(str(sweep["finished_at"] or sweep["started_at"]))}, {since}; stack-auditor'
-        f' {escape(summary["tool"]["version"])}.</p>',
+        f'<p class="muted">Sweep {sweep["id"]}{shard},'
+        f" {escape(str(sweep['finished_at'] or sweep['started_at']))}, {since}; stack-auditor"
+        f" {escape(summary['tool']['version'])}.</p>",
         '<div class="cards" id="totals">'
-        + "".join(f'<div class="card" data-key="{k}"><b>{v}</b><span class="muted">{k}</span></div>' for k, v in cards)
+        + "".join(
+            f'<div class="card" data-key="{k}"><b>{v}</b><span class="muted">{k}</span></div>'
+            for k, v in cards
+        )
         + "</div>",
-        "<h2>Findings by severity</h2>", _bars("chart-severity", "Findings by severity", severity_rows),
-        "<h2>Findings by rule</h2>", _bars("chart-rules", "Findings by rule", rule_rows),
+        "<h2>Findings by severity</h2>",
+        _bars("chart-severity", "Findings by severity", severity_rows),
+        "<h2>Findings by rule</h2>",
+        _bars("chart-rules", "Findings by rule", rule_rows),
         "<h2>Repos ranked by drift</h2>",
         '<p class="muted">Drift = 10 × errors + 3 × warnings + notes (counted findings).</p>',
         _bars("chart-drift", "Repos ranked by drift", drift_rows),
-        "<h2>Conformance per profile</h2>", _stacked("chart-profiles", "Conformance per profile", profile_rows),
-        "<h2>Trend across sweeps</h2>", _trend("chart-trend", summary["trend"]),
-        "<h2>Repos</h2>", _repo_table(summary["repos"]),
+        "<h2>Conformance per profile</h2>",
+        _stacked("chart-profiles", "Conformance per profile", profile_rows),
+        "<h2>Trend across sweeps</h2>",
+        _trend("chart-trend", summary["trend"]),
+        "<h2>Repos</h2>",
+        _repo_table(summary["repos"]),
     ]
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>stack-auditor sweep {sweep['id']}</title><style>{_CSS}</style></head><body>\n"
         + "\n".join(body)
         + "\n</body></html>\n"
@@ -159,13 +206,16 @@ def render_html(summary: dict[str, Any]) -> str:
 
 
 def _repo_table(repos: list[dict[str, Any]]) -> str:
-    rows = ['<table id="repos"><thead><tr><th>repo</th><th>status</th><th>errors</th><th>warnings</th>'
-            "<th>notes</th><th>drift</th><th>new</th><th>fixed</th><th>profiles</th></tr></thead><tbody>"]
+    rows = [
+        '<table id="repos"><thead><tr><th>repo</th><th>status</th><th>errors</th><th>warnings</th>'
+        "<th>notes</th><th>drift</th><th>new</th><th>fixed</th><th>profiles</th></tr></thead><tbody>"
+    ]
     for repo in sorted(repos, key=lambda r: (-r["drift"], r["name"])):
         c = repo["findings"]
         status = escape(repo["status"]) + (" (unchanged)" if repo["reused"] else "")
         if repo["error"]:
-            status = f'<span class="failed" title="{escape(repo["error"])}">{status}: {escape(repo["error"][:160])}</span>'
+            error = repo["error"]
+            status = f'<span class="failed" title="{escape(error)}">{status}: {escape(error[:160])}</span>'
         profiles = ", ".join(sorted({p["profile"] or "(none)" for p in repo["projects"]}))
         rows.append(
             f'<tr data-repo="{escape(repo["name"])}"><td>{escape(repo["name"])}</td><td>{status}</td>'

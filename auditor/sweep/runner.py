@@ -118,8 +118,14 @@ class _Pool:
 class Sweeper:
     """One sweep over a list of specs (see :func:`run_sweep`)."""
 
-    def __init__(self, options: SweepOptions, history: History, progress: Progress,
-                 prepare: Preparer | None = None, auth: GitAuth | None = None) -> None:
+    def __init__(
+        self,
+        options: SweepOptions,
+        history: History,
+        progress: Progress,
+        prepare: Preparer | None = None,
+        auth: GitAuth | None = None,
+    ) -> None:
         self.options = options
         self.history = history
         self.progress = progress
@@ -142,7 +148,7 @@ class Sweeper:
             return AuditOutcome(spec.name, False, str(error), "clone")
         except PrepareError as error:
             return AuditOutcome(spec.name, False, str(error), error.kind)
-        except Exception as error:  # noqa: BLE001 (one repo's failure must not end the sweep)
+        except Exception as error:
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")
         rule_dirs = tuple(str(d) for d in self.options.rule_dirs)
@@ -202,15 +208,16 @@ class Sweeper:
             self.progress.close()
         return run
 
-    def _drain(self, run: SweepRun, inflight: dict[Future[AuditOutcome], tuple[RepoSpec, str]],
-               until: str | None) -> None:
+    def _drain(
+        self, run: SweepRun, inflight: dict[Future[AuditOutcome], tuple[RepoSpec, str]], until: str | None
+    ) -> None:
         while inflight:
             finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
             for future in finished:
                 spec, key = inflight.pop(future)
                 try:
                     outcome = future.result()
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:
                     outcome = AuditOutcome(spec.name, False, f"internal error: {error}", "crash")
                 self._record(run, spec, key, outcome)
             if until == FIRST_COMPLETED:

@@ -33,10 +33,8 @@ def is_url(entry: str) -> bool:
 
 def name_from_url(url: str) -> str:
     """``owner/name`` from a clone URL: its last two path segments without ``.git``."""
-    if "://" in url:
-        path = urllib.parse.urlsplit(url).path
-    else:
-        path = url.split(":", 1)[1] if ":" in url else url
+    # scp-like "git@host:owner/name.git" has no scheme; its path follows the colon.
+    path = urllib.parse.urlsplit(url).path if "://" in url else url.split(":", 1)[-1]
     parts = [p for p in path.rstrip("/").split("/") if p]
     if not parts:
         raise UsageError(f"{url}: no repository name in the URL")

@@ -37,7 +37,7 @@ def warm_up() -> bool:
 
 def audit_job(job: AuditJob) -> AuditOutcome:
     """Audit one checkout; every failure becomes an outcome with its error, never an exception."""
-    from auditor.audit import AuditOptions, audit  # noqa: PLC0415 (import in the worker)
+    from auditor.audit import AuditOptions, audit
 
     started = time.monotonic()
     use_alarm = job.timeout > 0 and hasattr(signal, "setitimer")
@@ -52,12 +52,14 @@ def audit_job(job: AuditJob) -> AuditOutcome:
         report = audit(checkout, options)
         outcome = outcome_from_report(job.name, report)
     except RepoTimeout:
-        outcome = AuditOutcome(job.name, False, f"audit timed out after {job.timeout:g}s (--repo-timeout)", "timeout")
+        outcome = AuditOutcome(
+            job.name, False, f"audit timed out after {job.timeout:g}s (--repo-timeout)", "timeout"
+        )
     except AuditorError as error:
         outcome = AuditOutcome(job.name, False, str(error), "input")
     except RecursionError:
         outcome = AuditOutcome(job.name, False, "input nested too deeply", "input")
-    except Exception as error:  # noqa: BLE001 (one repo's crash must not end the sweep)
+    except Exception as error:
         outcome = AuditOutcome(job.name, False, f"internal error: {type(error).__name__}: {error}", "crash")
     finally:
         if use_alarm:
@@ -74,21 +76,33 @@ def outcome_from_report(name: str, report: Report) -> AuditOutcome:
     findings = []
     projects = []
     for project in report.projects:
-        counts = {severity: 0 for severity in Severity}
+        counts = dict.fromkeys(Severity, 0)
         for finding in project.findings:
             location = finding.location
             findings.append(
                 FindingRow(
-                    finding.fingerprint, finding.rule_id, finding.severity.value, finding.project, finding.package,
-                    location.file if location else "", location.line if location else 0, finding.message,
+                    finding.fingerprint,
+                    finding.rule_id,
+                    finding.severity.value,
+                    finding.project,
+                    finding.package,
+                    location.file if location else "",
+                    location.line if location else 0,
+                    finding.message,
                     finding.suppression is not None,
                 )
             )
             if finding.suppression is None:
                 counts[finding.severity] += 1
-        projects.append(ProjectRow(
-            project.path, project.profile, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.NOTE]
-        ))
+        projects.append(
+            ProjectRow(
+                project.path,
+                project.profile,
+                counts[Severity.ERROR],
+                counts[Severity.WARNING],
+                counts[Severity.NOTE],
+            )
+        )
     if report.failures:
         error = "; ".join(str(failure) for failure in report.failures[:5])
         if len(report.failures) > 5:
