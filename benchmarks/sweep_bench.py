@@ -92,7 +92,8 @@ def main() -> None:
             rows.append(("warm (unchanged)", 2, sweep(root, out, 2)))
     rows.append((f"cold, {args.repos // 4} repos", 2, sweep(small, args.work / "out-small", 2)))
     header = ("sweep", "jobs", "repos", "seconds", "repos/s", "parent MiB", "worker MiB")
-    print(f"{header[0]:<22} {header[1]:>4} {header[2]:>6} {header[3]:>8} {header[4]:>8} {header[5]:>11} {header[6]:>11}")
+    widths = (-22, 4, 6, 8, 8, 11, 11)
+    print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for label, jobs, r in rows:
         print(f"{label:<22} {jobs:>4} {r['repos']:>6} {r['seconds']:>8.1f} {r['repos'] / r['seconds']:>8.1f}"
               f" {r['parent_peak_mib']:>11.1f} {r['worker_peak_mib']:>11.1f}")
