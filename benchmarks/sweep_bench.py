@@ -5,8 +5,9 @@ real ``git init`` + commit each), then sweeps them with ``--root``:
 
 - a cold sweep at ``--jobs 1`` and at ``--jobs 2`` (fresh output folder each),
 - a warm re-run (nothing moved: every stored result reused),
-- the peak RSS of the sweeping process itself and of the largest worker,
-  at N/4 and at N repos, to show that memory stays flat in the number of repos.
+- the peak RSS of the sweeping process itself (during the sweep loop, and
+  after writing the summaries, which hold every repo) and of the largest
+  worker, at N/4 and at N repos: the loop's memory stays flat in N.
 
 Each sweep runs in a child process so its peak memory is its own.
 
@@ -47,15 +48,22 @@ def generate(root: Path, count: int) -> None:
 
 def child(root: str, out: str, jobs: int) -> None:
     """Run one sweep in this process and print its timing and peak memory as JSON."""
-    from auditor.sweep.app import SweepRequest, run_request
+    from auditor.sweep.history import History
+    from auditor.sweep.outputs import write_outputs
+    from auditor.sweep.progress import Progress
+    from auditor.sweep.runner import SweepOptions, run_sweep
+    from auditor.sweep.sources import from_root
 
     started = time.perf_counter()
-    request = SweepRequest(out=Path(out), roots=(Path(root),), jobs=jobs, progress="none")
-    run = run_request(request, dict(os.environ))
+    options = SweepOptions(out=Path(out), jobs=jobs)
+    run = run_sweep(options, from_root(Path(root)), Progress())
+    loop_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with History(options.db_path) as history:
+        write_outputs(history, run.sweep_id, options.out)
     seconds = time.perf_counter() - started
     print(json.dumps({
         "seconds": seconds, "repos": run.total, "audited": run.audited, "reused": run.reused,
-        "failed": run.failed,
+        "failed": run.failed, "loop_peak_mib": loop_peak,
         "parent_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }))
@@ -91,13 +99,14 @@ def main() -> None:
         if jobs == 2:
             rows.append(("warm (unchanged)", 2, sweep(root, out, 2)))
     rows.append((f"cold, {args.repos // 4} repos", 2, sweep(small, args.work / "out-small", 2)))
-    header = ("sweep", "jobs", "repos", "seconds", "repos/s", "parent MiB", "worker MiB")
-    widths = (-22, 4, 6, 8, 8, 11, 11)
+    header = ("sweep", "jobs", "repos", "seconds", "repos/s", "loop MiB", "parent MiB", "worker MiB")
+    widths = (-22, 4, 6, 8, 8, 9, 11, 11)
     print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for label, jobs, r in rows:
         print(f"{label:<22} {jobs:>4} {r['repos']:>6} {r['seconds']:>8.1f} {r['repos'] / r['seconds']:>8.1f}"
-              f" {r['parent_peak_mib']:>11.1f} {r['worker_peak_mib']:>11.1f}")
-    print(f"cpus: {os.cpu_count()}, python {sys.version.split()[0]}")
+              f" {r['loop_peak_mib']:>9.1f} {r['parent_peak_mib']:>11.1f} {r['worker_peak_mib']:>11.1f}")
+    print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, python {sys.version.split()[0]}")
+    print("loop MiB: peak RSS of the sweeping process before the summaries; parent MiB: after them")
     if not args.keep:
         shutil.rmtree(args.work, ignore_errors=True)
 
