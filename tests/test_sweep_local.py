@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +21,8 @@ from auditor.sweep.merge import merge_outputs
 from auditor.sweep.progress import Progress
 from tests.sweep_helpers import build_org, by_name, commit_as, git, make_repo, stable, sweep
 
-SCHEMA = Path(__file__).resolve().parents[1] / "auditor" / "schemas" / "sweep-summary.schema.json"
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "auditor" / "schemas" / "sweep-summary.schema.json"
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +259,33 @@ def test_profiles_sweep_toml_repo_config_and_changes(tmp_path: Path) -> None:
     run, second = sweep(tmp_path / "out", roots=(root,), config=config)
     assert run.audited_names == ["flask-app"]  # only its assignment changed
     assert {p["profile"] for p in by_name(second)["flask-app"]["projects"]} == {"django-monolith"}
+
+
+def test_sigkill_mid_sweep_then_resume(org: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """A sweep killed by SIGKILL keeps each finished repo (WAL, a transaction each); --resume finishes it."""
+    root, names = org
+    out = tmp_path / "out"
+    cli = [sys.executable, "-m", "auditor", "sweep", "--root", str(root), "--out", str(out), "-j", "1"]
+    process = subprocess.Popen(cli, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    recorded = 0
+    deadline = time.monotonic() + 60
+    try:
+        while recorded < 3 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+            if (out / "sweep.db").exists():
+                try:
+                    with sqlite3.connect(out / "sweep.db", timeout=1) as db:
+                        recorded = db.execute("SELECT count(*) FROM repos").fetchone()[0]
+                except sqlite3.OperationalError:
+                    continue  # the schema is being created
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert 3 <= recorded < len(names)
+    with sqlite3.connect(out / "sweep.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT status FROM sweeps").fetchall() == [("running",)]
+    run, summary = sweep(out, roots=(root,), resume=True)
+    assert run.total <= len(names) - recorded
+    assert summary["totals"]["repos"] == len(names) and summary["sweep"]["status"] == "complete"
