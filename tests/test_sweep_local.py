@@ -17,8 +17,10 @@ import jsonschema
 import pytest
 
 from auditor.sweep.history import History
+from auditor.sweep.model import AuditJob, AuditOutcome
 from auditor.sweep.merge import merge_outputs
 from auditor.sweep.progress import Progress
+from auditor.sweep.worker import audit_job
 from tests.sweep_helpers import build_org, by_name, commit_as, git, make_repo, stable, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,3 +291,22 @@ def test_sigkill_mid_sweep_then_resume(org: tuple[Path, dict[str, str]], tmp_pat
     run, summary = sweep(out, roots=(root,), resume=True)
     assert run.total <= len(names) - recorded
     assert summary["totals"]["repos"] == len(names) and summary["sweep"]["status"] == "complete"
+
+
+def _crash_on_first(job: AuditJob) -> AuditOutcome:
+    """Kill the worker process (as a segfault would) when auditing ``crash-me``."""
+    if job.name == "crash-me":
+        os._exit(70)
+    return audit_job(job)
+
+
+def test_a_dying_worker_does_not_end_the_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies breaks the pool: it is restarted, the repo is tried once more, then recorded."""
+    root = tmp_path / "root"
+    for name in ("a-ok", "crash-me", "z-ok"):
+        make_repo(root / name, "fastapi-on-django")
+    monkeypatch.setattr("auditor.sweep.runner.audit_job", _crash_on_first)
+    _, summary = sweep(tmp_path / "out", roots=(root,), jobs=1)
+    statuses = {r["name"]: (r["status"], r["error_kind"]) for r in summary["repos"]}
+    assert statuses == {"a-ok": ("ok", None), "crash-me": ("failed", "crash"), "z-ok": ("ok", None)}
+    assert summary["sweep"]["status"] == "complete"

@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,33 +84,55 @@ def sarif_path(out: Path, name: str) -> Path:
 Preparer = Callable[[RepoSpec], Path]
 
 
+# How long past --repo-timeout the parent waits before it kills a worker stuck where SIGALRM
+# cannot reach (inside C code).
+KILL_GRACE_SECONDS = 30.0
+
+
 class _Pool:
-    """The process pool, restarted if a worker dies (a crash in one repo must not end the sweep)."""
+    """The process pool, restarted if a worker dies or hangs (one repo must not end the sweep)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.lock = threading.Lock()
-        self.pool = self._start()
+        self.pool = self._start("fork")
 
-    def _start(self) -> ProcessPoolExecutor:
-        # fork is cheap (the parent has auditor imported); the pool forks every worker on the
-        # first submit, done here before any I/O thread exists.
-        context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    def _start(self, method: str) -> ProcessPoolExecutor:
+        # fork is cheap (the parent has auditor imported) and the pool forks every worker on
+        # the first submit, done here before any I/O thread exists. A restart happens while
+        # threads run, where fork is unsafe: it uses forkserver.
+        context = multiprocessing.get_context(method) if sys.platform.startswith("linux") else None
         pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         for future in [pool.submit(warm_up) for _ in range(self.workers)]:
             future.result()
         return pool
 
+    def _restart(self, broken: ProcessPoolExecutor, kill: bool) -> None:
+        with self.lock:
+            if self.pool is not broken:
+                return
+            if kill:
+                for process in list(getattr(broken, "_processes", {}).values()):
+                    process.kill()
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start("forkserver")
+
     def run(self, job: AuditJob) -> AuditOutcome:
-        pool = self.pool
-        try:
-            return pool.submit(audit_job, job).result()
-        except BrokenProcessPool:
-            with self.lock:
-                if self.pool is pool:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    self.pool = self._start()
-            return AuditOutcome(job.name, False, "the audit process died (killed or crashed)", "crash")
+        """Audit in a worker; a pool broken by another repo's crash is restarted and the job tried again."""
+        limit = job.timeout + KILL_GRACE_SECONDS if job.timeout > 0 else None
+        for attempt in (1, 2):
+            pool = self.pool
+            try:
+                return pool.submit(audit_job, job).result(timeout=limit)
+            except FutureTimeout:
+                self._restart(pool, kill=True)
+                message = f"audit did not stop after {job.timeout:g}s (--repo-timeout): its worker was killed"
+                return AuditOutcome(job.name, False, message, "timeout")
+            except BrokenProcessPool:
+                self._restart(pool, kill=False)
+                if attempt == 2:
+                    break
+        return AuditOutcome(job.name, False, "the audit process died (killed or crashed)", "crash")
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
