@@ -17,8 +17,8 @@ import jsonschema
 import pytest
 
 from auditor.sweep.history import History
-from auditor.sweep.model import AuditJob, AuditOutcome
 from auditor.sweep.merge import merge_outputs
+from auditor.sweep.model import AuditJob, AuditOutcome
 from auditor.sweep.progress import Progress
 from auditor.sweep.worker import audit_job
 from tests.sweep_helpers import build_org, by_name, commit_as, git, make_repo, stable, sweep
@@ -177,7 +177,9 @@ def test_shards_merged_equal_the_unsharded_sweep(org: tuple[Path, dict[str, str]
         seen += [r["name"] for r in part["repos"]]
         outs.append(out)
     assert sorted(seen) == sorted(names)
-    merged = merge_outputs(outs, tmp_path / "merged")
+    head = merge_outputs(outs, tmp_path / "merged")
+    merged = json.loads((tmp_path / "merged" / "summary.json").read_text())
+    assert head["totals"] == merged["totals"] and merged["sweep"]["merged_from"] is not None
     assert stable(merged) == stable(whole)
     whole_files = sorted(p.name for p in (tmp_path / "whole" / "sarif").iterdir())
     assert whole_files == sorted(p.name for p in (tmp_path / "merged" / "sarif").iterdir())

@@ -27,6 +27,7 @@ from auditor.github.secret import Secret, token_from_env
 from auditor.sweep.gitops import GitAuth, web_origin
 from auditor.sweep.history import History
 from auditor.sweep.model import EMPTY_HEAD, PrepareError, RepoSpec, safe_name
+from auditor.sweep.queries import Queries
 from auditor.sweep.runner import Preparer, SweepRun, sarif_path
 from auditor.sweep.sources import run_parallel
 
@@ -258,10 +259,11 @@ class GitHubSource:
 
         if self.token is None:
             raise UsageError("--upload needs a token in GITHUB_TOKEN or GH_TOKEN")
-        audited = set(run.audited_names)
+        queries = Queries(history.db)
         first = True
-        for record in list(history.repos(run.sweep_id)):
-            if record.name not in audited:
+        for name in sorted(run.audited_names):
+            record = queries.repo(run.sweep_id, name)
+            if record is None:
                 continue
             path = sarif_path(out, record.name)
             commit = record.head or ""

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from typing import Any
 from auditor import __version__
 from auditor.sweep.model import AuditOutcome, RepoSpec
 
-__all__ = ["SCHEMA_VERSION", "History", "RepoRecord", "drift_score", "utc_now"]
+__all__ = ["SCHEMA_VERSION", "History", "drift_score", "utc_now"]
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -70,27 +68,6 @@ def utc_now() -> str:
 def drift_score(errors: int, warnings: int, notes: int) -> int:
     """How far a repo is from its profile: errors weigh 10, warnings 3, notes 1 (counted findings only)."""
     return 10 * errors + 3 * warnings + notes
-
-
-@dataclass(frozen=True, slots=True)
-class RepoRecord:
-    """One row of ``repos`` for the outputs."""
-
-    name: str
-    kind: str
-    head: str | None
-    status: str
-    reused: bool
-    error: str | None
-    error_kind: str | None
-    errors: int
-    warnings: int
-    notes: int
-    suppressed: int
-    drift: int
-    full_name: str | None
-    default_branch: str | None
-    upload: str | None
 
 
 class History:
@@ -335,95 +312,6 @@ class History:
         finally:
             self.db.execute("DETACH DATABASE other")
         return names
-
-    # --- queries for the outputs ------------------------------------------------
-
-    def repos(self, sweep_id: int) -> Iterator[RepoRecord]:
-        """The sweep's repos by name (streamed)."""
-        query = (
-            "SELECT name, kind, head, status, reused, error, error_kind, errors, warnings, notes, suppressed,"
-            " drift, full_name, default_branch, upload FROM repos WHERE sweep_id=? ORDER BY name"
-        )
-        for row in self.db.execute(query, (sweep_id,)):
-            yield RepoRecord(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:])
-
-    def projects(self, sweep_id: int, repo: str) -> list[tuple[str, str | None, int, int, int]]:
-        """``(path, profile, errors, warnings, notes)`` per project of a repo."""
-        return list(
-            self.db.execute(
-                "SELECT path, profile, errors, warnings, notes FROM projects"
-                " WHERE sweep_id=? AND repo=? ORDER BY path",
-                (sweep_id, repo),
-            )
-        )
-
-    def changes(self, sweep_id: int, previous: int | None, new: bool) -> Iterator[dict[str, Any]]:
-        """Counted findings new in ``sweep_id`` (``new``) or fixed since ``previous``, by repo then rule.
-
-        Only repos audited cleanly in both sweeps take part; a repo absent
-        from the previous sweep has all its findings new.
-        """
-        if previous is None:
-            if not new:
-                return
-            previous = -1
-        here, there = (sweep_id, previous) if new else (previous, sweep_id)
-        query = """
-          SELECT c.repo, c.fingerprint, c.rule_id, c.severity, c.project, c.package, c.file, c.line, c.message
-          FROM findings c
-          JOIN repos rc ON rc.sweep_id=c.sweep_id AND rc.name=c.repo AND rc.status='ok'
-          JOIN repos rt ON rt.sweep_id=:there AND rt.name=c.repo AND rt.status='ok'
-          WHERE c.sweep_id=:here AND c.suppressed=0 AND NOT EXISTS (
-            SELECT 1 FROM findings p WHERE p.sweep_id=:there AND p.repo=c.repo AND p.fingerprint=c.fingerprint
-              AND p.suppressed=0)
-        """
-        if new:  # a repo new to the sweep: everything in it is new
-            query += """
-          UNION ALL
-          SELECT c.repo, c.fingerprint, c.rule_id, c.severity, c.project, c.package, c.file, c.line, c.message
-          FROM findings c JOIN repos rc ON rc.sweep_id=c.sweep_id AND rc.name=c.repo AND rc.status='ok'
-          WHERE c.sweep_id=:here AND c.suppressed=0
-            AND NOT EXISTS (SELECT 1 FROM repos rt WHERE rt.sweep_id=:there AND rt.name=c.repo)
-            """
-        query = f"SELECT * FROM ({query}) ORDER BY 1, 3, 5, 6, 2"  # noqa: S608 (fixed text)
-        keys = ("repo", "fingerprint", "rule_id", "severity", "project", "package", "file", "line", "message")
-        for row in self.db.execute(query, {"here": here, "there": there}):
-            yield dict(zip(keys, row, strict=True))
-
-    def by_rule(self, sweep_id: int) -> list[tuple[str, str, int, int]]:
-        """``(rule_id, severity, findings, repos)`` over counted findings, most frequent first."""
-        return list(
-            self.db.execute(
-                "SELECT rule_id, severity, count(*), count(DISTINCT repo) FROM findings"
-                " WHERE sweep_id=? AND suppressed=0 GROUP BY rule_id, severity ORDER BY 3 DESC, 1",
-                (sweep_id,),
-            )
-        )
-
-    def conformance(self, sweep_id: int) -> list[tuple[str, int, int]]:
-        """``(profile, projects, conforming)``: a project conforms with no counted error or warning."""
-        return list(
-            self.db.execute(
-                "SELECT coalesce(profile, '(none)'), count(*), sum(errors=0 AND warnings=0) FROM projects"
-                " WHERE sweep_id=? GROUP BY 1 ORDER BY 1",
-                (sweep_id,),
-            )
-        )
-
-    def trend(self, sweep_id: int, limit: int = 60) -> list[dict[str, Any]]:
-        """Totals of the last complete sweeps over the same shard, oldest first, ending with this one."""
-        rows = self.db.execute(
-            "SELECT s.id, coalesce(s.finished_at, s.started_at), count(r.name),"
-            " coalesce(sum(r.status!='ok'), 0),"
-            " coalesce(sum(r.errors), 0), coalesce(sum(r.warnings), 0), coalesce(sum(r.notes), 0)"
-            " FROM sweeps s LEFT JOIN repos r ON r.sweep_id=s.id"
-            " WHERE (s.status='complete' OR s.id=?) AND s.id<=?"
-            " AND s.shard IS (SELECT shard FROM sweeps WHERE id=?)"
-            " GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
-            (sweep_id, sweep_id, sweep_id, limit),
-        ).fetchall()
-        keys = ("sweep_id", "at", "repos", "failed", "error", "warning", "note")
-        return [dict(zip(keys, row, strict=True)) for row in reversed(rows)]
 
     # --- HTTP cache (ETags) ------------------------------------------------------
 

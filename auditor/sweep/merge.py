@@ -23,7 +23,7 @@ __all__ = ["merge_outputs"]
 
 
 def merge_outputs(inputs: list[Path], out: Path, db: Path | None = None) -> dict[str, Any]:
-    """Merge shard outputs into ``out``; returns the merged summary document."""
+    """Merge shard outputs into ``out``; returns the merged summary's aggregates (``summary_head``)."""
     if not inputs:
         raise UsageError("merge needs at least one sweep output folder")
     sources: list[tuple[Path, int, str | None]] = []

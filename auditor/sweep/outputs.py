@@ -1,8 +1,10 @@
 """The summaries in ``--out``: ``summary.json`` (schema: ``auditor/schemas/sweep-summary.schema.json``),
-``summary.md``, ``summary.csv`` and ``report.html``, all built from the history and written atomically.
+``summary.md``, ``summary.csv`` and ``report.html``, written from the history, atomically.
 
 Every summary says, per repo and overall, what is new and what was fixed
-since the previous complete sweep in the same history.
+since the previous complete sweep in the same history. Repos are streamed
+from SQLite into the files one at a time: the summaries of a sweep of any
+size never sit in memory whole.
 """
 
 from __future__ import annotations
@@ -10,78 +12,78 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.atomic import write_atomic
-from auditor.sweep.history import History, RepoRecord
+from auditor.atomic import write_atomic_chunks
+from auditor.sweep.history import History
 from auditor.sweep.model import safe_name
+from auditor.sweep.queries import CHANGE_KEYS, Queries, RepoRecord
 
-__all__ = ["SUMMARY_SCHEMA_VERSION", "build_summary", "summary_csv", "summary_markdown", "write_outputs"]
+__all__ = ["CSV_COLUMNS", "SUMMARY_SCHEMA_VERSION", "summary_head", "write_outputs"]
 
 SUMMARY_SCHEMA_VERSION = 1
-_CHANGE_KEYS = ("fingerprint", "rule_id", "severity", "project", "package", "file", "line", "message")
+CSV_COLUMNS = (
+    "repo", "status", "reused", "head", "errors", "warnings", "notes", "suppressed", "drift", "new", "fixed",
+    "profiles", "error",
+)  # fmt: skip
 
 
-def _repo_entry(
-    history: History,
-    sweep_id: int,
-    record: RepoRecord,
-    out: Path,
-    new: list[dict[str, Any]],
-    fixed: list[dict[str, Any]],
-) -> dict[str, Any]:
-    sarif = Path("sarif") / f"{safe_name(record.name)}.sarif"
-    return {
-        "name": record.name,
-        "status": record.status,
-        "head": record.head,
-        "reused": record.reused,
-        "error": record.error,
-        "error_kind": record.error_kind,
-        "sarif": sarif.as_posix() if (out / sarif).is_file() else None,
-        "findings": {"error": record.errors, "warning": record.warnings, "note": record.notes},
-        "suppressed": record.suppressed,
-        "drift": record.drift,
-        "projects": [
-            {"path": p[0], "profile": p[1], "findings": {"error": p[2], "warning": p[3], "note": p[4]}}
-            for p in history.projects(sweep_id, record.name)
-        ],
-        "new": [{k: c[k] for k in _CHANGE_KEYS} for c in new],
-        "fixed": [{k: c[k] for k in _CHANGE_KEYS} for c in fixed],
-        "upload": record.upload,
-    }
+class _Context:
+    """One sweep's identity and its baseline, shared by the writers."""
+
+    def __init__(self, history: History, sweep_id: int, out: Path) -> None:
+        self.history = history
+        self.queries = Queries(history.db)
+        self.sweep_id = sweep_id
+        self.out = out
+        self.previous = history.previous_sweep(sweep_id)
+        self.counts = self.queries.change_counts(sweep_id, self.previous)
+
+    def changes(self, repo: str, new: bool) -> list[dict[str, Any]]:
+        if self.counts.get(repo, (0, 0))[0 if new else 1] == 0:
+            return []
+        rows = self.queries.changes(self.sweep_id, self.previous, new, repo)
+        return [{k: c[k] for k in CHANGE_KEYS if k != "repo"} for c in rows]
+
+    def entry(self, record: RepoRecord) -> dict[str, Any]:
+        """One repo of ``summary.json``."""
+        sarif = Path("sarif") / f"{safe_name(record.name)}.sarif"
+        return {
+            "name": record.name,
+            "status": record.status,
+            "head": record.head,
+            "reused": record.reused,
+            "error": record.error,
+            "error_kind": record.error_kind,
+            "sarif": sarif.as_posix() if (self.out / sarif).is_file() else None,
+            "findings": {"error": record.errors, "warning": record.warnings, "note": record.notes},
+            "suppressed": record.suppressed,
+            "drift": record.drift,
+            "projects": [
+                {"path": p[0], "profile": p[1], "findings": {"error": p[2], "warning": p[3], "note": p[4]}}
+                for p in self.queries.projects(self.sweep_id, record.name)
+            ],
+            "new": self.changes(record.name, True),
+            "fixed": self.changes(record.name, False),
+            "upload": record.upload,
+        }
+
+    def profiles_of(self, record: RepoRecord) -> str:
+        return ";".join(sorted({p[1] or "(none)" for p in self.queries.projects(self.sweep_id, record.name)}))
 
 
-def build_summary(history: History, sweep_id: int, out: Path) -> dict[str, Any]:
-    """The whole ``summary.json`` document for one sweep."""
+def summary_head(history: History, sweep_id: int) -> dict[str, Any]:
+    """``summary.json`` without its ``repos`` list: every aggregate (small whatever the sweep's size)."""
+    queries = Queries(history.db)
     info = history.sweep_info(sweep_id)
     previous = history.previous_sweep(sweep_id)
-    new_by: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    fixed_by: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for change in history.changes(sweep_id, previous, new=True):
-        new_by[change["repo"]].append(change)
-    for change in history.changes(sweep_id, previous, new=False):
-        fixed_by[change["repo"]].append(change)
-    repos = [
-        _repo_entry(
-            history, sweep_id, record, out, new_by.get(record.name, []), fixed_by.get(record.name, [])
-        )
-        for record in history.repos(sweep_id)
-    ]
-    totals = {
-        "repos": len(repos),
-        "audited": sum(1 for r in repos if not r["reused"] and r["error_kind"] in (None, "input")),
-        "reused": sum(1 for r in repos if r["reused"]),
-        "failed": sum(1 for r in repos if r["status"] != "ok"),
-        "projects": sum(len(r["projects"]) for r in repos),
-        "findings": {s: sum(r["findings"][s] for r in repos) for s in ("error", "warning", "note")},
-        "suppressed": sum(r["suppressed"] for r in repos),
-        "new": sum(len(r["new"]) for r in repos),
-        "fixed": sum(len(r["fixed"]) for r in repos),
-    }
+    counts = queries.change_counts(sweep_id, previous)
+    totals = queries.totals(sweep_id)
+    totals["new"] = sum(pair[0] for pair in counts.values())
+    totals["fixed"] = sum(pair[1] for pair in counts.values())
     return {
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "tool": {"name": "stack-auditor", "version": __version__},
@@ -98,128 +100,104 @@ def build_summary(history: History, sweep_id: int, out: Path) -> dict[str, Any]:
         "totals": totals,
         "by_rule": [
             {"rule_id": r[0], "severity": r[1], "findings": r[2], "repos": r[3]}
-            for r in history.by_rule(sweep_id)
+            for r in queries.by_rule(sweep_id)
         ],
-        "by_severity": totals["findings"],
+        "by_severity": dict(totals["findings"]),
         "profiles": [
-            {"profile": p[0], "projects": p[1], "conforming": p[2]} for p in history.conformance(sweep_id)
+            {"profile": p[0], "projects": p[1], "conforming": p[2]} for p in queries.conformance(sweep_id)
         ],
-        "trend": history.trend(sweep_id),
-        "repos": repos,
+        "trend": queries.trend(sweep_id),
     }
+
+
+def _json_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    yield text[: text.rindex("}")].rstrip() + ',\n  "repos": ['
+    first = True
+    for record in context.queries.repos(context.sweep_id):
+        entry = json.dumps(context.entry(record), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + entry
+        first = False
+    yield "\n  ]\n}\n" if not first else "]\n}\n"
 
 
 def _md_cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def summary_markdown(summary: dict[str, Any]) -> str:
-    """``summary.md``: totals, new/fixed overall and per repo, drift ranking, failures."""
-    totals = summary["totals"]
+def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
+    totals, sweep = head["totals"], head["sweep"]
     f = totals["findings"]
-    lines = [
-        f"# stack-auditor sweep {summary['sweep']['id']}",
-        "",
+    yield f"# stack-auditor sweep {sweep['id']}\n\n"
+    yield (
         f"{totals['repos']} repos: {totals['audited']} audited, {totals['reused']} unchanged (stored result),"
         f" {totals['failed']} failed. Findings: {f['error']} errors, {f['warning']} warnings,"
-        f" {f['note']} notes"
-        f" ({totals['suppressed']} suppressed).",
-        "",
-        f"Since sweep {summary['sweep']['previous_id']}:"
-        f" **{totals['new']} new**, **{totals['fixed']} fixed**."
-        if summary["sweep"]["previous_id"] is not None
-        else f"First sweep in this history: {totals['new']} findings, all new.",
-        "",
-        "| repo | status | errors | warnings | notes | drift | new | fixed |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for repo in sorted(summary["repos"], key=lambda r: (-r["drift"], r["name"])):
-        c = repo["findings"]
-        status = repo["status"] + (" (unchanged)" if repo["reused"] else "")
-        lines.append(
-            f"| {_md_cell(repo['name'])} | {status} | {c['error']} | {c['warning']} | {c['note']}"
-            f" | {repo['drift']}"
-            f" | {len(repo['new'])} | {len(repo['fixed'])} |"
+        f" {f['note']} notes ({totals['suppressed']} suppressed).\n\n"
+    )
+    if sweep["previous_id"] is not None:
+        yield f"Since sweep {sweep['previous_id']}: **{totals['new']} new**, **{totals['fixed']} fixed**.\n\n"
+    else:
+        yield f"First sweep in this history: {totals['new']} findings, all new.\n\n"
+    yield "| repo | status | errors | warnings | notes | drift | new | fixed |\n"
+    yield "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    for record in context.queries.repos(context.sweep_id, by_drift=True):
+        new, fixed = context.counts.get(record.name, (0, 0))
+        status = record.status + (" (unchanged)" if record.reused else "")
+        yield (
+            f"| {_md_cell(record.name)} | {status} | {record.errors} | {record.warnings} | {record.notes}"
+            f" | {record.drift} | {new} | {fixed} |\n"
         )
-    changed = [r for r in summary["repos"] if r["new"] or r["fixed"]]
-    if changed:
-        lines += ["", "## New and fixed findings", ""]
-        for repo in changed:
-            lines.append(f"### {_md_cell(repo['name'])}")
-            lines += [
-                f"- new: `{c['rule_id']}` {_md_cell(c['message'])} ({c['file']}:{c['line']})"
-                for c in repo["new"]
-            ]
-            lines += [f"- fixed: `{c['rule_id']}` {_md_cell(c['message'])}" for c in repo["fixed"]]
-            lines.append("")
-    failed = [r for r in summary["repos"] if r["status"] != "ok"]
-    if failed:
-        lines += ["", "## Failed repos", ""]
-        lines += [f"- **{_md_cell(r['name'])}** ({r['error_kind']}): {_md_cell(r['error'])}" for r in failed]
-    if summary["profiles"]:
-        lines += [
-            "",
-            "## Conformance by profile",
-            "",
-            "| profile | projects | conforming |",
-            "| --- | ---: | ---: |",
-        ]
-        lines += [f"| {p['profile']} | {p['projects']} | {p['conforming']} |" for p in summary["profiles"]]
-    return "\n".join(lines).rstrip() + "\n"
+    if context.counts:
+        yield "\n## New and fixed findings\n"
+        for record in context.queries.repos(context.sweep_id):
+            if record.name not in context.counts:
+                continue
+            yield f"\n### {_md_cell(record.name)}\n\n"
+            for c in context.changes(record.name, True):
+                yield f"- new: `{c['rule_id']}` {_md_cell(c['message'])} ({c['file']}:{c['line']})\n"
+            for c in context.changes(record.name, False):
+                yield f"- fixed: `{c['rule_id']}` {_md_cell(c['message'])}\n"
+    if totals["failed"]:
+        yield "\n## Failed repos\n\n"
+        for record in context.queries.repos(context.sweep_id):
+            if record.status != "ok":
+                yield f"- **{_md_cell(record.name)}** ({record.error_kind}): {_md_cell(record.error)}\n"
+    if head["profiles"]:
+        yield "\n## Conformance by profile\n\n| profile | projects | conforming |\n| --- | ---: | ---: |\n"
+        for p in head["profiles"]:
+            yield f"| {p['profile']} | {p['projects']} | {p['conforming']} |\n"
 
 
-CSV_COLUMNS = (
-    "repo",
-    "status",
-    "reused",
-    "head",
-    "errors",
-    "warnings",
-    "notes",
-    "suppressed",
-    "drift",
-    "new",
-    "fixed",
-    "profiles",
-    "error",
-)
-
-
-def summary_csv(summary: dict[str, Any]) -> str:
-    """``summary.csv``: one row per repo (header first); a failed repo carries its error."""
+def _csv_chunks(context: _Context) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for repo in summary["repos"]:
-        c = repo["findings"]
-        profiles = ";".join(sorted({p["profile"] or "(none)" for p in repo["projects"]}))
-        writer.writerow(
-            [
-                repo["name"],
-                repo["status"],
-                int(repo["reused"]),
-                repo["head"] or "",
-                c["error"],
-                c["warning"],
-                c["note"],
-                repo["suppressed"],
-                repo["drift"],
-                len(repo["new"]),
-                len(repo["fixed"]),
-                profiles,
-                repo["error"] or "",
-            ]
-        )
-    return buffer.getvalue()
+    for record in context.queries.repos(context.sweep_id):
+        new, fixed = context.counts.get(record.name, (0, 0))
+        writer.writerow([
+            record.name, record.status, int(record.reused), record.head or "", record.errors, record.warnings,
+            record.notes, record.suppressed, record.drift, new, fixed, context.profiles_of(record),
+            record.error or "",
+        ])  # fmt: skip
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def write_outputs(history: History, sweep_id: int, out: Path) -> dict[str, Any]:
-    """Write the four summaries for ``sweep_id`` into ``out``; returns the summary document."""
+    """Write the four summaries for ``sweep_id`` into ``out``; returns the summary without its repos."""
     from auditor.sweep.report_html import render_html
 
-    summary = build_summary(history, sweep_id, out)
-    write_atomic(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    write_atomic(out / "summary.md", summary_markdown(summary))
-    write_atomic(out / "summary.csv", summary_csv(summary))
-    write_atomic(out / "report.html", render_html(summary))
-    return summary
+    context = _Context(history, sweep_id, out)
+    head = summary_head(history, sweep_id)
+    write_atomic_chunks(out / "summary.json", _json_chunks(head, context))
+    write_atomic_chunks(out / "summary.md", _markdown_chunks(head, context))
+    write_atomic_chunks(out / "summary.csv", _csv_chunks(context))
+    top = list(context.queries.repos(sweep_id, by_drift=True, limit=25))
+    rows = (
+        (record, context.counts.get(record.name, (0, 0)), context.profiles_of(record))
+        for record in context.queries.repos(sweep_id, by_drift=True)
+    )
+    write_atomic_chunks(out / "report.html", render_html(head, top, rows))
+    return head

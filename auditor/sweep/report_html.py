@@ -8,8 +8,11 @@ same offline, in a CI artifact, or attached to an e-mail.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from html import escape
 from typing import Any
+
+from auditor.sweep.queries import RepoRecord
 
 __all__ = ["render_html"]
 
@@ -138,90 +141,80 @@ def _trend(chart_id: str, trend: list[dict[str, Any]], width: int = 760, height:
     return "".join(parts)
 
 
-def render_html(summary: dict[str, Any]) -> str:
-    """The page for one sweep's summary document."""
-    totals, sweep = summary["totals"], summary["sweep"]
+def render_html(
+    head: dict[str, Any], top: list[RepoRecord], rows: Iterable[tuple[RepoRecord, tuple[int, int], str]]
+) -> Iterator[str]:
+    """The page, in pieces: the summary's aggregates, the 25 most drifting repos, then every repo's row."""
+    totals, sweep = head["totals"], head["sweep"]
     f = totals["findings"]
     cards = [
-        ("repos", totals["repos"]),
-        ("audited", totals["audited"]),
-        ("unchanged", totals["reused"]),
-        ("failed", totals["failed"]),
-        ("errors", f["error"]),
-        ("warnings", f["warning"]),
+        ("repos", totals["repos"]), ("audited", totals["audited"]), ("unchanged", totals["reused"]),
+        ("failed", totals["failed"]), ("errors", f["error"]), ("warnings", f["warning"]),
         ("notes", f["note"]),
-        ("new", totals["new"]),
-        ("fixed", totals["fixed"]),
-    ]
+        ("new", totals["new"]), ("fixed", totals["fixed"]),
+    ]  # fmt: skip
     severity_rows = [(s + "s", f[s], _COLORS[s]) for s in ("error", "warning", "note")]
     rule_rows = [
         (r["rule_id"], r["findings"], _COLORS.get(r["severity"], _COLORS["muted"]))
-        for r in summary["by_rule"][:25]
+        for r in head["by_rule"][:25]
     ]
-    ranked = sorted((r for r in summary["repos"] if r["drift"] > 0), key=lambda r: (-r["drift"], r["name"]))
     drift_rows = [
-        (r["name"], r["drift"], _COLORS["error"] if r["findings"]["error"] else _COLORS["warning"])
-        for r in ranked[:25]
+        (r.name, r.drift, _COLORS["error"] if r.errors else _COLORS["warning"]) for r in top if r.drift > 0
     ]
-    profile_rows = [(p["profile"], p["projects"], p["conforming"]) for p in summary["profiles"]]
-    shard = f" (shard {escape(sweep['shard'])})" if sweep["shard"] else ""
+    profile_rows = [(p["profile"], p["projects"], p["conforming"]) for p in head["profiles"]]
     since = (
         f"compared with sweep {sweep['previous_id']}"
         if sweep["previous_id"] is not None
         else "first sweep in this history"
     )
-    body = [
+    shard = f" (shard {escape(sweep['shard'])})" if sweep["shard"] else ""
+    yield (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>stack-auditor sweep {sweep['id']}</title><style>{_CSS}</style></head><body>\n"
+    )
+    yield "\n".join([
         "<h1>stack-auditor: org sweep</h1>",
         f'<p class="muted">Sweep {sweep["id"]}{shard},'
         f" {escape(str(sweep['finished_at'] or sweep['started_at']))}, {since}; stack-auditor"
-        f" {escape(summary['tool']['version'])}.</p>",
+        f" {escape(head['tool']['version'])}.</p>",
         '<div class="cards" id="totals">'
-        + "".join(
-            f'<div class="card" data-key="{k}"><b>{v}</b><span class="muted">{k}</span></div>'
-            for k, v in cards
-        )
+        + "".join(f'<div class="card" data-key="{k}"><b>{v}</b><span class="muted">{k}</span></div>'
+                  for k, v in cards)
         + "</div>",
         "<h2>Findings by severity</h2>",
         _bars("chart-severity", "Findings by severity", severity_rows),
         "<h2>Findings by rule</h2>",
         _bars("chart-rules", "Findings by rule", rule_rows),
         "<h2>Repos ranked by drift</h2>",
-        '<p class="muted">Drift = 10 × errors + 3 × warnings + notes (counted findings).</p>',
+        '<p class="muted">Drift = 10 × errors + 3 × warnings + notes (counted findings); the top 25.</p>',
         _bars("chart-drift", "Repos ranked by drift", drift_rows),
         "<h2>Conformance per profile</h2>",
         _stacked("chart-profiles", "Conformance per profile", profile_rows),
         "<h2>Trend across sweeps</h2>",
-        _trend("chart-trend", summary["trend"]),
+        _trend("chart-trend", head["trend"]),
         "<h2>Repos</h2>",
-        _repo_table(summary["repos"]),
-    ]
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>stack-auditor sweep {sweep['id']}</title><style>{_CSS}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    ])  # fmt: skip
+    yield from _repo_table(rows)
+    yield "\n</body></html>\n"
 
 
-def _repo_table(repos: list[dict[str, Any]]) -> str:
-    rows = [
+def _repo_table(rows: Iterable[tuple[RepoRecord, tuple[int, int], str]]) -> Iterator[str]:
+    yield (
         '<table id="repos"><thead><tr><th>repo</th><th>status</th><th>errors</th><th>warnings</th>'
-        "<th>notes</th><th>drift</th><th>new</th><th>fixed</th><th>profiles</th></tr></thead><tbody>"
-    ]
-    for repo in sorted(repos, key=lambda r: (-r["drift"], r["name"])):
-        c = repo["findings"]
-        status = escape(repo["status"]) + (" (unchanged)" if repo["reused"] else "")
-        if repo["error"]:
-            error = repo["error"]
+        "<th>notes</th><th>drift</th><th>new</th><th>fixed</th><th>profiles</th></tr></thead><tbody>\n"
+    )
+    for record, (new, fixed), profiles in rows:
+        status = escape(record.status) + (" (unchanged)" if record.reused else "")
+        if record.error:
+            error = record.error
             status = f'<span class="failed" title="{escape(error)}">{status}: {escape(error[:160])}</span>'
-        profiles = ", ".join(sorted({p["profile"] or "(none)" for p in repo["projects"]}))
-        rows.append(
-            f'<tr data-repo="{escape(repo["name"])}"><td>{escape(repo["name"])}</td><td>{status}</td>'
-            f'<td class="n">{c["error"]}</td><td class="n">{c["warning"]}</td><td class="n">{c["note"]}</td>'
-            f'<td class="n">{repo["drift"]}</td><td class="n">{len(repo["new"])}</td>'
-            f'<td class="n">{len(repo["fixed"])}</td><td>{escape(profiles)}</td></tr>'
+        yield (
+            f'<tr data-repo="{escape(record.name)}"><td>{escape(record.name)}</td><td>{status}</td>'
+            f'<td class="n">{record.errors}</td><td class="n">{record.warnings}</td>'
+            f'<td class="n">{record.notes}</td>'
+            f'<td class="n">{record.drift}</td><td class="n">{new}</td>'
+            f'<td class="n">{fixed}</td><td>{escape(profiles.replace(";", ", "))}</td></tr>\n'
         )
-    rows.append("</tbody></table>")
-    return "".join(rows)
+    yield "</tbody></table>"

@@ -89,6 +89,15 @@ Preparer = Callable[[RepoSpec], Path]
 KILL_GRACE_SECONDS = 30.0
 
 
+def _context(method: str) -> multiprocessing.context.BaseContext | None:
+    return multiprocessing.get_context(method) if sys.platform.startswith("linux") else None
+
+
+def _timed_out(job: AuditJob) -> AuditOutcome:
+    message = f"audit did not stop after {job.timeout:g}s (--repo-timeout): its worker was killed"
+    return AuditOutcome(job.name, False, message, "timeout")
+
+
 class _Pool:
     """The process pool, restarted if a worker dies or hangs (one repo must not end the sweep)."""
 
@@ -101,8 +110,7 @@ class _Pool:
         # fork is cheap (the parent has auditor imported) and the pool forks every worker on
         # the first submit, done here before any I/O thread exists. A restart happens while
         # threads run, where fork is unsafe: it uses forkserver.
-        context = multiprocessing.get_context(method) if sys.platform.startswith("linux") else None
-        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(method))
         for future in [pool.submit(warm_up) for _ in range(self.workers)]:
             future.result()
         return pool
@@ -118,21 +126,29 @@ class _Pool:
             self.pool = self._start("forkserver")
 
     def run(self, job: AuditJob) -> AuditOutcome:
-        """Audit in a worker; a pool broken by another repo's crash is restarted and the job tried again."""
+        """Audit in a worker. When the pool breaks (this repo's crash, or another's), it is restarted
+        and the job tried once more alone in a process of its own, so a repo that crashes every
+        time takes nobody else with it."""
         limit = job.timeout + KILL_GRACE_SECONDS if job.timeout > 0 else None
-        for attempt in (1, 2):
-            pool = self.pool
-            try:
-                return pool.submit(audit_job, job).result(timeout=limit)
-            except FutureTimeout:
-                self._restart(pool, kill=True)
-                message = f"audit did not stop after {job.timeout:g}s (--repo-timeout): its worker was killed"
-                return AuditOutcome(job.name, False, message, "timeout")
-            except BrokenProcessPool:
-                self._restart(pool, kill=False)
-                if attempt == 2:
-                    break
-        return AuditOutcome(job.name, False, "the audit process died (killed or crashed)", "crash")
+        pool = self.pool
+        try:
+            return pool.submit(audit_job, job).result(timeout=limit)
+        except FutureTimeout:
+            self._restart(pool, kill=True)
+            return _timed_out(job)
+        except BrokenProcessPool:
+            self._restart(pool, kill=False)
+        solo = ProcessPoolExecutor(max_workers=1, mp_context=_context("forkserver"))
+        try:
+            return solo.submit(audit_job, job).result(timeout=limit)
+        except FutureTimeout:
+            for process in list(getattr(solo, "_processes", {}).values()):
+                process.kill()
+            return _timed_out(job)
+        except BrokenProcessPool:
+            return AuditOutcome(job.name, False, "the audit process died (killed or crashed)", "crash")
+        finally:
+            solo.shutdown(wait=False, cancel_futures=True)
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
