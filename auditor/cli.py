@@ -71,11 +71,18 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command()
 def audit(
-    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Repositories, folders or dependency files (default: .).")
+    ] = None,
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, note, never.")] = "error",
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on", help="Failing severity: error, warning, note, never (default: config, or error)"
+        ),
+    ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
     input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
@@ -83,8 +90,14 @@ def audit(
     explain_profile: Annotated[bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")] = False,
     link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Previous SARIF: mark results new/unchanged/updated/absent.")] = None,
+    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new findings (with --baseline).")] = False,
+    sarif_per_project: Annotated[Path | None, typer.Option("--sarif-per-project", help="Also write one SARIF per project (own category) into DIR.")] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")
+    ] = False,
 ) -> None:
-    """Audit PATH against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
+    """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit
     from auditor.render import RenderOptions, by_name
@@ -92,7 +105,7 @@ def audit(
     renderer = by_name(output_format)
     if renderer is None:
         _fail(f"unknown --format {output_format!r} (choose from: {', '.join(_renderer_names())})")
-    if fail_on not in SEVERITIES:
+    if fail_on is not None and fail_on not in SEVERITIES:
         _fail(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")
     options = AuditOptions(
         profile=profile,
@@ -100,21 +113,37 @@ def audit(
         excludes=tuple(exclude or ()),
         input_format=input_format,
         explain_profile=explain_profile,
+        use_config=not no_config,
+        fail_on=fail_on,
     )
     try:
-        report = run_audit(path, options)
+        targets = list(paths or [Path(".")])
+        report = run_audit(targets if len(targets) > 1 else targets[0], options)
     except AuditorError as error:
         _fail(str(error))
+    if fail_on_new and baseline is None:
+        _fail("--fail-on-new needs --baseline")
+    if baseline is not None:
+        from auditor.baseline import apply_baseline
+
+        try:
+            apply_baseline(report, baseline)
+        except AuditorError as error:
+            _fail(str(error))
+    if sarif_per_project is not None:
+        from auditor.render.sarif import write_per_project
+
+        write_per_project(report, sarif_per_project)
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         typer.echo(f"stack-auditor: {failure}", err=True)
-    raise typer.Exit(exit_code(report, fail_on))
+    raise typer.Exit(exit_code(report, options.fail_on or "error", only_new=fail_on_new))
 
 
-def exit_code(report: object, fail_on: str) -> int:
-    """2 when an input failed, else 1 when a counted finding is at or above ``fail_on``, else 0."""
+def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
+    """2 when an input failed, else 1 when a counted (and, with ``only_new``, new) finding is at or above ``fail_on``."""
     from auditor.findings import Report, Severity
 
     assert isinstance(report, Report)
@@ -123,7 +152,8 @@ def exit_code(report: object, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     threshold = Severity(fail_on)
-    return 1 if any(f.severity >= threshold for f in report.counted()) else 0
+    counted = [f for f in report.counted() if not only_new or f.baseline_state == "new"]
+    return 1 if any(f.severity >= threshold for f in counted) else 0
 
 
 @app.command()
@@ -193,12 +223,15 @@ def profiles_show(
 
 
 @profiles_app.command("check")
-def profiles_check(file: Annotated[Path, typer.Argument(help="A profile JSON file.")]) -> None:
+def profiles_check(
+    file: Annotated[Path, typer.Argument(help="A profile JSON file.")],
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
+) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
     from auditor.inspect import profile_check
 
     try:
-        problems = profile_check(file)
+        problems = profile_check(file, tuple(rules or ()))
     except AuditorError as error:
         _fail(str(error))
     for problem in problems:
@@ -236,6 +269,22 @@ def rules_show(
         write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
     except AuditorError as error:
         _fail(str(error))
+
+
+def _register_upload() -> None:
+    """``upload`` keeps its own module; its exit code (0/1/2) becomes the process's."""
+    import functools
+
+    from auditor.github.cli import upload
+
+    @functools.wraps(upload)
+    def command(*args: object, **kwargs: object) -> None:
+        raise typer.Exit(upload(*args, **kwargs))  # type: ignore[arg-type]
+
+    app.command("upload", help="Upload a SARIF file to GitHub code scanning and wait for processing.")(command)
+
+
+_register_upload()
 
 
 # auditor.sweep.cli imports only typer and pathlib; sqlite3, rich and the pools load inside the commands.

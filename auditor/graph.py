@@ -60,8 +60,8 @@ class GraphNode:
         return self.declared[0] if self.declared else self.provenance
 
     def label(self) -> str:
-        version = self.version
-        return f"{self.display_name} {version}" if version else self.display_name
+        versions = "/".join(self.versions)
+        return f"{self.display_name} {versions}" if versions else self.display_name
 
 
 @dataclass(slots=True)
@@ -134,7 +134,7 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
     decl = _project_decl(ordered, project_dir)
     if decl is not None:
         graph.name = decl.name
-    for result in ordered:
+    for result in (*manifests, *resolved):  # the project's own manifest states its Python range first
         for project in result.projects:
             if project.requires_python and not graph.requires_python and _belongs(result, project, project_dir):
                 graph.requires_python = project.requires_python
@@ -171,12 +171,10 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
                     child_node.scopes.add(edge.scope)
                 continue
             key = (edge.ecosystem, edge.child)
-            node = nodes.get(key)
-            if node is None:
-                if graph.has_lock and result.role == "manifest":
-                    # Declared but not in the lock (a marker excluded it, or the lock is stale).
-                    continue
-                node = _node(nodes, key, edge.ecosystem, edge.child)
+            if key not in nodes and graph.has_lock and result.role == "manifest":
+                # Declared but not in the lock (a marker excluded it, or the lock is stale).
+                continue
+            node = _node(nodes, key, edge.ecosystem, edge.child)
             children.setdefault(parent, []).append((key, edge))
             if parent is None:
                 node.direct = True
@@ -254,8 +252,8 @@ def _dependencies_at(
         for project in result.projects:
             if _belongs(result, project, project_dir) and project.dependencies_at:
                 return project.dependencies_at
-    first = (manifests or resolved or [None])[0]
-    return Provenance(first.file, 1, 1, "") if first is not None else None
+    files = [r.file for r in (*manifests, *resolved)]
+    return Provenance(files[0], 1, 1, "") if files else None
 
 
 def _propagate_scopes(graph: ProjectGraph) -> None:

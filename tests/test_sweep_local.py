@@ -92,21 +92,24 @@ def test_root_sweep_records_every_repo_then_reports_new_and_fixed(
         "acme/fastapi-service-1",
     ]
     repos2 = by_name(second)
-    assert [c["rule_id"] for c in repos2["acme/django-monolith-2"]["new"]] == [
-        "django-monolith/fastapi-on-top-of-django"
-    ]
-    assert [c["rule_id"] for c in repos2["acme/fastapi-on-django-3"]["fixed"]] == [
-        "django-monolith/fastapi-on-top-of-django"
-    ]
+    # The first sweep's findings are all new: they give each kind's full set of counted findings.
+    drifting = {c["fingerprint"] for c in repos["acme/fastapi-on-django-1"]["new"]}
+    clean = {c["fingerprint"] for c in repos["acme/django-monolith-1"]["new"]}
+    assert "django-monolith/fastapi-on-top-of-django" in {c["rule_id"] for c in repos2["acme/django-monolith-2"]["new"]}
+    assert {c["fingerprint"] for c in repos2["acme/django-monolith-2"]["new"]} == drifting - clean
+    assert {c["fingerprint"] for c in repos2["acme/fastapi-on-django-3"]["fixed"]} == drifting - clean
     assert repos2["acme/fastapi-service-1"]["status"] == "failed"
-    assert second["totals"]["new"] == 1 and second["totals"]["fixed"] == 1
+    changed = {name for name, r in repos2.items() if r["new"] or r["fixed"]}
+    assert changed == {"acme/django-monolith-2", "acme/fastapi-on-django-3"}
+    assert second["totals"]["new"] == second["totals"]["fixed"] == len(drifting - clean) > 0
     assert second["sweep"]["previous_id"] == summary["sweep"]["id"]
     assert (
         repos2["acme/monorepo-1"]["reused"]
         and repos2["acme/monorepo-1"]["findings"] == repos["acme/monorepo-1"]["findings"]
     )
     md = (out / "summary.md").read_text()
-    assert "**1 new**, **1 fixed**" in md and "acme/fastapi-service-1" in md
+    count = len(drifting - clean)
+    assert f"**{count} new**, **{count} fixed**" in md and "acme/fastapi-service-1" in md
     csv_rows = (out / "summary.csv").read_text().splitlines()
     assert len(csv_rows) == 34 and any(row.startswith("acme/django-monolith-2,ok,0,") for row in csv_rows)
     assert [t["sweep_id"] for t in second["trend"]] == [summary["sweep"]["id"], second["sweep"]["id"]]
@@ -137,9 +140,7 @@ def test_repos_file_clones_sparse_then_fetches(org: tuple[Path, dict[str, str]],
     _run, summary = sweep(out, repo_files=(listing,))
     repos = by_name(summary)
     assert set(repos) == {*chosen, "nowhere/missing", str(local)}
-    assert (
-        repos["nowhere/missing"]["status"] == "failed" and repos["nowhere/missing"]["error_kind"] == "clone"
-    )
+    assert repos["nowhere/missing"]["status"] == "failed" and repos["nowhere/missing"]["error_kind"] == "clone"
     assert repos["acme/fastapi-on-django-1"]["findings"]["error"] >= 1
     assert repos["acme/empty-1"]["status"] == "ok"
     assert repos["acme/broken-1"]["status"] == "failed"
@@ -155,8 +156,7 @@ def test_repos_file_clones_sparse_then_fetches(org: tuple[Path, dict[str, str]],
     assert marker.exists()  # fetched into the same clone, not cloned again
     assert by_name(second)["acme/monorepo-1"]["head"] == git(remotes / "acme/monorepo-1", "rev-parse", "HEAD")
     assert any(
-        c["rule_id"] == "django-monolith/fastapi-on-top-of-django"
-        for c in by_name(second)["acme/monorepo-1"]["new"]
+        c["rule_id"] == "django-monolith/fastapi-on-top-of-django" for c in by_name(second)["acme/monorepo-1"]["new"]
     )
 
 
@@ -184,9 +184,7 @@ def test_shards_merged_equal_the_unsharded_sweep(org: tuple[Path, dict[str, str]
     whole_files = sorted(p.name for p in (tmp_path / "whole" / "sarif").iterdir())
     assert whole_files == sorted(p.name for p in (tmp_path / "merged" / "sarif").iterdir())
     for name in whole_files:
-        assert (tmp_path / "whole/sarif" / name).read_bytes() == (
-            tmp_path / "merged/sarif" / name
-        ).read_bytes()
+        assert (tmp_path / "whole/sarif" / name).read_bytes() == (tmp_path / "merged/sarif" / name).read_bytes()
 
 
 class _Interrupt(Progress):
@@ -229,9 +227,7 @@ def test_repo_timeout_fails_the_repo_not_the_sweep(tmp_path: Path) -> None:
     make_repo(root / "empty", "empty")
     _, summary = sweep(tmp_path / "out", roots=(root,), repo_timeout=0.001)
     slow = by_name(summary)["slow"]
-    assert (
-        slow["status"] == "failed" and slow["error_kind"] == "timeout" and "--repo-timeout" in slow["error"]
-    )
+    assert slow["status"] == "failed" and slow["error_kind"] == "timeout" and "--repo-timeout" in slow["error"]
     assert summary["sweep"]["status"] == "complete"
 
 
@@ -253,9 +249,7 @@ def test_profiles_sweep_toml_repo_config_and_changes(tmp_path: Path) -> None:
         "own-config": {"django-monolith"},
         "shop": {"django-monolith"},
     }
-    assert any(
-        c["rule_id"] == "fastapi-python/flask-for-new-projects" for c in by_name(summary)["flask-app"]["new"]
-    )
+    assert any(c["rule_id"] == "fastapi-python/flask-for-new-projects" for c in by_name(summary)["flask-app"]["new"])
     config.write_text(
         '[[assign]]\nrepos = ["flask-*"]\nprofile = "django-monolith"\n'
         '[[assign]]\nrepos = ["own-*"]\nprofile = "fastapi-python"\n'
@@ -270,8 +264,9 @@ def test_sigkill_mid_sweep_then_resume(org: tuple[Path, dict[str, str]], tmp_pat
     root, names = org
     out = tmp_path / "out"
     cli = [sys.executable, "-m", "auditor", "sweep", "--root", str(root), "--out", str(out), "-j", "1"]
-    process = subprocess.Popen(cli, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        cli, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     recorded = 0
     deadline = time.monotonic() + 60
     try:

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from auditor.errors import InputError
 from auditor.model import (
     DEV,
@@ -163,10 +161,13 @@ def _strings(
 
 def requirement_edge(text: str, scope: str, at: Provenance | None, path: str) -> Edge:
     """A PEP 508 string as a direct-dependency edge, or a located error."""
+    from packaging.requirements import InvalidRequirement, Requirement  # ~50 ms: only when a manifest is read
+
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
-        raise InputError(path, at.line if at else 0, f"invalid requirement {text!r}: {error}") from None
+        reason = str(error).splitlines()[0] if str(error) else "not PEP 508"
+        raise InputError(path, at.line if at else 0, f"invalid requirement {text!r}: {reason}") from None
     source: SourceKind = "registry"
     if requirement.url:
         source = "vcs" if requirement.url.split("+", 1)[0] in ("git", "hg", "svn", "bzr") else (

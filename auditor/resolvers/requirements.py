@@ -40,6 +40,8 @@ _VIA = re.compile(r"^\s*#\s+via\b(.*)$")
 _VIA_MORE = re.compile(r"^\s*#\s{2,}(\S.*)$")
 _PIN = re.compile(r"^===?\s*([^\s,;]+)$")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
+_ENV_VAR = re.compile(r"\$\{[A-Za-z0-9_]+\}")
+_CONFIG_SETTINGS = re.compile(r"\s(?:--config-settings|-C)(?:[= ](?!-)\S*)?")
 
 
 class RequirementsResolver:
@@ -70,12 +72,13 @@ class RequirementsResolver:
 
         if "\x00" in text:
             raise InputError(path, 1, "binary data where a requirements file was expected")
+        prepared, result_skipped = _prepare(text, path)
         try:
-            parsed = _parse_text(RequirementsFile, text)
+            parsed = _parse_text(RequirementsFile, prepared)
         except Exception as error:  # pip's parser raises bare Exceptions and its own types
             raise InputError(path, _line_of(error), f"cannot parse requirements: {error}") from None
         index = LineIndex(text)
-        result = ResolveResult(file=path, format=self.name, role="manifest")
+        result = ResolveResult(file=path, format=self.name, role="manifest", skipped=result_skipped)
         for option in parsed.options:
             for key, kind in (("requirements", "requirements"), ("constraints", "constraints")):
                 for target in option.options.get(key, []):
@@ -84,7 +87,8 @@ class RequirementsResolver:
         for invalid in parsed.invalid_lines:
             if invalid.error_message.startswith("Incorrect and ignored trailing"):
                 continue  # pip tolerates these ("--index-url URL pkg"); so do we
-            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {invalid.error_message}")
+            reason = invalid.error_message.splitlines()[0].removeprefix("Invalid requirement: ").lstrip(": ")
+            raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {reason}")
         vias = _annotations(index)
         compiled = bool(vias)
         if compiled:
@@ -197,6 +201,31 @@ def _annotations(index: LineIndex) -> dict[int, list[str]]:
             owner = number
     vias.pop(0, None)
     return vias
+
+
+def _prepare(text: str, path: str) -> tuple[str, list[Skipped]]:
+    """What pip's (2022-vintage) parser should see, line numbers preserved.
+
+    ``${VAR}`` lines are skipped, never expanded: an audit must not depend on
+    (or print) the auditor's own environment, where tokens live. Per-requirement
+    ``--config-settings``/``-C`` (pip 23.1+) is unknown to the vendored parser
+    and says nothing about dependencies, so it is dropped.
+    """
+    if "${" not in text and "--config-settings" not in text and " -C" not in text:
+        return text, []
+    skipped: list[Skipped] = []
+    lines = text.split("\n")
+    index = LineIndex(text)
+    for number, line in enumerate(lines):
+        if _ENV_VAR.search(line) and not line.lstrip().startswith("#"):
+            name = line.split("#", 1)[0].strip()
+            skipped.append(
+                Skipped(name, "uses an environment variable: not expanded", index.line_provenance(path, number + 1))
+            )
+            lines[number] = ""
+        elif "--config-settings" in line or " -C" in line:
+            lines[number] = _CONFIG_SETTINGS.sub("", line)
+    return "\n".join(lines), skipped
 
 
 def _parse_text(parser: Any, text: str) -> Any:

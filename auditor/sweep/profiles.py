@@ -3,7 +3,7 @@
 Order (first that applies wins):
 1. the repo's own ``[tool.stack-auditor] profile`` (``pyproject.toml`` or
    ``.stack-auditor.toml`` at its root) — decided in the worker, which has
-   the checkout (see :func:`own_profile`);
+   the checkout (:mod:`auditor.sweep.worker`, through :mod:`auditor.config`);
 2. the first ``[[assign]]`` entry of ``sweep.toml`` whose ``repos`` globs
    match the repo's name or whose ``topics`` share a topic with it;
 3. ``sweep.toml``'s top-level ``profile``, or ``--profile`` (one org profile
@@ -33,7 +33,6 @@ __all__ = [
     "config_key",
     "folder_digest",
     "load_sweep_config",
-    "own_profile",
 ]
 
 
@@ -117,32 +116,6 @@ def load_sweep_config(path: Path | None) -> SweepConfig:
             raise ConfigError(file, 0, f"{where} needs repos (name globs) or topics")
         assignments.append(Assignment(entry["profile"], repos, topics))
     return SweepConfig(default, tuple(assignments), path.parent)
-
-
-def own_profile(checkout: Path) -> tuple[bool, str | None]:
-    """``(has_config, profile)`` from the repo's own root config; a profile path must stay in the repo."""
-    for name, table_path in ((".stack-auditor.toml", ()), ("pyproject.toml", ("tool", "stack-auditor"))):
-        file = checkout / name
-        if not file.is_file():
-            continue
-        try:
-            table: Any = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue  # the audit reports the malformed file itself
-        for key in table_path:
-            table = table.get(key) if isinstance(table, dict) else None
-        if not isinstance(table, dict):
-            continue
-        profile = table.get("profile")
-        if not isinstance(profile, str):
-            return True, None
-        if profile.endswith(".json"):
-            candidate = (checkout / profile).resolve()
-            if not candidate.is_relative_to(checkout.resolve()):
-                return True, None
-            return True, str(candidate)
-        return True, profile
-    return False, None
 
 
 def folder_digest(folder: Path) -> str:

@@ -17,7 +17,6 @@ from auditor.findings import Report, Severity
 from auditor.render.base import RenderOptions
 from auditor.render.sarif import SarifRenderer
 from auditor.sweep.model import AuditJob, AuditOutcome, FindingRow, ProjectRow
-from auditor.sweep.profiles import own_profile
 
 __all__ = ["RepoTimeout", "audit_job", "outcome_from_report", "warm_up"]
 
@@ -38,6 +37,7 @@ def warm_up() -> bool:
 def audit_job(job: AuditJob) -> AuditOutcome:
     """Audit one checkout; every failure becomes an outcome with its error, never an exception."""
     from auditor.audit import AuditOptions, audit
+    from auditor.config import load_config
 
     started = time.monotonic()
     use_alarm = job.timeout > 0 and hasattr(signal, "setitimer")
@@ -46,8 +46,9 @@ def audit_job(job: AuditJob) -> AuditOutcome:
         signal.setitimer(signal.ITIMER_REAL, job.timeout)
     try:
         checkout = Path(job.path)
-        has_config, own = own_profile(checkout)
-        profile = own if has_config else job.profile
+        # The repo's own [tool.stack-auditor] profile wins over the sweep's assignment: leave the
+        # profile unset and the pipeline takes it from the config (confined to the checkout).
+        profile = None if load_config(checkout).profile else job.profile
         options = AuditOptions(profile=profile, rule_dirs=tuple(Path(d) for d in job.rule_dirs))
         report = audit(checkout, options)
         outcome = outcome_from_report(job.name, report)
