@@ -139,7 +139,11 @@ class Condition:
             found = self._select(graph, table["more-than-one-of"])
             if len({n.name for n in found}) < 2:
                 return []
-            return [Match(sorted(found, key=_declaration_order), conflict=True)]
+            # The "second" of a conflict (the primary location) is the transitive one, else the later in the
+            # rule's list: the same whichever file the graph came from (lock, SBOM, manifest).
+            rank = {canonical_name(n): i for i, n in enumerate(table["more-than-one-of"])}
+            ordered = sorted(found, key=lambda n: (not n.direct, rank.get(n.name, 0), n.name))
+            return [Match(ordered, conflict=True)]
         if table.get("duplicate-versions"):
             return [Match([node]) for node in self._select(graph, None) if len(node.versions) > 1]
         if table.get("unpinned"):
@@ -206,13 +210,8 @@ def _scope_matches(scope: str, wanted: list[str]) -> bool:
     return any(item in (scope, kind) or (item == "runtime" and runtime) for item in wanted)
 
 
-def _declaration_order(node: GraphNode) -> tuple[str, int, str]:
-    at = node.location
-    return (at.file, at.line, node.name) if at else ("~", 0, node.name)
-
 
 _METADATA_FILES = ("pyproject.toml", "Pipfile")
-
 
 def _metadata_specifiers(graph: ProjectGraph, node: GraphNode) -> list[str] | None:
     """Specifiers of ``node`` as package metadata declares them (None: not declared there).

@@ -57,21 +57,25 @@ def evaluate(
     if profile is not None:
         _evaluate_stack(graph, profile, catalog, out)
         _evaluate_anti(graph, profile, catalog, out)
+    # Where the profile already made an architecture point about a package, a generic
+    # architecture rule on the same package and line would only say it twice.
+    profiled = {(f.package, f.location) for f in out.findings if f.package}
     for rule in rules:
         for match in rule.condition.evaluate(graph):
-            out.rules[rule.id] = rule.meta
-            out.findings.append(
-                _finding(
-                    graph,
-                    rule.id,
-                    rule.meta.severity,
-                    rule.message,
-                    match,
-                    rule.meta.summary,
-                    reason="",
-                    use_instead=rule.use_instead,
-                )
+            finding = _finding(
+                graph,
+                rule.id,
+                rule.meta.severity,
+                rule.message,
+                match,
+                rule.meta.summary,
+                reason="",
+                use_instead=rule.use_instead,
             )
+            if "architecture" in rule.meta.tags and (finding.package, finding.location) in profiled:
+                continue
+            out.rules[rule.id] = rule.meta
+            out.findings.append(finding)
     out.findings.sort(key=Finding.sort_key)
     return out
 
