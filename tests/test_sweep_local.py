@@ -307,3 +307,37 @@ def test_a_dying_worker_does_not_end_the_sweep(tmp_path: Path, monkeypatch: pyte
     statuses = {r["name"]: (r["status"], r["error_kind"]) for r in summary["repos"]}
     assert statuses == {"a-ok": ("ok", None), "crash-me": ("failed", "crash"), "z-ok": ("ok", None)}
     assert summary["sweep"]["status"] == "complete"
+
+
+def test_nightly_shards_reuse_the_merged_history(org: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """The documented CI flow: shards start from last night's merged sweep.db, reuse what did not move,
+    and the next merge reports new/fixed against last night's merge."""
+    whole_org, all_names = org
+    root = tmp_path / "subset"
+    names = sorted(n for n in all_names if n.startswith(("acme/django-monolith", "acme/fastapi-on-django")))
+    for name in names:
+        shutil.copytree(whole_org / name, root / name, symlinks=True)
+    merged = tmp_path / "merged"
+
+    def night(label: str) -> tuple[list[int], dict[str, Any]]:
+        audited, outs = [], []
+        for index in (1, 2):
+            out = tmp_path / label / str(index)
+            out.mkdir(parents=True)
+            if (merged / "sweep.db").exists():
+                shutil.copy(merged / "sweep.db", out / "sweep.db")
+            run, _ = sweep(out, roots=(root,), shard=f"{index}/2")
+            audited.append(run.audited)
+            outs.append(out)
+        merge_outputs(outs, merged)
+        return audited, json.loads((merged / "summary.json").read_text())
+
+    audited, first = night("night1")
+    assert sum(audited) == len(names) == 6 and first["sweep"]["previous_id"] is None
+    commit_as(root / "acme/django-monolith-1", "fastapi-on-django")
+    audited, second = night("night2")
+    assert sum(audited) == 1  # the one moved head; the rest reused from the merged history
+    assert second["sweep"]["previous_id"] == first["sweep"]["id"]
+    changed = {r["name"] for r in second["repos"] if r["new"] or r["fixed"]}
+    assert changed == {"acme/django-monolith-1"} and second["totals"]["fixed"] == 0
+    assert [t["sweep_id"] for t in second["trend"]] == [first["sweep"]["id"], second["sweep"]["id"]]
