@@ -72,7 +72,7 @@ class LogProgress(Progress):
     def _line(self) -> str:
         eta = self.eta()
         return (
-            f"sweep: {self.finished}/{self.total} repos (audited {self.done}, unchanged {self.reused},"
+            f"sweep: {self.finished}/{self.total} repos (audited {self.done}, skipped {self.reused} unchanged,"
             f" failed {self.failed}), {self.rate():.1f}/s" + (f", ETA {eta:.0f}s" if eta is not None else "")
         )
 
@@ -106,7 +106,7 @@ class RichProgress(Progress):
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn(
-                "audited {task.fields[done]} · unchanged {task.fields[reused]} · failed {task.fields[failed]}"
+                "audited {task.fields[done]} · skipped {task.fields[reused]} · failed {task.fields[failed]}"
             ),
             TextColumn("{task.fields[rate]}/s"),
             TimeRemainingColumn(),
