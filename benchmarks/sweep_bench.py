@@ -66,6 +66,11 @@ def child(root: str, out: str, jobs: int) -> None:
         "failed": run.failed, "loop_peak_mib": loop_peak,
         "parent_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        # CPU of the whole sweep (this process and its workers) per repo: what one idle core would give.
+        "cpu_ms_per_repo": 1000 * sum(
+            usage.ru_utime + usage.ru_stime
+            for usage in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+        ) / max(1, run.total),
     }))
 
 
@@ -99,14 +104,15 @@ def main() -> None:
         if jobs == 2:
             rows.append(("warm (unchanged)", 2, sweep(root, out, 2)))
     rows.append((f"cold, {args.repos // 4} repos", 2, sweep(small, args.work / "out-small", 2)))
-    header = ("sweep", "jobs", "repos", "seconds", "repos/s", "loop MiB", "parent MiB", "worker MiB")
-    widths = (-22, 4, 6, 8, 8, 9, 11, 11)
+    header = ("sweep", "jobs", "repos", "seconds", "repos/s", "CPU ms/repo", "loop MiB", "parent MiB", "worker MiB")
+    widths = (-22, 4, 6, 8, 8, 12, 9, 11, 11)
     print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for label, jobs, r in rows:
         print(f"{label:<22} {jobs:>4} {r['repos']:>6} {r['seconds']:>8.1f} {r['repos'] / r['seconds']:>8.1f}"
-              f" {r['loop_peak_mib']:>9.1f} {r['parent_peak_mib']:>11.1f} {r['worker_peak_mib']:>11.1f}")
+              f" {r['cpu_ms_per_repo']:>12.0f} {r['loop_peak_mib']:>9.1f} {r['parent_peak_mib']:>11.1f} {r['worker_peak_mib']:>11.1f}")
     print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, python {sys.version.split()[0]}")
-    print("loop MiB: peak RSS of the sweeping process before the summaries; parent MiB: after them")
+    print("CPU ms/repo: parent + workers; loop MiB: peak RSS of the sweeping process before the summaries;")
+    print("parent MiB: after them; worker MiB: the largest worker")
     if not args.keep:
         shutil.rmtree(args.work, ignore_errors=True)
 

@@ -82,7 +82,7 @@ def test_org_sweep_graphql_clones_and_reaudits_only_moved_heads(
     assert "django-monolith/fastapi-on-top-of-django" in new
     _, third = sweep(
         tmp_path / "topic",
-        orgs=("acme",),
+        users=("acme",),  # --github-user: the same GraphQL listing (repositoryOwner)
         api_url=fake.api_url,
         environ=_environ(),
         topics=("web",),
