@@ -109,7 +109,8 @@ def main() -> None:
     print(" ".join(f"{h:<{-w}}" if w < 0 else f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for label, jobs, r in rows:
         print(f"{label:<22} {jobs:>4} {r['repos']:>6} {r['seconds']:>8.1f} {r['repos'] / r['seconds']:>8.1f}"
-              f" {r['cpu_ms_per_repo']:>12.0f} {r['loop_peak_mib']:>9.1f} {r['parent_peak_mib']:>11.1f} {r['worker_peak_mib']:>11.1f}")
+              f" {r['cpu_ms_per_repo']:>12.0f} {r['loop_peak_mib']:>9.1f} {r['parent_peak_mib']:>11.1f}"
+              f" {r['worker_peak_mib']:>11.1f}")
     print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, python {sys.version.split()[0]}")
     print("CPU ms/repo: parent + workers; loop MiB: peak RSS of the sweeping process before the summaries;")
     print("parent MiB: after them; worker MiB: the largest worker")
