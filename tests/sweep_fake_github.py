@@ -48,10 +48,9 @@ class FakeGitHub:
     token: str = CANARY
     repos: dict[str, FakeRepo] = field(default_factory=dict)
     graphql_broken: bool = False  # answer GraphQL with errors: the client must fall back to REST
-    throttle: list[tuple[str, dict[str, str]]] = field(
-        default_factory=list
-    )  # (path prefix, headers) -> one 429/403
+    throttle: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (path prefix, headers) -> one 429/403
     sync_only: set[str] = field(default_factory=set)  # repos whose generate-report 404s (GHES)
+    no_code_scanning: set[str] = field(default_factory=set)  # repos whose SARIF upload is refused (403)
     calls: Counter[str] = field(default_factory=Counter)
     not_modified: int = 0
     uploads: list[dict[str, Any]] = field(default_factory=list)
@@ -222,12 +221,13 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 if self._throttled(path):
                     return None
                 if fake.graphql_broken:
-                    return self._send(
-                        200, {"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]}
-                    )
+                    return self._send(200, {"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]})
                 variables = json.loads(body)["variables"]
                 return self._send(200, fake.graphql_page(variables.get("cursor")))
             match = re.fullmatch(r"/api/v3/repos/([^/]+/[^/]+)/code-scanning/sarifs", path)
+            if match and match.group(1) in fake.no_code_scanning:
+                message = "Advanced Security must be enabled for this repository to use code scanning."
+                return self._send(403, {"message": message})
             if match:
                 payload = json.loads(body)
                 payload["sarif"] = json.loads(gzip.decompress(base64.b64decode(payload["sarif"])))
@@ -251,10 +251,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if not path.startswith("/api/"):
                 return self._git("GET", b"")
             fake.calls[
-                "GET "
-                + re.sub(
-                    r"/repos/[^/]+/[^/]+/", "/repos/R/", re.sub(r"fetch-report/.*", "fetch-report", path)
-                )
+                "GET " + re.sub(r"/repos/[^/]+/[^/]+/", "/repos/R/", re.sub(r"fetch-report/.*", "fetch-report", path))
             ] += 1
             fake.seen_headers.append(json.dumps(dict(self.headers)))
             if not self._authorized():
@@ -274,8 +271,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 }
                 if more:
                     headers["Link"] = (
-                        f"<{fake.api_url}/orgs/{match.group(1)}/repos?per_page=100&page={page + 1}>;"
-                        ' rel="next"'
+                        f'<{fake.api_url}/orgs/{match.group(1)}/repos?per_page=100&page={page + 1}>; rel="next"'
                     )
                 if self.headers.get("If-None-Match") == etag:
                     fake.not_modified += 1
@@ -326,9 +322,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""),
                 "HOME": str(fake.git_root),
             }
-            done = subprocess.run(
-                ["git", "http-backend"], input=body, env=env, capture_output=True, check=False
-            )
+            done = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True, check=False)
             head, _, payload = done.stdout.partition(b"\r\n\r\n")
             status, headers = 200, {}
             for line in head.decode("latin-1").split("\r\n"):

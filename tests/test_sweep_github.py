@@ -124,6 +124,7 @@ def test_sbom_export_flow_and_upload(
     """--via sbom: generate-report, 202, redirect to another host (no token), GHES fallback; --upload."""
     monkeypatch.setattr(GitHubSource, "upload_interval", 0.0)
     fake.sync_only = {"acme/fastapi-psycopg2-4"}
+    fake.no_code_scanning = {"acme/fastapi-psycopg2-4"}
     out = tmp_path / "out"
     _run, summary = sweep(
         out,
@@ -147,11 +148,15 @@ def test_sbom_export_flow_and_upload(
     assert "django-monolith/fastapi-on-top-of-django" in sbom_rules
     uploads = {u["repo"]: u for u in fake.uploads}
     with_commits = {n for n in names if fake.head(n)}
-    assert set(uploads) == with_commits and len(with_commits) == len(names) - 1  # an empty repo has no commit
+    assert len(with_commits) == len(names) - 1  # an empty repo has no commit: nothing to upload
+    assert set(uploads) == with_commits - fake.no_code_scanning
     first = uploads["acme/django-monolith-0"]
     assert first["commit_sha"] == fake.head("acme/django-monolith-0") and first["ref"] == "refs/heads/main"
     assert first["sarif"]["version"] == "2.1.0"
-    assert all((r["upload"] or "").startswith("pending") == (r["name"] in with_commits) for r in summary["repos"])
+    refused = by_name(summary)["acme/fastapi-psycopg2-4"]["upload"]
+    assert refused.startswith("failed: ") and "Advanced Security" in refused  # recorded; the sweep went on
+    accepted = {r["name"] for r in summary["repos"] if (r["upload"] or "").startswith("pending")}
+    assert accepted == with_commits - fake.no_code_scanning
     run2, _ = sweep(
         out,
         orgs=("acme",),
@@ -161,6 +166,6 @@ def test_sbom_export_flow_and_upload(
         topics=("web",),
         upload=True,
     )
-    assert run2.audited_names == [] and len(fake.uploads) == len(with_commits)  # nothing moved: nothing re-sent
+    assert run2.audited_names == [] and len(fake.uploads) == len(accepted)  # nothing moved: nothing re-sent
     captured = capfd.readouterr()
     _assert_no_canary(tmp_path, captured.out, captured.err)
