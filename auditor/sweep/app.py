@@ -6,16 +6,20 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from auditor.errors import UsageError
 from auditor.sweep.gitops import GitAuth, git_auth_from_env
 from auditor.sweep.model import RepoSpec
 from auditor.sweep.outputs import write_outputs
 from auditor.sweep.profiles import load_sweep_config
-from auditor.sweep.progress import make_progress
+from auditor.sweep.progress import Progress, make_progress
 from auditor.sweep.runner import SweepOptions, SweepRun, run_sweep
 from auditor.sweep.shard import parse_shard
 from auditor.sweep.sources import dedupe, from_repos_file, from_root
+
+if TYPE_CHECKING:
+    from auditor.sweep.github_source import GitHubSource
 
 __all__ = ["SweepRequest", "run_request"]
 
@@ -56,6 +60,8 @@ def _label(request: SweepRequest) -> str:
 
 def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
     """Run one sweep end to end and write every output into ``request.out``."""
+    if request.via == "sbom" and not (request.orgs or request.users):
+        raise UsageError("--via sbom needs --github-org or --github-user")
     progress = make_progress(request.progress)
     options = SweepOptions(
         out=request.out,
@@ -80,6 +86,27 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
         auth = github.git_auth
     elif request.repo_files:
         auth = _auth_for_urls(request.api_url, environ)
+    try:
+        run, summary = _sweep(request, options, progress, github, auth)
+    finally:
+        if github is not None:
+            github.close()
+    totals = summary["totals"]
+    sys.stderr.write(
+        f"sweep {run.sweep_id}: {totals['repos']} repos ({run.audited} audited, {run.reused} unchanged,"
+        f" {totals['failed']} failed); {totals['new']} new, {totals['fixed']} fixed -> {options.out}\n"
+    )
+    return run
+
+
+def _sweep(
+    request: SweepRequest,
+    options: SweepOptions,
+    progress: Progress,
+    github: GitHubSource | None,
+    auth: GitAuth | None,
+) -> tuple[SweepRun, dict[str, Any]]:
+    """List every source, sweep, upload, and write the summaries."""
     io_threads = max(4, min(16, options.workers * 2))
     specs: list[RepoSpec] = []
     for root in request.roots:
@@ -89,17 +116,11 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
     prepare = None
     if github is not None:
         for org in request.orgs:
-            specs += github.list_repos(
-                org, "org", request.topics, request.include_archived, request.include_forks
-            )
+            specs += github.list_repos(org, "org", request.topics, request.include_archived, request.include_forks)
         for user in request.users:
-            specs += github.list_repos(
-                user, "user", request.topics, request.include_archived, request.include_forks
-            )
+            specs += github.list_repos(user, "user", request.topics, request.include_archived, request.include_forks)
         if request.via == "sbom":
-            prepare = github.sbom_preparer(options.cache, default=None)
-    elif request.via == "sbom":
-        raise UsageError("--via sbom needs --github-org or --github-user")
+            prepare = github.sbom_preparer(options.cache)
     specs = dedupe(specs)
     run = run_sweep(options, specs, progress, prepare, auth)
     from auditor.sweep.history import History
@@ -109,12 +130,7 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
             assert github is not None
             github.upload_all(history, run, options.out)
         summary = write_outputs(history, run.sweep_id, options.out)
-    totals = summary["totals"]
-    sys.stderr.write(
-        f"sweep {run.sweep_id}: {totals['repos']} repos ({run.audited} audited, {run.reused} unchanged,"
-        f" {totals['failed']} failed); {totals['new']} new, {totals['fixed']} fixed -> {options.out}\n"
-    )
-    return run
+    return run, summary
 
 
 def _auth_for_urls(api_url: str | None, environ: Mapping[str, str]) -> GitAuth | None:

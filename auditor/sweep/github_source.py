@@ -115,6 +115,13 @@ class GitHubSource:
         client = GitHubClient(api_url or DEFAULT_API_URL, token, retry=SWEEP_RETRY, cache=cache)
         return cls(client, token, log)
 
+    def close(self) -> None:
+        """Close the ETag cache's database connection, if any."""
+        cache = self.client.cache
+        if isinstance(cache, SqliteResponseCache):
+            with cache.lock:
+                cache.history.close()
+
     def _request(self, method: str, url: str, **kwargs: Any) -> Response:
         with self.gate:
             return self.client.request(method, url, **kwargs)
@@ -212,10 +219,13 @@ class GitHubSource:
 
     # --- SBOM export ---------------------------------------------------------------
 
-    def sbom_preparer(self, cache: Path, default: Preparer | None) -> Preparer:
-        """A preparer that downloads each repo's dependency-graph SBOM into a folder to audit."""
+    def sbom_preparer(self, cache: Path) -> Preparer:
+        """A preparer that downloads each GitHub repo's dependency-graph SBOM into a folder to audit
+        (other repos are left to the default: a local folder, or a clone)."""
 
-        def prepare(spec: RepoSpec) -> Path:
+        def prepare(spec: RepoSpec) -> Path | None:
+            if spec.kind != "github":
+                return None
             folder = cache / "sbom" / safe_name(spec.name)
             try:
                 document = self.fetch_sbom(spec.full_name or spec.name)

@@ -80,8 +80,8 @@ def sarif_path(out: Path, name: str) -> Path:
 
 
 # A preparer turns a spec into a local folder to audit (cloning or downloading as needed)
-# and may update spec.head to what it actually checked out.
-Preparer = Callable[[RepoSpec], Path]
+# and may update spec.head to what it actually checked out; None leaves the spec to the default.
+Preparer = Callable[[RepoSpec], "Path | None"]
 
 
 # How long past --repo-timeout the parent waits before it kills a worker stuck where SIGALRM
@@ -169,7 +169,7 @@ class Sweeper:
         self.history = history
         self.progress = progress
         self.auth = auth
-        self.prepare = prepare or self.default_prepare
+        self.prepare = prepare
         self.base = base_digest(options.rule_dirs)
 
     def default_prepare(self, spec: RepoSpec) -> Path:
@@ -182,7 +182,9 @@ class Sweeper:
 
     def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None) -> AuditOutcome:
         try:
-            folder = self.prepare(spec)
+            folder = self.prepare(spec) if self.prepare else None
+            if folder is None:
+                folder = self.default_prepare(spec)
         except GitError as error:
             return AuditOutcome(spec.name, False, str(error), "clone")
         except PrepareError as error:
