@@ -137,7 +137,7 @@ def _validate(
         found = _CONTEXT.match(context)
         if found is None:
             key = context.split(".")[0].split("[")[0]
-            raise InputError(path, _line(locator, top, key), str(error)) from None
+            raise InputError(path, _line(locator, top, key), _one_line(error)) from None
         n = int(found.group(1))
         table = found.group(2)
         if table in _TOLERATED_TABLES or any(m in error.message for m in _TOLERATED_MESSAGES):
@@ -145,7 +145,13 @@ def _validate(
         start, end = locator.span(n)
         offset = scan_keys(text, start, end).get(("packages", table)) if table else None
         line = locator.index.position(offset)[0] if offset is not None else locator.header_line(n)
-        raise InputError(path, line, str(error)) from None
+        raise InputError(path, line, _one_line(error)) from None
+
+
+def _one_line(error: PylockValidationError) -> str:
+    """packaging's message, without the caret diagram of a marker/requirement error: one line per failure."""
+    message = (error.message.splitlines() or [str(error)])[0]
+    return f"{message} in {error.context!r}" if error.context else message
 
 
 def _string(

@@ -216,6 +216,7 @@ def check_parse(resolver: Resolver, text: str, path: str, seconds: float = 10.0)
         assert isinstance(error.line, int), f"line is {error.line!r}, not an int"
         assert error.line >= 0, f"negative line {error.line}"
         assert error.message.strip(), "empty message"
+        assert "\n" not in error.message, f"multi-line message (one failure, one line): {error.message!r}"
         str(error)  # must render
         return error
     assert isinstance(result, ResolveResult), f"parse returned {type(result).__name__}"
