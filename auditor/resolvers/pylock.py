@@ -117,6 +117,10 @@ def _first_header(text: str) -> int:
 
 def _line(locator: BlockLocator, keys: Mapping[KeyPath, int], *path: str) -> int:
     offset = keys.get(path)
+    if offset is None and len(path) == 1:
+        # Not ``key = ...`` but a table header (``[packages]`` where an array is due).
+        header = re.search(rf"^[ \t]*\[\[?[ \t]*{re.escape(path[0])}[ \t]*\]", locator.index.text, re.M)
+        offset = header.start() if header else None
     return locator.index.position(offset)[0] if offset is not None else 0
 
 
