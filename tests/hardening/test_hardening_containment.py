@@ -210,3 +210,13 @@ def test_nothing_from_the_audited_tree_is_executed(tmp_path: Path) -> None:
         )
         assert done.returncode in (0, 1), done.stderr
         assert not marker.exists(), f"{command}: {marker.read_text()}"
+
+
+def test_explicit_symlinked_file_out_of_its_folder_is_a_located_failure(tree: Path) -> None:
+    """``audit repo/requirements.txt`` where that file is a symlink elsewhere: refused, located, no traceback."""
+    (tree / "requirements.txt").symlink_to(tree.parent / "outside.txt")
+    code = CliRunner().invoke(app, ["audit", str(tree / "requirements.txt"), "--format", "json"])
+    assert code.exit_code == 2
+    assert json.loads(code.stdout)["failures"] == [
+        {"file": "requirements.txt", "line": 0, "message": "symlink leads out of the audited root: not followed"}
+    ]
