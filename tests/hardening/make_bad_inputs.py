@@ -492,6 +492,10 @@ def write_cases() -> None:
         json.dumps({**PLK, "default": {"django": {"version": "==" + "9" * 5000}}}, indent=4),
     )
 
+    # A second top-level array: json keeps the last, other readers the first.
+    w("duplicate-components--bom.json", CDX_TEXT[:-2] + ',\n  "components": []\n}')
+    w("duplicate-packages--sbom.spdx.json", SPDX_TEXT[:-2] + ',\n  "packages": []\n}')
+
 
 if __name__ == "__main__":
     main(out)
