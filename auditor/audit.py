@@ -6,9 +6,8 @@ Errors are recorded per file and the run goes on: a malformed file yields an
 
 from __future__ import annotations
 
-import os
-
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -128,7 +127,9 @@ def _parse_file(
             if target is None:
                 continue
             if depth >= MAX_INCLUDE_DEPTH:
-                result.skipped.append(Skipped(include.target, "include nested too deeply: not followed", include.provenance))
+                result.skipped.append(
+                    Skipped(include.target, "include nested too deeply: not followed", include.provenance)
+                )
                 continue
             visit(target, parser, depth + 1, constraints or include.kind == "constraints")
 
@@ -145,7 +146,7 @@ def _include_target(
     if PurePosixPath(target).is_absolute():
         result.skipped.append(Skipped(target, "absolute include path: not followed", at))
         return None
-    candidate = (root / PurePosixPath(including).parent / target)
+    candidate = root / PurePosixPath(including).parent / target
     try:
         resolved = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -260,7 +261,6 @@ def package_views(graph: ProjectGraph) -> list[PackageView]:
             )
         )
     return sorted(views, key=lambda v: (v.ecosystem, v.name))
-
 
 
 def _config_root(target: Path | list[Path]) -> Path:

@@ -74,25 +74,42 @@ def audit(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Repositories, folders or dependency files (default: .).")
     ] = None,
-    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")
+    ] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
+    ] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option(
-            "--fail-on", help="Failing severity: error, warning, note, never (default: config, or error)"
-        ),
+        typer.Option("--fail-on", help="Failing severity: error, warning, note, never (default: config, or error)"),
     ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
-    input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="SARIF automationDetails.id (upload category).")] = None,
-    explain_profile: Annotated[bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")] = False,
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Force the format of a single file.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="SARIF automationDetails.id (upload category).")
+    ] = None,
+    explain_profile: Annotated[
+        bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")
+    ] = False,
     link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
-    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Previous SARIF: mark results new/unchanged/updated/absent.")] = None,
-    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new findings (with --baseline).")] = False,
-    sarif_per_project: Annotated[Path | None, typer.Option("--sarif-per-project", help="Also write one SARIF per project (own category) into DIR.")] = None,
+    color: Annotated[
+        bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Previous SARIF: mark results new/unchanged/updated/absent.")
+    ] = None,
+    fail_on_new: Annotated[
+        bool, typer.Option("--fail-on-new", help="Exit 1 only for new findings (with --baseline).")
+    ] = False,
+    sarif_per_project: Annotated[
+        Path | None,
+        typer.Option("--sarif-per-project", help="Also write one SARIF per project (own category) into DIR."),
+    ] = None,
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")
     ] = False,
@@ -125,7 +142,7 @@ def audit(
         max_packages=max_packages,
     )
     try:
-        targets = list(paths or [Path(".")])
+        targets = list(paths or [Path()])
         report = run_audit(targets if len(targets) > 1 else targets[0], options)
     except AuditorError as error:
         _fail(str(error))
@@ -142,7 +159,9 @@ def audit(
         from auditor.render.sarif import write_per_project
 
         write_per_project(report, sarif_per_project)
-    use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    use_color = (
+        color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    )
     render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
@@ -151,7 +170,7 @@ def audit(
 
 
 def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
-    """2 when an input failed, else 1 when a counted (and, with ``only_new``, new) finding is at or above ``fail_on``."""
+    """2 when an input failed, else 1 when a counted (with ``only_new``: new) finding reaches ``fail_on``."""
     from auditor.findings import Report, Severity
 
     assert isinstance(report, Report)
@@ -166,9 +185,11 @@ def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
 
 @app.command()
 def graph(
-    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
+    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path(),
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Force the format of a single file.")
+    ] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
 ) -> None:
     """Show each project's packages: version, direct or transitive, scopes, where declared."""
@@ -176,7 +197,9 @@ def graph(
     from auditor.inspect import graph_json, graph_text
 
     try:
-        _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format, excludes=tuple(exclude or ())))
+        _root, projects = load_project_graphs(
+            path, AuditOptions(input_format=input_format, excludes=tuple(exclude or ()))
+        )
     except AuditorError as error:
         _fail(str(error))
     if output_format not in ("text", "json"):
@@ -191,8 +214,10 @@ def graph(
 @app.command()
 def why(
     package: Annotated[str, typer.Argument(help="Package name.")],
-    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
-    input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
+    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path(),
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Force the format of a single file.")
+    ] = None,
 ) -> None:
     """Show the path(s) from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs

@@ -20,9 +20,26 @@ __all__ = ["SKIP_DIRS", "InputFile", "ProjectInput", "discover", "resolver_for"]
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "build", "dist",
-        "site-packages", ".eggs", ".cache", ".idea", ".vscode",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        "build",
+        "dist",
+        "site-packages",
+        ".eggs",
+        ".cache",
+        ".idea",
+        ".vscode",
     }
 )
 SNIFF_BYTES = 4096

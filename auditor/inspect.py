@@ -45,8 +45,7 @@ def graph_text(projects: Sequence[ProjectAudit]) -> str:
             eco = "" if view.ecosystem == "pypi" else f" [{view.ecosystem}]"
             where = f"  {view.location}" if view.location else ""
             out.append(
-                f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}"
-                f"  {','.join(view.scopes) or '-'}{where}"
+                f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {','.join(view.scopes) or '-'}{where}"
             )
         for failure in project.failures:
             out.append(f"  input error: {failure}")
@@ -69,9 +68,7 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
                     "purl": v.purl,
                     "direct": v.direct,
                     "scopes": list(v.scopes),
-                    "location": None
-                    if v.location is None
-                    else {"file": v.location.file, "line": v.location.line},
+                    "location": None if v.location is None else {"file": v.location.file, "line": v.location.line},
                     "dependencies": list(v.dependencies),
                 }
                 for v in package_views(project.graph)
@@ -173,9 +170,7 @@ def profile_check(file: Path, rule_dirs: tuple[Path, ...] = ()) -> list[str]:
                     problems.append(f"{file}:{line}: unknown stack token {token!r} in {key!r}")
     for key, anti in profile.anti.items():
         if key not in catalog.anti:
-            problems.append(
-                f"{file}:{anti.line}: unknown anti-recommendation key {key!r} (it will be not checkable)"
-            )
+            problems.append(f"{file}:{anti.line}: unknown anti-recommendation key {key!r} (it will be not checkable)")
     return problems
 
 

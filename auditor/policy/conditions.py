@@ -30,9 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -152,10 +150,7 @@ class Condition:
             return [
                 Match([node])
                 for node in self._select(graph, None)
-                if node.direct
-                and node.source == "registry"
-                and not _pinned(node)
-                and _from_requirements_file(node)
+                if node.direct and node.source == "registry" and not _pinned(node) and _from_requirements_file(node)
             ]
         if "requirement" in table:
             kind = table["requirement"]
@@ -165,14 +160,8 @@ class Condition:
                 if node.direct and _requirement_is(_metadata_specifiers(graph, node), kind)
             ]
         if "requires-python" in table:
-            return (
-                [Match(python=True)]
-                if _python_outside(graph.requires_python, table["requires-python"])
-                else []
-            )
-        raise ConditionError(
-            f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})"
-        )
+            return [Match(python=True)] if _python_outside(graph.requires_python, table["requires-python"]) else []
+        raise ConditionError(f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})")
 
     def _select(self, graph: ProjectGraph, names: list[str] | None) -> list[GraphNode]:
         table = self.table
@@ -210,8 +199,8 @@ def _scope_matches(scope: str, wanted: list[str]) -> bool:
     return any(item in (scope, kind) or (item == "runtime" and runtime) for item in wanted)
 
 
-
 _METADATA_FILES = ("pyproject.toml", "Pipfile")
+
 
 def _metadata_specifiers(graph: ProjectGraph, node: GraphNode) -> list[str] | None:
     """Specifiers of ``node`` as package metadata declares them (None: not declared there).
@@ -314,9 +303,7 @@ def _check(table: Any, where: str) -> None:
             or not value
             or not set(value) <= {"admits-any", "lowest-at-least", "only-at-least"}
         ):
-            raise ConditionError(
-                f"'requires-python' in {where} takes admits-any, lowest-at-least and only-at-least"
-            )
+            raise ConditionError(f"'requires-python' in {where} takes admits-any, lowest-at-least and only-at-least")
     elif value is not True:
         raise ConditionError(f"'{head}' in {where} must be true")
     if "version" in table:

@@ -49,9 +49,7 @@ class TokenResult:
     detail: str = ""
 
 
-def evaluate(
-    graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]
-) -> Evaluation:
+def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]) -> Evaluation:
     """Every finding for one project graph."""
     out = Evaluation()
     if profile is not None:
@@ -93,9 +91,7 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
         if not graph.requires_python:
             return TokenResult(token_name, "not-checkable", detail="the project declares no requires-python")
         bad = Condition({"requires-python": dict(token.python)}).evaluate(graph)
-        return TokenResult(
-            token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}"
-        )
+        return TokenResult(token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}")
     if token.files:
         formats = set(graph.formats)
         if formats & set(token.files):
@@ -109,9 +105,7 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
             good = [n for n in found if n.versions and all(_in(spec, v) for v in n.versions)]
             if good or not any(n.versions for n in found):
                 return TokenResult(token_name, "ok", good[0] if good else found[0])
-            return TokenResult(
-                token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}"
-            )
+            return TokenResult(token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}")
         return TokenResult(token_name, "ok", found[0])
     for name in token.alternatives:
         node = graph.find(canonical_name(name))
@@ -122,9 +116,7 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
 
 def profile_rule_ids(profile: Profile) -> set[str]:
     """Every rule id a profile can produce: ``<name>/<anti key>`` and ``<name>/stack/<stack key>``."""
-    return {f"{profile.name}/{key}" for key in profile.anti} | {
-        f"{profile.name}/stack/{key}" for key in profile.stack
-    }
+    return {f"{profile.name}/{key}" for key in profile.anti} | {f"{profile.name}/stack/{key}" for key in profile.stack}
 
 
 def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:
@@ -141,8 +133,7 @@ def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:
     for key, anti in profile.anti.items():
         if key not in catalog.anti:
             out.append(
-                f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r}"
-                " (no catalog entry): not checkable"
+                f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r} (no catalog entry): not checkable"
             )
     return out
 
@@ -162,9 +153,7 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
             for result in option:
                 if result.status in ("not-checkable", "unknown"):
                     out.not_checkable.append(NotCheckable(f"stack/{key}", result.token, result.detail))
-        checkable = [
-            [r for r in option if r.status not in ("not-checkable", "unknown")] for option in results
-        ]
+        checkable = [[r for r in option if r.status not in ("not-checkable", "unknown")] for option in results]
         if any(option and all(r.status == "ok" for r in option) for option in checkable):
             continue
         if not any(checkable):
@@ -179,9 +168,7 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
         )
         if bad is not None and bad.node is not None:
             if bad.status == "version":
-                message = (
-                    f"{key}: {bad.node.label()} is outside {bad.token} ({_version_of(bad.token, catalog)})"
-                )
+                message = f"{key}: {bad.node.label()} is outside {bad.token} ({_version_of(bad.token, catalog)})"
             else:
                 message = f"{key}: {bad.node.label()} was chosen instead of {expected}"
             match = Match([bad.node])
@@ -237,9 +224,7 @@ def stack_help(profile: Profile, key: str, expected: str, catalog: Catalog) -> s
             elif token.not_checkable:
                 lines.append(f"- `{token_name}`: not checkable — {token.not_checkable}")
             else:
-                what = (
-                    ", ".join(f"`{p}`" for p in token.packages) or ", ".join(token.files) or "requires-python"
-                )
+                what = ", ".join(f"`{p}`" for p in token.packages) or ", ".join(token.files) or "requires-python"
                 version = f" ({token.version})" if token.version else ""
                 note = f" Note: {token.note}." if token.note else ""
                 lines.append(f"- `{token_name}` ({token.summary}): satisfied by {what}{version}.{note}")
@@ -261,9 +246,7 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
         if entry is None:
-            out.not_checkable.append(
-                NotCheckable(key, key, "no catalog entry for this anti-recommendation key")
-            )
+            out.not_checkable.append(NotCheckable(key, key, "no catalog entry for this anti-recommendation key"))
             continue
         if entry.condition is None:
             out.not_checkable.append(NotCheckable(key, key, entry.not_checkable))
@@ -274,9 +257,7 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
         for match in matches:
-            finding = _finding(
-                graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason
-            )
+            finding = _finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
             verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
             finding.message += f" [profile {profile.name}: anti_recommendations.{key} = {verdict}]"
             out.findings.append(finding)
@@ -316,9 +297,7 @@ def _finding(
     others = [p for p in packages if p is not primary]
     labels = [p.label() for p in ([*others, primary] if primary else others)]
     values = {
-        "packages": " and ".join(labels)
-        if len(labels) <= 2
-        else ", ".join(labels[:-1]) + " and " + labels[-1],
+        "packages": " and ".join(labels) if len(labels) <= 2 else ", ".join(labels[:-1]) + " and " + labels[-1],
         "package": primary.label() if primary else "",
         "missing": ", ".join(match.missing),
         "requires_python": graph.requires_python or "",
@@ -339,9 +318,7 @@ def _finding(
         location = graph.dependencies_at
     related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
     if match.python and primary is not None and graph.requires_python_at is not None:
-        related.append(
-            Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here")
-        )
+        related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
     if primary is not None and not primary.direct:
         why = graph.why_path(primary)

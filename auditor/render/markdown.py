@@ -30,9 +30,7 @@ class MarkdownRenderer:
     def render(self, report: Report, options: RenderOptions) -> str:
         counted = report.counted()
         lines = ["## stack-auditor", ""]
-        counts = " · ".join(
-            f"{sum(1 for f in counted if f.severity is s)} {s.value}" for s in reversed(Severity)
-        )
+        counts = " · ".join(f"{sum(1 for f in counted if f.severity is s)} {s.value}" for s in reversed(Severity))
         suppressed = len(report.findings) - len(counted)
         lines.append(
             f"**{len(report.projects)} project(s)** · {counts}"
@@ -86,4 +84,3 @@ class MarkdownRenderer:
             base = options.link_base.rstrip("/")
             return f"[`{label}`]({base}/{report.source_prefix}{at.file}#L{at.line})"
         return f"`{label}`"
-

@@ -152,9 +152,7 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
     findings = sorted(report.findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
     notices = list(report.notices)
     if len(findings) > MAX_RESULTS_PER_RUN:
-        notices.append(
-            f"{len(findings)} results exceed GitHub's {MAX_RESULTS_PER_RUN} per run: kept the most severe"
-        )
+        notices.append(f"{len(findings)} results exceed GitHub's {MAX_RESULTS_PER_RUN} per run: kept the most severe")
         findings = findings[:MAX_RESULTS_PER_RUN]
     findings.sort(key=Finding.sort_key)
     # Baseline results that vanished keep their rule from the baseline when no current finding has it.
@@ -162,9 +160,7 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
     used = sorted({f.rule_id for f in findings} | extra_rules.keys())[:MAX_RULES_PER_RUN]
     rule_index = {rule_id: n for n, rule_id in enumerate(used)}
     findings = [f for f in findings if f.rule_id in rule_index]
-    absent = [
-        {**r, "ruleIndex": rule_index[r["ruleId"]]} for r in report.absent if r.get("ruleId") in rule_index
-    ]
+    absent = [{**r, "ruleIndex": rule_index[r["ruleId"]]} for r in report.absent if r.get("ruleId") in rule_index]
     version = "0.0.0" if options.redact_version else report.tool_version
     invocation: dict[str, Any] = {"executionSuccessful": not report.failures}
     if report.failures:
@@ -189,8 +185,7 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
         "automationDetails": {"id": options.category or default_category(report)},
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the repository"}}},
         "invocations": [invocation],
-        "results": [_result(report, f, rule_index) for f in findings]
-        + absent,
+        "results": [_result(report, f, rule_index) for f in findings] + absent,
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

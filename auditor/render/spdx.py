@@ -68,7 +68,7 @@ def _project_packages(project: ProjectReport) -> tuple[dict[str, Any], list[dict
     relationships: list[dict[str, Any]] = []
     ids: dict[str, list[str]] = {}
     for view in project.packages:
-        versions = [v.strip() for v in (view.version or "").split(",") if v.strip()] or [None]
+        versions: list[str | None] = [v.strip() for v in (view.version or "").split(",") if v.strip()] or [None]
         for version in versions:
             spdx_id = _spdx_id("Package", project.path, view.ecosystem, view.name, version or "unresolved")
             ids.setdefault(view.name, []).append(spdx_id)

@@ -180,9 +180,7 @@ def require(
     value = mapping[key]
     if not isinstance(value, kind):
         expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise InputError(
-            path, line, f"{key!r} in {where} must be {_article(expected)}, not {type(value).__name__}"
-        )
+        raise InputError(path, line, f"{key!r} in {where} must be {_article(expected)}, not {type(value).__name__}")
     return value  # type: ignore[return-value]
 
 

@@ -116,7 +116,9 @@ def _dependency_keys(text: str, locator: BlockLocator, n: int) -> dict[tuple[str
     stop = following.start() if following else end
     # Poetry writes one bare key a line at column 0: one regex pass finds them all.
     # Anything else (quoted or dotted keys) takes the full TOML key scanner.
-    found = {("package", "dependencies", m.group(1)): m.start() for m in _PLAIN_KEY.finditer(text, header.end(), stop)}
+    found: dict[tuple[str, ...], int] = {
+        ("package", "dependencies", m.group(1)): m.start() for m in _PLAIN_KEY.finditer(text, header.end(), stop)
+    }
     if found and not _ODD_KEY.search(text, header.end(), stop):
         return found
     return scan_keys(text, header.start(), stop)

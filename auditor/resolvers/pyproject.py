@@ -64,19 +64,21 @@ class PyprojectResolver:
         requires_python = project.get("requires-python")
         if requires_python is not None:
             if not isinstance(requires_python, str):
-                raise InputError(path, locate.key_line("project", "requires-python"), "'requires-python' must be a string")
+                raise InputError(
+                    path, locate.key_line("project", "requires-python"), "'requires-python' must be a string"
+                )
             decl.requires_python = requires_python
             decl.requires_python_at = locate.key("project", "requires-python")
         decl.dependencies_at = locate.key("project", "dependencies")
         has_dependency_list = decl.dependencies_at is not None
         decl.dependencies_at = decl.dependencies_at or decl.provenance
 
-        result.edges.extend(
-            _strings(project, "dependencies", "project", MAIN, locate, path)
-        )
+        result.edges.extend(_strings(project, "dependencies", "project", MAIN, locate, path))
         optional = project.get("optional-dependencies", {})
         if not isinstance(optional, dict):
-            raise InputError(path, locate.key_line("project", "optional-dependencies"), "'optional-dependencies' must be a table")
+            raise InputError(
+                path, locate.key_line("project", "optional-dependencies"), "'optional-dependencies' must be a table"
+            )
         for extra in optional:
             result.edges.extend(
                 _strings(optional, extra, "project.optional-dependencies", optional_scope(extra), locate, path)
@@ -153,7 +155,9 @@ def _dependency_groups(data: Mapping[str, Any], locate: TomlArrayLocator, path: 
             elif isinstance(entry, dict) and isinstance(entry.get("include-group"), str):
                 expand(entry["include-group"], scope, (*stack, group))
             else:
-                raise InputError(path, line, f"dependency group {group!r}: expected a string or {{include-group = ...}}")
+                raise InputError(
+                    path, line, f"dependency group {group!r}: expected a string or {{include-group = ...}}"
+                )
 
     for group in groups:
         expand(group, group_scope(group), ())
@@ -182,8 +186,10 @@ def requirement_edge(text: str, scope: str, at: Provenance | None, path: str) ->
         raise InputError(path, at.line if at else 0, f"invalid requirement {text!r}: {reason}") from None
     source: SourceKind = "registry"
     if requirement.url:
-        source = "vcs" if requirement.url.split("+", 1)[0] in ("git", "hg", "svn", "bzr") else (
-            "path" if requirement.url.startswith("file:") else "url"
+        source = (
+            "vcs"
+            if requirement.url.split("+", 1)[0] in ("git", "hg", "svn", "bzr")
+            else ("path" if requirement.url.startswith("file:") else "url")
         )
     return Edge(
         parent=None,
@@ -210,7 +216,10 @@ class TomlArrayLocator:
         self.index = LineIndex(text)
         self.path = path
         self._tables: dict[str, tuple[int, int]] = {}
-        headers = [(m.group(1).strip().replace('"', "").replace("'", ""), m.start(), m.end()) for m in self._HEADER.finditer(text)]
+        headers = [
+            (m.group(1).strip().replace('"', "").replace("'", ""), m.start(), m.end())
+            for m in self._HEADER.finditer(text)
+        ]
         for n, (name, _start, end) in enumerate(headers):
             stop = headers[n + 1][1] if n + 1 < len(headers) else len(text)
             self._tables.setdefault(name, (end, stop))
@@ -253,4 +262,3 @@ class TomlArrayLocator:
                 continue
             pos = found + len(value) + 2
             yield self.index.provenance(self.path, found)
-

@@ -58,15 +58,19 @@ class RequirementsResolver:
             return True
         if not name.endswith(".txt"):
             return False
-        return name.startswith("requirements") or path.parent.name == "requirements" or name.endswith(
-            ("-requirements.txt", "_requirements.txt")
+        return (
+            name.startswith("requirements")
+            or path.parent.name == "requirements"
+            or name.endswith(("-requirements.txt", "_requirements.txt"))
         )
 
     def sniff(self, head: str) -> bool:
         lines = [line.strip() for line in head.splitlines() if line.strip() and not line.lstrip().startswith("#")]
         if not lines:
             return False
-        pattern = re.compile(r"^(-[rce]\s|--(requirement|constraint|hash|index-url)|[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(==|>=|<=|~=|!=|@|;|$))")
+        pattern = re.compile(
+            r"^(-[rce]\s|--(requirement|constraint|hash|index-url)|[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(==|>=|<=|~=|!=|@|;|$))"
+        )
         return sum(1 for line in lines[:20] if pattern.match(line)) >= max(1, len(lines[:20]) * 3 // 4)
 
     def parse(self, text: str, path: str) -> ResolveResult:
@@ -123,7 +127,9 @@ class RequirementsResolver:
         at = index.line_provenance(path, line)
         if not requirement.name:
             link = requirement.link.url if requirement.link else requirement.line
-            result.skipped.append(Skipped(name=str(link), reason="requirement without a project name (a path or URL)", provenance=at))
+            result.skipped.append(
+                Skipped(name=str(link), reason="requirement without a project name (a path or URL)", provenance=at)
+            )
             return
         name = canonical_name(requirement.name)
         source = _source_kind(requirement)
@@ -281,6 +287,8 @@ def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
             plain.append(found)
             lines[n] = ""
     return plain, "\n".join(lines)
+
+
 def _prepare(text: str, path: str) -> tuple[str, list[Skipped]]:
     """What pip's (2022-vintage) parser should see, line numbers preserved.
 

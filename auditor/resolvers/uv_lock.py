@@ -60,8 +60,10 @@ class UvLockResolver:
     def sniff(self, head: str) -> bool:
         # uv writes `version = 1` then `revision = N` / `requires-python` first.
         lines = [line.strip() for line in head.splitlines()[:4]]
-        return bool(lines) and lines[0] == "version = 1" and any(
-            line.startswith(("revision =", "requires-python =")) for line in lines[1:]
+        return (
+            bool(lines)
+            and lines[0] == "version = 1"
+            and any(line.startswith(("revision =", "requires-python =")) for line in lines[1:])
         )
 
     def parse(self, text: str, path: str) -> ResolveResult:
@@ -104,9 +106,7 @@ class UvLockResolver:
                     purl=_purl(normalized, version_value, kind),
                 )
             )
-            is_root = kind in ("editable", "virtual") and (
-                normalized in members if members else location == "."
-            )
+            is_root = kind in ("editable", "virtual") and (normalized in members if members else location == ".")
             if is_root:
                 result.projects.append(
                     ProjectDecl(
