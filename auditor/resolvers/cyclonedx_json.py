@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
-from auditor.model import FileRole, ResolveResult
+from auditor.model import FileRole, Provenance, ResolveResult, Skipped
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
 from auditor.resolvers._jsonpos import loads_located
 from auditor.resolvers._sbom import LineCursor
@@ -65,6 +65,7 @@ class CycloneDxJsonResolver:
         fmt = document.get("bomFormat")
         if fmt is not None and fmt != "CycloneDX":
             raise InputError(path, reader.key_line("bomFormat"), f"bomFormat is {fmt!r}, not 'CycloneDX'")
+        spec = _check_spec_version(document, reader, path)
         metadata = document.get("metadata", {})
         if not isinstance(metadata, dict):
             raise InputError(path, reader.key_line("metadata"), "'metadata' must be an object")
@@ -74,7 +75,55 @@ class CycloneDxJsonResolver:
         components: list[RawComponent] = []
         reader.components(document.get("components", []), "components", components)
         dependencies = reader.dependencies(document.get("dependencies", []))
-        return build(path, self.name, raw_root, components, dependencies, parts)
+        result = build(path, self.name, raw_root, components, dependencies, parts)
+        result.skipped.extend(_later_fields(document, spec, reader, path))
+        return result
+
+
+SPEC_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
+# Component and document fields by the CycloneDX version that introduced them (the schemas' changelogs).
+_LATER_FIELDS = {
+    "evidence": "1.3", "properties": "1.3", "releaseNotes": "1.4", "signature": "1.4", "modelCard": "1.5",
+    "data": "1.5", "cryptoProperties": "1.6", "omniborId": "1.6", "swhid": "1.6", "manufacturer": "1.6",
+    "vulnerabilities": "1.4", "formulation": "1.5", "annotations": "1.5", "definitions": "1.6",
+    "declarations": "1.6",
+}
+
+
+def _check_spec_version(document: dict[str, Any], reader: _Reader, path: str) -> str | None:
+    """``specVersion`` must name a CycloneDX version we know; a BOM that claims 9.9 is not read."""
+    spec = document.get("specVersion")
+    if spec is None:
+        return None  # 1.0/1.1 JSON had none; the rest of the document is still checked
+    if not isinstance(spec, str):
+        line = reader.key_line("specVersion")
+        raise InputError(path, line, f"'specVersion' must be a string like \"1.6\", not {type(spec).__name__}")
+    if spec not in SPEC_VERSIONS:
+        line = reader.key_line("specVersion")
+        raise InputError(path, line, f"unsupported CycloneDX specVersion {spec!r} (expected 1.0 to 1.7)")
+    return spec
+
+
+def _later_fields(document: dict[str, Any], spec: str | None, reader: _Reader, path: str) -> list[Skipped]:
+    """Fields from a later spec than the one declared: read anyway, and said, located."""
+    if spec is None:
+        return []
+    declared = tuple(int(p) for p in spec.split("."))
+    found: dict[str, str] = {}
+    objects = [document, *(c for c in document.get("components", []) if isinstance(c, dict))]
+    for obj in objects:
+        for key in obj:
+            since = _LATER_FIELDS.get(key)
+            if since and tuple(int(p) for p in since.split(".")) > declared:
+                found.setdefault(key, since)
+    return [
+        Skipped(
+            name=key,
+            reason=f"a CycloneDX {since} field in a document that declares specVersion {spec}: read anyway",
+            provenance=Provenance(path, reader.key_line(key), 1, f'"{key}"'),
+        )
+        for key, since in sorted(found.items())
+    ]
 
 
 class _Reader:
