@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 __all__ = ["MARKERS", "Dep", "Graph", "Node", "build_graph", "display_name", "sha256_hex"]
 
 # Real names first, so that profiles and rules have something to match in generated inputs.
-_REAL = (
+_REAL_TEXT = (
     "requests urllib3 idna certifi charset-normalizer six typing-extensions packaging attrs "
     "click django djangorestframework fastapi starlette uvicorn pydantic pydantic-core anyio sniffio "
     "sqlalchemy alembic psycopg psycopg2-binary asyncpg celery kombu vine amqp billiard redis "
@@ -32,19 +32,53 @@ _REAL = (
     "rich pygments markdown-it-py mdurl tqdm filelock platformdirs pytest pluggy iniconfig coverage "
     "mypy mypy-extensions ruff black isort sphinx docutils babel greenlet sentry-sdk structlog "
     "orjson ujson msgpack tenacity cachetools google-auth rsa pyasn1 oauthlib requests-oauthlib"
-).split()
-_STEMS = (
+)
+_STEMS_TEXT = (
     "acme aero amber apex arrow atlas aurora beacon birch blaze bolt breeze cargo cedar cinder "
     "cobalt comet coral crest dawn delta drift ember falcon fern flint forge frost gale garnet glade "
     "granite harbor hazel helix indigo iris jade juniper kestrel lagoon lark lumen maple marble meadow "
     "mesa nebula nimbus oak onyx orbit pebble pine pixel plume prism quartz quill raven reef ridge "
     "river sage sable shale sierra slate sparrow spruce summit tango thistle tidal topaz tundra "
     "umber vale vapor vertex willow wren yarrow zenith zephyr"
-).split()
-_PREFIXES = ("", "", "", "py", "django-", "flask-", "aio", "types-", "azure-", "google-cloud-",
-             "opentelemetry-instrumentation-", "pytest-", "sphinx-", "jupyter-", "mkdocs-")
-_SUFFIXES = ("", "", "", "-core", "-utils", "-client", "-sdk", "-api", "-plugin", "-cli", "-async",
-             "-extras", "-stubs", "-lite", "-server", "-tools")
+)
+# Word lists read better as prose than as one-word-per-line literals.
+_REAL = _REAL_TEXT.split()
+_STEMS = _STEMS_TEXT.split()
+_PREFIXES = (
+    "",
+    "",
+    "",
+    "py",
+    "django-",
+    "flask-",
+    "aio",
+    "types-",
+    "azure-",
+    "google-cloud-",
+    "opentelemetry-instrumentation-",
+    "pytest-",
+    "sphinx-",
+    "jupyter-",
+    "mkdocs-",
+)
+_SUFFIXES = (
+    "",
+    "",
+    "",
+    "-core",
+    "-utils",
+    "-client",
+    "-sdk",
+    "-api",
+    "-plugin",
+    "-cli",
+    "-async",
+    "-extras",
+    "-stubs",
+    "-lite",
+    "-server",
+    "-tools",
+)
 
 # Markers as they appear on uv.lock edges (single quotes, uv's style).
 MARKERS = (
@@ -58,9 +92,20 @@ MARKERS = (
 )
 _FAN_OUT_WEIGHTS = (22, 18, 16, 13, 10, 8, 6, 4, 3)  # P(k deps) for k = 0..8
 _EXTRA_NAMES = ("async", "cli", "crypto", "docs", "redis", "socks", "speedups", "toml", "yaml")
-_DESCRIPTIONS = ("HTTP client library", "Fast serialization", "Command line helpers", "Async I/O toolkit",
-                 "Database driver", "Testing utilities", "Cloud SDK", "Type stubs", "Data validation",
-                 "Plugin framework", "Logging helpers", "Template engine")
+_DESCRIPTIONS = (
+    "HTTP client library",
+    "Fast serialization",
+    "Command line helpers",
+    "Async I/O toolkit",
+    "Database driver",
+    "Testing utilities",
+    "Cloud SDK",
+    "Type stubs",
+    "Data validation",
+    "Plugin framework",
+    "Logging helpers",
+    "Template engine",
+)
 
 
 @dataclass
@@ -102,7 +147,7 @@ class Graph:
         main = self.reach([d.target for d in self.direct])
         dev = self.reach([d.target for g in self.dev.values() for d in g])
         extra = self.reach([d.target for g in self.root_extras.values() for d in g])
-        return [(m, d, e and not m and not d) for m, d, e in zip(main, dev, extra)]
+        return [(m, d, e and not m and not d) for m, d, e in zip(main, dev, extra, strict=False)]
 
     def reach(self, starts: list[int]) -> list[bool]:
         seen = [False] * len(self.nodes)
@@ -197,9 +242,16 @@ def build_graph(n: int, seed: int) -> Graph:
     nodes: list[Node] = []
     for name in names:
         wheels, sdist = _wheel_count(rng)
-        nodes.append(Node(name=name, version=_version(rng), wheels=wheels, sdist=sdist,
-                          description=rng.choice(_DESCRIPTIONS),
-                          requires_python=rng.choice((">=3.8", ">=3.9", ">=3.10", "*", ">=3.7"))))
+        nodes.append(
+            Node(
+                name=name,
+                version=_version(rng),
+                wheels=wheels,
+                sdist=sdist,
+                description=rng.choice(_DESCRIPTIONS),
+                requires_python=rng.choice((">=3.8", ">=3.9", ">=3.10", "*", ">=3.7")),
+            )
+        )
     for i, node in enumerate(nodes):
         k = rng.choices(range(len(_FAN_OUT_WEIGHTS)), weights=_FAN_OUT_WEIGHTS)[0]
         for j in _pick_targets(rng, i, n, k, popular):
@@ -222,8 +274,10 @@ def build_graph(n: int, seed: int) -> Graph:
     n_direct = max(1, min(60, n // 80 + 3))
     direct = [Dep(i) for i in range(min(n_direct, n))]
     dev_start = min(n - 1, n_direct + (n - n_direct) // 3)
-    dev = {"dev": [Dep(j) for j in sorted(rng.sample(range(dev_start, n), min(6, n - dev_start)))],
-           "lint": [Dep(j) for j in sorted(rng.sample(range(dev_start, n), min(2, n - dev_start)))]}
+    dev = {
+        "dev": [Dep(j) for j in sorted(rng.sample(range(dev_start, n), min(6, n - dev_start)))],
+        "lint": [Dep(j) for j in sorted(rng.sample(range(dev_start, n), min(2, n - dev_start)))],
+    }
     root_extras: dict[str, list[Dep]] = {}
     if n > n_direct + 4:
         root_extras["postgres"] = [Dep(n_direct)]
@@ -242,7 +296,8 @@ def _attach_orphans(rng: random.Random, graph: Graph) -> None:
             continue
         lo = max(0, j - 40)
         candidates = [i for i in range(lo, j) if reached[i] and len(nodes[i].deps) < 8] or [
-            i for i in range(j) if reached[i]]
+            i for i in range(j) if reached[i]
+        ]
         if not candidates:
             graph.direct.append(Dep(j))
         else:

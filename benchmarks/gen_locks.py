@@ -19,9 +19,18 @@ ROOT_NAME = "bench-app"
 _REGISTRY = 'source = { registry = "https://index.invalid/simple" }'
 _FORK_LOW = "python_full_version < '3.12'"
 _FORK_HIGH = "python_full_version >= '3.12'"
-_PLATFORMS = ("manylinux_2_17_x86_64.manylinux2014_x86_64", "manylinux_2_17_aarch64.manylinux2014_aarch64",
-              "musllinux_1_2_x86_64", "musllinux_1_2_aarch64", "macosx_11_0_arm64", "macosx_10_9_x86_64",
-              "win_amd64", "win32", "win_arm64", "manylinux_2_31_riscv64")
+_PLATFORMS = (
+    "manylinux_2_17_x86_64.manylinux2014_x86_64",
+    "manylinux_2_17_aarch64.manylinux2014_aarch64",
+    "musllinux_1_2_x86_64",
+    "musllinux_1_2_aarch64",
+    "macosx_11_0_arm64",
+    "macosx_10_9_x86_64",
+    "win_amd64",
+    "win32",
+    "win_arm64",
+    "manylinux_2_31_riscv64",
+)
 _PYTHONS = ("cp310", "cp311", "cp312", "cp313", "cp313t", "cp314", "cp39")
 
 
@@ -29,8 +38,7 @@ def _wheel_names(node: Node, version: str) -> list[str]:
     dist = node.name.replace("-", "_")
     if node.wheels == 1:
         return [f"{dist}-{version}-py3-none-any.whl"]
-    return [f"{dist}-{version}-{py}-{py}-{plat}.whl"
-            for py in _PYTHONS for plat in _PLATFORMS][: node.wheels]
+    return [f"{dist}-{version}-{py}-{py}-{plat}.whl" for py in _PYTHONS for plat in _PLATFORMS][: node.wheels]
 
 
 def _sdist_name(node: Node, version: str) -> str:
@@ -47,10 +55,16 @@ def _lower_bound(version: str) -> str:
 
 def _uv_file(rng: random.Random, filename: str) -> str:
     path = sha256_hex(rng)
-    stamp = (f"202{rng.randint(0, 5)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T"
-             f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}Z")
-    return (f'{{ url = "https://files.index.invalid/packages/{path[:2]}/{path[2:4]}/{path[4:60]}/{filename}", '
-            f'hash = "sha256:{sha256_hex(rng)}", size = {rng.randint(4_000, 3_000_000)}, upload-time = "{stamp}" }}')
+    stamp = (
+        f"202{rng.randint(0, 5)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T"
+        f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}."
+        f"{rng.randint(0, 999):03d}Z"
+    )
+    return (
+        f'{{ url = "https://files.index.invalid/packages/{path[:2]}/{path[2:4]}/{path[4:60]}/{filename}", '
+        f'hash = "sha256:{sha256_hex(rng)}", size = {rng.randint(4_000, 3_000_000)}, '
+        f'upload-time = "{stamp}" }}'
+    )
 
 
 def _uv_dep_entries(graph: Graph, dep: Dep) -> list[str]:
@@ -63,13 +77,18 @@ def _uv_dep_entries(graph: Graph, dep: Dep) -> list[str]:
     entries = []
     for version, fork in ((target.version, _FORK_LOW), (target.alt_version, _FORK_HIGH)):
         marker = f"{dep.marker} and {fork}" if dep.marker else fork
-        entries.append(f'{{ name = "{target.name}", version = "{version}", {_REGISTRY}{extra}, marker = "{marker}" }}')
+        entries.append(
+            f'{{ name = "{target.name}", version = "{version}", {_REGISTRY}{extra}, marker = "{marker}" }}'
+        )
     return entries
 
 
 def _uv_dep_array(graph: Graph, key: str, deps: list[Dep]) -> list[str]:
-    entries = [entry for dep in sorted(deps, key=lambda d: graph.nodes[d.target].name)
-               for entry in _uv_dep_entries(graph, dep)]
+    entries = [
+        entry
+        for dep in sorted(deps, key=lambda d: graph.nodes[d.target].name)
+        for entry in _uv_dep_entries(graph, dep)
+    ]
     return [f"{key} = [", *(f"    {e}," for e in entries), "]"]
 
 
@@ -133,11 +152,19 @@ def uv_lock(n: int, seed: int = 1) -> str:
             blocks.append((node.name, node.version, _uv_package(rng, graph, node, node.version, None)))
         else:
             blocks.append((node.name, node.version, _uv_package(rng, graph, node, node.version, _FORK_LOW)))
-            blocks.append((node.name, node.alt_version,
-                           _uv_package(rng, graph, node, node.alt_version, _FORK_HIGH)))
+            blocks.append(
+                (node.name, node.alt_version, _uv_package(rng, graph, node, node.alt_version, _FORK_HIGH))
+            )
     blocks.sort(key=lambda b: (b[0], b[1]))
-    head = ["version = 1", "revision = 3", 'requires-python = ">=3.10"',
-            "resolution-markers = [", f'    "{_FORK_HIGH}",', f'    "{_FORK_LOW}",', "]"]
+    head = [
+        "version = 1",
+        "revision = 3",
+        'requires-python = ">=3.10"',
+        "resolution-markers = [",
+        f'    "{_FORK_HIGH}",',
+        f'    "{_FORK_LOW}",',
+        "]",
+    ]
     return "\n".join(head) + "\n\n" + "\n\n".join("\n".join(b[2]) for b in blocks) + "\n"
 
 
@@ -151,8 +178,15 @@ def uv_pyproject(n: int, seed: int = 1) -> str:
         marker = f"; {dep.marker}" if dep.marker else ""
         return f'    "{target.name}{extras}{_lower_bound(target.version)}{marker}",'
 
-    lines = ["[project]", f'name = "{ROOT_NAME}"', 'version = "0.1.0"', 'requires-python = ">=3.10"',
-             "dependencies = [", *(req(d) for d in graph.direct), "]"]
+    lines = [
+        "[project]",
+        f'name = "{ROOT_NAME}"',
+        'version = "0.1.0"',
+        'requires-python = ">=3.10"',
+        "dependencies = [",
+        *(req(d) for d in graph.direct),
+        "]",
+    ]
     if graph.root_extras:
         lines += ["", "[project.optional-dependencies]"]
         for extra, deps in graph.root_extras.items():
@@ -178,10 +212,13 @@ def _poetry_spec(graph: Graph, dep: Dep, displays: list[str], optional: bool = F
     opt = ", optional = true" if optional else ""
     if target.alt_version is not None:
         low, high = _poetry_marker(_FORK_LOW), _poetry_marker(_FORK_HIGH)
-        return [f"{key} = [",
-                f'    {{version = "{_lower_bound(target.version)},<{target.alt_version}"{extras}{opt}, '
-                f'markers = "{low}"}},',
-                f'    {{version = ">={target.alt_version}"{extras}{opt}, markers = "{high}"}},', "]"]
+        return [
+            f"{key} = [",
+            f'    {{version = "{_lower_bound(target.version)},<{target.alt_version}"{extras}{opt}, '
+            f'markers = "{low}"}},',
+            f'    {{version = ">={target.alt_version}"{extras}{opt}, markers = "{high}"}},',
+            "]",
+        ]
     spec = _lower_bound(target.version) + f",<{int(target.version.split('.')[0]) + 1}"
     if dep.marker is None and not extras and not optional:
         return [f'{key} = "{spec}"']
@@ -189,12 +226,25 @@ def _poetry_spec(graph: Graph, dep: Dep, displays: list[str], optional: bool = F
     return [f'{key} = {{version = "{spec}"{extras}{opt}{marker}}}']
 
 
-def _poetry_package(rng: random.Random, graph: Graph, node: Node, version: str, groups: list[str],
-                    optional: bool, marker: str | None, displays: list[str]) -> list[str]:
-    lines = ["[[package]]", f'name = "{node.name}"', f'version = "{version}"',
-             f'description = "{node.description}"', f"optional = {'true' if optional else 'false'}",
-             f'python-versions = "{node.requires_python}"',
-             "groups = [" + ", ".join(f'"{g}"' for g in groups) + "]"]
+def _poetry_package(
+    rng: random.Random,
+    graph: Graph,
+    node: Node,
+    version: str,
+    groups: list[str],
+    optional: bool,
+    marker: str | None,
+    displays: list[str],
+) -> list[str]:
+    lines = [
+        "[[package]]",
+        f'name = "{node.name}"',
+        f'version = "{version}"',
+        f'description = "{node.description}"',
+        f"optional = {'true' if optional else 'false'}",
+        f'python-versions = "{node.requires_python}"',
+        "groups = [" + ", ".join(f'"{g}"' for g in groups) + "]",
+    ]
     if marker:
         lines.append(f'markers = "{marker}"')
     files = _wheel_names(node, version) + ([_sdist_name(node, version)] if node.sdist else [])
@@ -212,8 +262,9 @@ def _poetry_package(rng: random.Random, graph: Graph, node: Node, version: str, 
     if node.extras:
         lines += ["", "[package.extras]"]
         for extra, deps in node.extras.items():
-            items = ", ".join(f'"{displays[d.target]} ({_lower_bound(graph.nodes[d.target].version)})"'
-                              for d in deps)
+            items = ", ".join(
+                f'"{displays[d.target]} ({_lower_bound(graph.nodes[d.target].version)})"' for d in deps
+            )
             lines.append(f"{extra} = [{items}]")
     return lines
 
@@ -240,17 +291,31 @@ def poetry_lock(n: int, seed: int = 1) -> str:
         groups = (["main"] if main[i] else []) + [g for g, seen in dev.items() if seen[i]]
         optional = not groups
         marks = incoming[i]
-        marker = _poetry_marker(marks[0]) if marks and marks[0] and all(m == marks[0] for m in marks) else None
+        marker = (
+            _poetry_marker(marks[0]) if marks and marks[0] and all(m == marks[0] for m in marks) else None
+        )
         versions = [(node.version, marker)]
         if node.alt_version is not None:
-            versions = [(node.version, _poetry_marker(_FORK_LOW)), (node.alt_version, _poetry_marker(_FORK_HIGH))]
+            versions = [
+                (node.version, _poetry_marker(_FORK_LOW)),
+                (node.alt_version, _poetry_marker(_FORK_HIGH)),
+            ]
         for version, mark in versions:
-            blocks.append((node.name, version, _poetry_package(
-                rng, graph, node, version, groups or ["main"], optional, mark, displays)))
+            blocks.append(
+                (
+                    node.name,
+                    version,
+                    _poetry_package(rng, graph, node, version, groups or ["main"], optional, mark, displays),
+                )
+            )
     blocks.sort(key=lambda b: (b[0], b[1]))
     content_hash = hashlib.sha256(poetry_pyproject(n, seed).encode()).hexdigest()
-    tail = ["[metadata]", 'lock-version = "2.1"', 'python-versions = ">=3.10,<4.0"',
-            f'content-hash = "{content_hash}"']
+    tail = [
+        "[metadata]",
+        'lock-version = "2.1"',
+        'python-versions = ">=3.10,<4.0"',
+        f'content-hash = "{content_hash}"',
+    ]
     head = "# This file is automatically @generated by Poetry 2.1.3 and should not be changed by hand.\n\n"
     return head + "\n\n".join("\n".join(b[2]) for b in blocks) + "\n\n" + "\n".join(tail) + "\n"
 
@@ -269,16 +334,30 @@ def poetry_pyproject(n: int, seed: int = 1) -> str:
             return f'{displays[dep.target]} = {{version = "{spec}"{extras}{opt}}}'
         return f'{displays[dep.target]} = "{spec}"'
 
-    lines = ["[tool.poetry]", f'name = "{ROOT_NAME}"', 'version = "0.1.0"',
-             'description = "Synthetic project for the stack-auditor benchmarks"',
-             'authors = ["Bench <bench@example.invalid>"]', "",
-             "[tool.poetry.dependencies]", 'python = ">=3.10,<4.0"', *(caret(d) for d in graph.direct)]
+    lines = [
+        "[tool.poetry]",
+        f'name = "{ROOT_NAME}"',
+        'version = "0.1.0"',
+        'description = "Synthetic project for the stack-auditor benchmarks"',
+        'authors = ["Bench <bench@example.invalid>"]',
+        "",
+        "[tool.poetry.dependencies]",
+        'python = ">=3.10,<4.0"',
+        *(caret(d) for d in graph.direct),
+    ]
     lines += [caret(d, optional=True) for deps in graph.root_extras.values() for d in deps]
     if graph.root_extras:
         lines += ["", "[tool.poetry.extras]"]
-        lines += [f"{extra} = [" + ", ".join(f'"{displays[d.target]}"' for d in deps) + "]"
-                  for extra, deps in graph.root_extras.items()]
+        lines += [
+            f"{extra} = [" + ", ".join(f'"{displays[d.target]}"' for d in deps) + "]"
+            for extra, deps in graph.root_extras.items()
+        ]
     for group, deps in graph.dev.items():
         lines += ["", f"[tool.poetry.group.{group}.dependencies]", *(caret(d) for d in deps)]
-    lines += ["", "[build-system]", 'requires = ["poetry-core>=2.0"]', 'build-backend = "poetry.core.masonry.api"']
+    lines += [
+        "",
+        "[build-system]",
+        'requires = ["poetry-core>=2.0"]',
+        'build-backend = "poetry.core.masonry.api"',
+    ]
     return "\n".join(lines) + "\n"

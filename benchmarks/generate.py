@@ -64,8 +64,14 @@ class Sizes:
     @classmethod
     def quick(cls) -> Sizes:
         """Small inputs: every scenario runs, in seconds."""
-        return cls(uv_packages=1000, poetry_packages=1000, growth=(100, 1000), requirement_lines=4000,
-                   cyclonedx_components=2000, sweep_repos=40)
+        return cls(
+            uv_packages=1000,
+            poetry_packages=1000,
+            growth=(100, 1000),
+            requirement_lines=4000,
+            cyclonedx_components=2000,
+            sweep_repos=40,
+        )
 
 
 def _write(path: Path, text: str) -> Path:
@@ -105,7 +111,10 @@ def _copy_real(src: Path, dest: Path) -> Path | None:
 def generate_all(work: Path, sizes: Sizes, force: bool = False, sweep: bool = True) -> dict[str, str]:
     """Write every input under ``work`` and return the manifest: scenario input name -> path."""
     stamp_path = work / "manifest.json"
-    stamp = {"sizes": asdict(sizes), "sources": _sources_hash(), "seed": SEED, "sweep": sweep}
+    # Through JSON once, so that it compares equal to the stamp read back (tuples become lists).
+    stamp = json.loads(
+        json.dumps({"sizes": asdict(sizes), "sources": _sources_hash(), "seed": SEED, "sweep": sweep})
+    )
     if not force and stamp_path.is_file():
         cached = json.loads(stamp_path.read_text(encoding="utf-8"))
         if cached.get("stamp") == stamp and all(Path(p).exists() for p in cached["inputs"].values()):
@@ -116,19 +125,25 @@ def generate_all(work: Path, sizes: Sizes, force: bool = False, sweep: bool = Tr
     gen = work / "gen"
     inputs: dict[str, str] = {}
     inputs["uv-large"] = str(_uv_project(gen / f"uv-{sizes.uv_packages}", sizes.uv_packages))
-    inputs["poetry-large"] = str(_poetry_project(gen / f"poetry-{sizes.poetry_packages}", sizes.poetry_packages))
+    inputs["poetry-large"] = str(
+        _poetry_project(gen / f"poetry-{sizes.poetry_packages}", sizes.poetry_packages)
+    )
     for n in sizes.growth:
         uv_dir, poetry_dir = gen / f"uv-{n}", gen / f"poetry-{n}"
         inputs[f"growth-uv-{n}"] = str(uv_dir / "uv.lock" if uv_dir.is_dir() else _uv_project(uv_dir, n))
         inputs[f"growth-poetry-{n}"] = str(
-            poetry_dir / "poetry.lock" if poetry_dir.is_dir() else _poetry_project(poetry_dir, n))
+            poetry_dir / "poetry.lock" if poetry_dir.is_dir() else _poetry_project(poetry_dir, n)
+        )
     tree_dir = gen / f"requirements-{sizes.requirement_lines}"
     for rel, text in requirements_tree(sizes.requirement_lines, SEED).items():
         _write(tree_dir / rel, text)
     inputs["requirements-tree"] = str(tree_dir / "requirements.txt")
     inputs["cyclonedx-large"] = str(
-        _write(gen / f"cyclonedx-{sizes.cyclonedx_components}" / "sbom.cdx.json",
-               cyclonedx_json(sizes.cyclonedx_components, SEED)))
+        _write(
+            gen / f"cyclonedx-{sizes.cyclonedx_components}" / "sbom.cdx.json",
+            cyclonedx_json(sizes.cyclonedx_components, SEED),
+        )
+    )
     inputs["one-line-requirements"] = str(_write(gen / "startup" / "requirements.txt", "requests==2.32.3\n"))
     real_uv = _copy_real(REAL_UV, work / "real" / "uv-pydantic-ai")
     if real_uv is not None:
@@ -145,10 +160,16 @@ def generate_all(work: Path, sizes: Sizes, force: bool = False, sweep: bool = Tr
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: generate the inputs and print the manifest."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small inputs (a smoke run)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where to write (default: benchmarks/.work/full or .work/quick)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write (default: benchmarks/.work/full or .work/quick)",
+    )
     parser.add_argument("--force", action="store_true", help="regenerate even when the stamp matches")
     parser.add_argument("--no-sweep", action="store_true", help="skip the git repositories for the sweep")
     args = parser.parse_args(argv)
