@@ -11,7 +11,7 @@ import enum
 import hashlib
 from dataclasses import dataclass, field
 
-from auditor.model import Provenance
+from auditor.model import Provenance, Skipped
 
 __all__ = [
     "Finding",
@@ -186,6 +186,7 @@ class ProjectReport:
     not_checkable: list[NotCheckable] = field(default_factory=list)
     packages: list[PackageView] = field(default_factory=list)
     requires_python: str | None = None
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -198,6 +199,7 @@ class Report:
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     tool_version: str = ""
+    source_prefix: str = ""  # the audited root inside its repository, e.g. "services/api/" (SARIF URIs)
 
     @property
     def findings(self) -> list[Finding]:

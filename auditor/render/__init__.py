@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from auditor.render.base import RenderOptions, Renderer
 from auditor.render.json import JsonRenderer
+from auditor.render.markdown import MarkdownRenderer
 from auditor.render.sarif import SarifRenderer
 from auditor.render.text import TextRenderer
 
@@ -13,6 +14,7 @@ RENDERERS: tuple[Renderer, ...] = (
     TextRenderer(),
     JsonRenderer(),
     SarifRenderer(),
+    MarkdownRenderer(),
 )
 
 

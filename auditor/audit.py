@@ -1,0 +1,237 @@
+"""The pipeline: discover -> resolve -> graph -> evaluate, into one :class:`Report`.
+
+Errors are recorded per file and the run goes on: a malformed file yields an
+:class:`InputFailure` and every other project is still audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from auditor import __version__
+from auditor.discover import ProjectInput, discover, resolver_for
+from auditor.errors import InputError
+from auditor.findings import InputFailure, PackageView, ProjectReport, Report
+from auditor.graph import ProjectGraph, build_graph
+from auditor.model import Provenance, ResolveResult, Skipped
+from auditor.policy.catalog import Catalog, load_catalog
+from auditor.policy.evaluate import evaluate, rank_profiles
+from auditor.policy.profiles import Profile, load_profile, profile_names
+from auditor.policy.rules import load_rules
+from auditor.resolvers import Resolver
+
+__all__ = ["AuditOptions", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
+
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_INCLUDE_DEPTH = 16
+
+
+@dataclass(slots=True)
+class AuditOptions:
+    profile: str | None = None
+    rule_dirs: tuple[Path, ...] = ()
+    excludes: tuple[str, ...] = ()
+    input_format: str | None = None
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    explain_profile: bool = False
+
+
+@dataclass(slots=True)
+class ProjectAudit:
+    """A project's graph before evaluation (``graph`` and ``why`` stop here)."""
+
+    path: str
+    graph: ProjectGraph
+    failures: list[InputFailure] = field(default_factory=list)
+
+
+def read_text(root: Path, relative: str, max_bytes: int) -> str:
+    """A file's text, or a located :class:`InputError` (too large, not UTF-8)."""
+    path = root / relative
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(relative, 0, f"file is {size} bytes, over the limit of {max_bytes} (--max-file-bytes)")
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(relative, 0, f"cannot read file: {error.strerror or error}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(relative, 1, "file is UTF-16 encoded; expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(relative, line, f"invalid UTF-8 at byte {error.start}; expected UTF-8 text") from None
+
+
+def _parse_file(
+    root: Path, relative: str, resolver: Resolver, options: AuditOptions, failures: list[InputFailure]
+) -> list[ResolveResult]:
+    """Parse a file and, for requirements, the files it includes (inside the root only)."""
+    results: list[ResolveResult] = []
+    seen: set[str] = set()
+    real_root = root.resolve()
+
+    def visit(path: str, parser: Resolver, depth: int, constraints: bool) -> None:
+        if path in seen:
+            return
+        seen.add(path)
+        try:
+            result = parser.parse(read_text(root, path, options.max_file_bytes), path)
+        except InputError as error:
+            failures.append(InputFailure(error.file, error.line, error.message))
+            return
+        except RecursionError:
+            failures.append(InputFailure(path, 0, "structure nested too deeply"))
+            return
+        if constraints:
+            # A constraints file pins versions of what others require; it adds no dependency.
+            result.edges = []
+        results.append(result)
+        for include in result.includes:
+            target = _include_target(root, real_root, path, include.target, include.provenance, result)
+            if target is None:
+                continue
+            if depth >= MAX_INCLUDE_DEPTH:
+                result.skipped.append(Skipped(include.target, "include nested too deeply: not followed", include.provenance))
+                continue
+            visit(target, parser, depth + 1, constraints or include.kind == "constraints")
+
+    visit(relative, resolver, 0, False)
+    return results
+
+
+def _include_target(
+    root: Path, real_root: Path, including: str, target: str, at: Provenance, result: ResolveResult
+) -> str | None:
+    if "://" in target:
+        result.skipped.append(Skipped(target, "URL include: not fetched", at))
+        return None
+    if PurePosixPath(target).is_absolute():
+        result.skipped.append(Skipped(target, "absolute include path: not followed", at))
+        return None
+    candidate = (root / PurePosixPath(including).parent / target)
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        result.skipped.append(Skipped(target, "included file not found (or a symlink loop)", at))
+        return None
+    if not resolved.is_relative_to(real_root):
+        result.skipped.append(Skipped(target, "include leaves the audited root: not followed", at))
+        return None
+    return resolved.relative_to(real_root).as_posix()
+
+
+def load_project_graphs(target: Path, options: AuditOptions) -> tuple[Path, list[ProjectAudit]]:
+    """Discover and resolve every project under ``target`` into graphs (no evaluation)."""
+    root, projects = discover(target, options.excludes, options.input_format)
+    parsed: dict[str, list[ResolveResult]] = {}
+    failures: dict[str, list[InputFailure]] = {}
+    for project in projects:
+        project_failures = failures.setdefault(project.path, [])
+        results = parsed.setdefault(project.path, [])
+        for file in project.files:
+            results.extend(_parse_file(root, file.path, file.resolver, options, project_failures))
+    _share_workspace_locks(parsed, projects)
+    audits = []
+    for path in sorted(parsed):
+        graph = build_graph(path, parsed[path], path if path != "." else "")
+        audits.append(ProjectAudit(path, graph, failures.get(path, [])))
+    return root, audits
+
+
+def _share_workspace_locks(parsed: dict[str, list[ResolveResult]], projects: list[ProjectInput]) -> None:
+    """A uv workspace lock at the root also belongs to each member project below it."""
+    for path, results in list(parsed.items()):
+        for result in results:
+            if result.role != "lock" or len(result.projects) <= 1:
+                continue
+            base = PurePosixPath(result.file).parent
+            for project in result.projects:
+                if not project.directory:
+                    continue
+                member = (base / project.directory).as_posix()
+                if member != path and member in parsed and result not in parsed[member]:
+                    parsed[member].append(result)
+
+
+def audit(target: Path, options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
+    """Audit every project under ``target``."""
+    catalog = load_catalog(options.rule_dirs)
+    rules = load_rules(options.rule_dirs)
+    forced = load_profile(options.profile) if options.profile else None
+    candidates = [load_profile(name) for name in profile_names()] if forced is None else []
+    root, projects = load_project_graphs(target, options)
+    report = Report(root=root.as_posix(), tool_version=__version__, source_prefix=source_prefix(root))
+    for project in projects:
+        if progress:
+            progress(project.path)
+        report.failures.extend(project.failures)
+        profile, reason = _choose_profile(project.graph, forced, candidates, catalog, options.explain_profile)
+        evaluation = evaluate(project.graph, profile, catalog, rules)
+        report.rules.update(evaluation.rules)
+        report.projects.append(
+            ProjectReport(
+                path=project.path,
+                name=project.graph.name,
+                files=sorted(set(project.graph.files)),
+                profile=profile.name if profile else None,
+                profile_reason=reason,
+                findings=evaluation.findings,
+                not_checkable=evaluation.not_checkable,
+                packages=package_views(project.graph),
+                requires_python=project.graph.requires_python,
+                skipped=list(project.graph.skipped),
+            )
+        )
+    report.failures.sort(key=lambda f: (f.file, f.line, f.message))
+    return report
+
+
+def _choose_profile(
+    graph: ProjectGraph, forced: Profile | None, candidates: list[Profile], catalog: Catalog, explain: bool
+) -> tuple[Profile | None, str]:
+    if forced is not None:
+        return forced, "given with --profile"
+    ranking = rank_profiles(graph, candidates, catalog)
+    table = "; ".join(f"{fit.name}={fit.score}" for fit in ranking)
+    best = ranking[0] if ranking and ranking[0].fits else None
+    if best is None:
+        return None, f"no profile fits (scores: {table}); only generic rules apply"
+    chosen = next(p for p in candidates if p.name == best.name)
+    reason = f"inferred: best match (scores: {table})"
+    if explain:
+        reason += " — " + ", ".join(best.reasons)
+    return chosen, reason
+
+
+def package_views(graph: ProjectGraph) -> list[PackageView]:
+    views = []
+    for node in graph:
+        deps = sorted({child[1] for child, _ in graph.children.get(node.key, ()) if child in graph.nodes})
+        views.append(
+            PackageView(
+                name=node.name,
+                version=node.version,
+                ecosystem=node.ecosystem,
+                purl=node.purl,
+                direct=node.direct,
+                scopes=tuple(sorted(node.scopes)),
+                location=node.location,
+                dependencies=tuple(deps),
+            )
+        )
+    return sorted(views, key=lambda v: (v.ecosystem, v.name))
+
+
+
+def source_prefix(root: Path) -> str:
+    """The audited root relative to the enclosing repository (found by its ``.git``), for SARIF URIs."""
+    real = root.resolve()
+    for parent in (real, *real.parents):
+        if (parent / ".git").exists():
+            relative = real.relative_to(parent).as_posix()
+            return "" if relative == "." else f"{relative}/"
+    return ""

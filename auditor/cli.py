@@ -1,0 +1,250 @@
+"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error).
+
+Format choices come from the registries. Heavy modules are imported inside
+the commands that need them, so ``--version`` and a small audit start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from auditor import __version__
+from auditor.errors import AuditorError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="stack-auditor",
+    help="Audit Python dependency graphs and SBOMs against architecture stack profiles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+profiles_app = typer.Typer(help="List and inspect stack profiles.", no_args_is_help=True)
+rules_app = typer.Typer(help="List and inspect rules.", no_args_is_help=True)
+app.add_typer(profiles_app, name="profiles")
+app.add_typer(rules_app, name="rules")
+
+SEVERITIES = ("error", "warning", "note", "never")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stack-auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """stack-auditor: hold every repository to its architecture contract."""
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"stack-auditor: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _renderer_names() -> list[str]:
+    from auditor.render import RENDERERS
+
+    return [renderer.name for renderer in RENDERERS]
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print, or write atomically: a temp file in the same folder, then a rename."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    from auditor.atomic import write_atomic
+
+    write_atomic(output, text)
+
+
+@app.command()
+def audit(
+    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, note, never.")] = "error",
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
+    input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="SARIF automationDetails.id (upload category).")] = None,
+    explain_profile: Annotated[bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")] = False,
+    link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
+    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
+) -> None:
+    """Audit PATH against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
+    from auditor.audit import AuditOptions
+    from auditor.audit import audit as run_audit
+    from auditor.render import RenderOptions, by_name
+
+    renderer = by_name(output_format)
+    if renderer is None:
+        _fail(f"unknown --format {output_format!r} (choose from: {', '.join(_renderer_names())})")
+    if fail_on not in SEVERITIES:
+        _fail(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")
+    options = AuditOptions(
+        profile=profile,
+        rule_dirs=tuple(rules or ()),
+        excludes=tuple(exclude or ()),
+        input_format=input_format,
+        explain_profile=explain_profile,
+    )
+    try:
+        report = run_audit(path, options)
+    except AuditorError as error:
+        _fail(str(error))
+    use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
+    write_output(renderer.render(report, render_options), output)
+    for failure in report.failures:
+        typer.echo(f"stack-auditor: {failure}", err=True)
+    raise typer.Exit(exit_code(report, fail_on))
+
+
+def exit_code(report: object, fail_on: str) -> int:
+    """2 when an input failed, else 1 when a counted finding is at or above ``fail_on``, else 0."""
+    from auditor.findings import Report, Severity
+
+    assert isinstance(report, Report)
+    if report.failures:
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on)
+    return 1 if any(f.severity >= threshold for f in report.counted()) else 0
+
+
+@app.command()
+def graph(
+    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
+) -> None:
+    """Show each project's packages: version, direct or transitive, scopes, where declared."""
+    from auditor.audit import AuditOptions, load_project_graphs
+    from auditor.inspect import graph_json, graph_text
+
+    try:
+        _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format, excludes=tuple(exclude or ())))
+    except AuditorError as error:
+        _fail(str(error))
+    if output_format not in ("text", "json"):
+        _fail("graph --format takes text or json")
+    write_output(graph_json(projects) if output_format == "json" else graph_text(projects), None)
+    failures = [f for p in projects for f in p.failures]
+    for failure in failures:
+        typer.echo(f"stack-auditor: {failure}", err=True)
+    raise typer.Exit(2 if failures else 0)
+
+
+@app.command()
+def why(
+    package: Annotated[str, typer.Argument(help="Package name.")],
+    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
+    input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
+) -> None:
+    """Show the path(s) from each project to PACKAGE."""
+    from auditor.audit import AuditOptions, load_project_graphs
+    from auditor.inspect import why_text
+
+    try:
+        _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
+    except AuditorError as error:
+        _fail(str(error))
+    text, found = why_text(projects, package)
+    write_output(text, None)
+    raise typer.Exit(0 if found else 1)
+
+
+@profiles_app.command("list")
+def profiles_list() -> None:
+    """One shipped profile a line."""
+    from auditor.policy.profiles import profile_names
+
+    for name in profile_names():
+        typer.echo(name)
+
+
+@profiles_app.command("show")
+def profiles_show(
+    name: Annotated[str, typer.Argument(help="Profile name or path.")],
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
+) -> None:
+    """Each stack token and anti-recommendation: what is checked, or why it is not checkable."""
+    from auditor.inspect import profile_text
+
+    try:
+        write_output(profile_text(name, tuple(rules or ())), None)
+    except AuditorError as error:
+        _fail(str(error))
+
+
+@profiles_app.command("check")
+def profiles_check(file: Annotated[Path, typer.Argument(help="A profile JSON file.")]) -> None:
+    """Validate a profile file: schema, extends, and unknown tokens or keys."""
+    from auditor.inspect import profile_check
+
+    try:
+        problems = profile_check(file)
+    except AuditorError as error:
+        _fail(str(error))
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{file}: ok")
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
+) -> None:
+    """One rule id a line: rule files, then every profile-derived id."""
+    from auditor.inspect import all_rule_metas
+
+    try:
+        metas = all_rule_metas(tuple(rules or ()))
+    except AuditorError as error:
+        _fail(str(error))
+    for meta in metas:
+        typer.echo(f"{meta.id}\t{meta.severity.value}\t{meta.summary}")
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. django-monolith/fastapi-on-top-of-django.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
+) -> None:
+    """A rule's metadata and help."""
+    from auditor.inspect import rule_show
+
+    try:
+        write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
+    except AuditorError as error:
+        _fail(str(error))
+
+
+def main() -> None:
+    """Console-script entry point: every AuditorError becomes a message and exit code 2."""
+    if sys.argv[1:] == ["--version"]:  # the fast path: no Typer parsing needed
+        sys.stdout.write(f"stack-auditor {__version__}\n")
+        return
+    try:
+        app()
+    except AuditorError as error:
+        typer.echo(f"stack-auditor: {error}", err=True)
+        sys.exit(2)

@@ -1,0 +1,283 @@
+"""One normalized dependency graph per project, merged from everything found for it.
+
+The lock (or SBOM) gives the resolved set, the versions and the edges; the
+manifest says which packages are direct and in which scope. Scopes of
+transitive packages are the union of the scopes of the direct dependencies
+that reach them. ``why_path`` is a BFS from the project root, computed once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from auditor.model import (
+    Edge,
+    NormalizedName,
+    ProjectDecl,
+    Provenance,
+    ResolveResult,
+    Skipped,
+    SourceKind,
+)
+
+__all__ = ["GraphNode", "ProjectGraph", "build_graph"]
+
+Key = tuple[str, NormalizedName]  # (ecosystem, name)
+
+# When several locks describe one project, the first kind here wins for versions.
+_LOCK_PRIORITY = ("uv-lock", "poetry-lock", "pdm-lock", "pylock", "pipfile-lock", "requirements")
+
+
+@dataclass(slots=True)
+class GraphNode:
+    """A package in a project's graph; several versions are possible (forked resolutions)."""
+
+    name: NormalizedName
+    ecosystem: str
+    versions: list[str] = field(default_factory=list)
+    purl: str | None = None
+    provenance: Provenance | None = None  # where the resolved entry is (lock, SBOM)
+    declared: list[Provenance] = field(default_factory=list)  # where a manifest declares it
+    specifiers: list[str] = field(default_factory=list)
+    scopes: set[str] = field(default_factory=set)
+    direct: bool = False
+    source: SourceKind = "registry"
+    display_name: str = ""
+
+    @property
+    def key(self) -> Key:
+        return (self.ecosystem, self.name)
+
+    @property
+    def version(self) -> str | None:
+        return self.versions[0] if len(self.versions) == 1 else (", ".join(self.versions) or None)
+
+    @property
+    def location(self) -> Provenance | None:
+        """Where a finding about this package points: the manifest line engineers edit, else the lock line."""
+        return self.declared[0] if self.declared else self.provenance
+
+    def label(self) -> str:
+        versions = "/".join(self.versions)
+        return f"{self.display_name} {versions}" if versions else self.display_name
+
+
+@dataclass(slots=True)
+class ProjectGraph:
+    """The merged graph of one project."""
+
+    path: str
+    name: NormalizedName | None
+    files: list[str]
+    nodes: dict[Key, GraphNode]
+    children: dict[Key | None, list[tuple[Key, Edge]]]
+    requires_python: str | None = None
+    requires_python_at: Provenance | None = None
+    dependencies_at: Provenance | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+    has_lock: bool = False
+    formats: set[str] = field(default_factory=set)
+    _parents: dict[Key, Key | None] | None = None
+
+    def find(self, name: str, ecosystem: str = "pypi") -> GraphNode | None:
+        return self.nodes.get((ecosystem, NormalizedName(name)))
+
+    def direct(self) -> list[GraphNode]:
+        return [node for node in self.nodes.values() if node.direct]
+
+    def __iter__(self) -> Iterator[GraphNode]:
+        return iter(self.nodes.values())
+
+    def why_path(self, node: GraphNode) -> list[str]:
+        """Names from the project root to ``node``, shortest first-found path ([] if unreachable)."""
+        if self._parents is None:
+            self._parents = self._bfs()
+        if node.key not in self._parents:
+            return []
+        path: list[str] = []
+        current: Key | None = node.key
+        while current is not None:
+            path.append(self.nodes[current].label())
+            current = self._parents[current]
+        path.append(self.name or self.path)
+        return path[::-1]
+
+    def _bfs(self) -> dict[Key, Key | None]:
+        parents: dict[Key, Key | None] = {}
+        queue: deque[Key | None] = deque([None])
+        while queue:
+            current = queue.popleft()
+            for child, _edge in sorted(self.children.get(current, ()), key=lambda item: item[0]):
+                if child not in parents and child in self.nodes:
+                    parents[child] = current
+                    queue.append(child)
+        return parents
+
+
+def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = "") -> ProjectGraph:
+    """Merge the results of one project's files into its graph.
+
+    ``project_dir`` is the project's folder relative to the audited root,
+    used to pick the right member of a workspace lock that sits higher up.
+    """
+    ordered = sorted(results, key=_priority)
+    nodes: dict[Key, GraphNode] = {}
+    children: dict[Key | None, list[tuple[Key, Edge]]] = {}
+    graph = ProjectGraph(path=path, name=None, files=[r.file for r in ordered], nodes=nodes, children=children)
+    manifests = [r for r in ordered if r.role == "manifest"]
+    resolved = [r for r in ordered if r.role != "manifest"]
+    graph.has_lock = bool(resolved)
+    graph.formats = {r.format for r in ordered}
+
+    decl = _project_decl(ordered, project_dir)
+    if decl is not None:
+        graph.name = decl.name
+    for result in ordered:
+        for project in result.projects:
+            if project.requires_python and not graph.requires_python and _belongs(result, project, project_dir):
+                graph.requires_python = project.requires_python
+                graph.requires_python_at = project.requires_python_at
+        graph.skipped.extend(result.skipped)
+    graph.dependencies_at = _dependencies_at(manifests, resolved, project_dir)
+
+    roots = {decl.name} if decl is not None and decl.name else set()
+    versions_fixed: set[Key] = set()
+    for result in resolved:
+        first = not versions_fixed
+        for package in result.packages:
+            if package.name in roots and package.source in ("editable", "virtual"):
+                continue
+            node = _node(nodes, package.key, package.ecosystem, package.display_name)
+            if package.version and (first or package.key not in versions_fixed):
+                if package.version not in node.versions:
+                    node.versions.append(package.version)
+            node.provenance = node.provenance or package.provenance
+            node.purl = node.purl or package.purl
+            node.scopes |= package.scopes
+            node.source = package.source if node.source == "registry" else node.source
+        if first:
+            versions_fixed = {key for key in nodes}
+
+    has_manifest_roots = any(edge.parent is None for r in manifests for edge in r.edges)
+    for result in ordered:
+        for edge in result.edges:
+            parent = None if edge.parent is None or edge.parent in roots else (edge.ecosystem, edge.parent)
+            if parent is None and result.role != "manifest" and has_manifest_roots:
+                # The manifest is the authority on what is direct; the lock's root edges still add scopes.
+                child_node = nodes.get((edge.ecosystem, edge.child))
+                if child_node is not None:
+                    child_node.scopes.add(edge.scope)
+                continue
+            key = (edge.ecosystem, edge.child)
+            if key not in nodes and graph.has_lock and result.role == "manifest":
+                # Declared but not in the lock (a marker excluded it, or the lock is stale).
+                continue
+            node = _node(nodes, key, edge.ecosystem, edge.child)
+            children.setdefault(parent, []).append((key, edge))
+            if parent is None:
+                node.direct = True
+                node.scopes.add(edge.scope)
+                if result.role == "manifest" and edge.provenance and edge.provenance not in node.declared:
+                    node.declared.append(edge.provenance)
+                if edge.specifier and edge.specifier not in node.specifiers:
+                    node.specifiers.append(edge.specifier)
+    for result in manifests:  # pinned versions of a lock-less requirements file
+        if graph.has_lock:
+            break
+        for package in result.packages:
+            found = nodes.get(package.key)
+            if found is not None and package.version and package.version not in found.versions:
+                found.versions.append(package.version)
+                found.purl = found.purl or package.purl
+                found.source = package.source
+
+    if None not in children and nodes:
+        # A flat lock with no project root (poetry.lock alone): what nothing depends on is direct.
+        depended = {child for edges in children.values() for child, _ in edges}
+        for key, node in nodes.items():
+            if key not in depended:
+                node.direct = True
+                children.setdefault(None, []).append((key, Edge(parent=None, child=node.name, ecosystem=node.ecosystem)))
+    _propagate_scopes(graph)
+    if decl is not None and sum(1 for r in resolved for _ in r.projects) > 1:
+        _keep_reachable(graph)
+    return graph
+
+
+def _priority(result: ResolveResult) -> tuple[int, int, str]:
+    role = {"lock": 0, "sbom": 1, "manifest": 2}[result.role]
+    rank = _LOCK_PRIORITY.index(result.format) if result.format in _LOCK_PRIORITY else len(_LOCK_PRIORITY)
+    return (role, rank, result.file)
+
+
+def _node(nodes: dict[Key, GraphNode], key: Key, ecosystem: str, display: str) -> GraphNode:
+    node = nodes.get(key)
+    if node is None:
+        node = nodes[key] = GraphNode(name=key[1], ecosystem=ecosystem, display_name=display or key[1])
+    return node
+
+
+def _relative_dir(result: ResolveResult) -> str:
+    parent = result.file.rsplit("/", 1)[0] if "/" in result.file else ""
+    return parent
+
+
+def _member_dir(result: ResolveResult, project: ProjectDecl) -> str:
+    base = _relative_dir(result)
+    if not project.directory:
+        return base
+    return f"{base}/{project.directory}" if base else project.directory
+
+
+def _belongs(result: ResolveResult, project: ProjectDecl, project_dir: str) -> bool:
+    if result.role == "manifest" or len(result.projects) <= 1:
+        return True
+    return _member_dir(result, project).strip("/") == project_dir.strip("/").removeprefix("./")
+
+
+def _project_decl(results: list[ResolveResult], project_dir: str) -> ProjectDecl | None:
+    for result in sorted(results, key=lambda r: r.role != "manifest"):
+        for project in result.projects:
+            if _belongs(result, project, project_dir) and project.name:
+                return project
+    return next((p for r in results for p in r.projects if _belongs(r, p, project_dir)), None)
+
+
+def _dependencies_at(
+    manifests: list[ResolveResult], resolved: list[ResolveResult], project_dir: str
+) -> Provenance | None:
+    for result in (*manifests, *resolved):
+        for project in result.projects:
+            if _belongs(result, project, project_dir) and project.dependencies_at:
+                return project.dependencies_at
+    files = [r.file for r in (*manifests, *resolved)]
+    return Provenance(files[0], 1, 1, "") if files else None
+
+
+def _propagate_scopes(graph: ProjectGraph) -> None:
+    """A transitive package is in every scope of a direct dependency that reaches it."""
+    queue: deque[Key] = deque(child for child, _ in graph.children.get(None, ()))
+    while queue:
+        current = queue.popleft()
+        scopes = graph.nodes[current].scopes
+        for child, _edge in graph.children.get(current, ()):
+            node = graph.nodes.get(child)
+            if node is not None and not scopes <= node.scopes:
+                node.scopes |= scopes
+                queue.append(child)
+
+
+def _keep_reachable(graph: ProjectGraph) -> None:
+    """In a workspace lock, a member's graph holds only what the member reaches."""
+    seen: set[Key] = set()
+    queue: deque[Key | None] = deque([None])
+    while queue:
+        current = queue.popleft()
+        for child, _ in graph.children.get(current, ()):
+            if child not in seen:
+                seen.add(child)
+                queue.append(child)
+    for key in [k for k in graph.nodes if k not in seen]:
+        del graph.nodes[key]

@@ -1,0 +1,183 @@
+"""Text for the inspection commands: ``graph``, ``why``, ``profiles show/check``, ``rules list/show``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from auditor.audit import ProjectAudit, package_views
+from auditor.errors import UsageError
+from auditor.findings import RuleMeta
+from auditor.model import canonical_name
+from auditor.policy.catalog import load_catalog
+from auditor.policy.evaluate import _stack_meta, anti_meta, options_of
+from auditor.policy.profiles import load_profile, profile_names
+from auditor.policy.rules import load_rules
+
+__all__ = ["all_rule_metas", "graph_json", "graph_text", "profile_check", "profile_text", "rule_show", "why_text"]
+
+
+def graph_text(projects: Sequence[ProjectAudit]) -> str:
+    out = []
+    for project in projects:
+        graph = project.graph
+        views = package_views(graph)
+        out.append(f"{project.path} ({graph.name or 'unnamed'}): {len(views)} packages from {', '.join(sorted(set(graph.files)))}")
+        if graph.requires_python:
+            out.append(f"  requires-python {graph.requires_python}")
+        for view in sorted(views, key=lambda v: (not v.direct, v.ecosystem, v.name)):
+            kind = "direct" if view.direct else "transitive"
+            eco = "" if view.ecosystem == "pypi" else f" [{view.ecosystem}]"
+            where = f"  {view.location}" if view.location else ""
+            out.append(f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {','.join(view.scopes) or '-'}{where}")
+        for failure in project.failures:
+            out.append(f"  input error: {failure}")
+        out.append("")
+    return "\n".join(out)
+
+
+def graph_json(projects: Sequence[ProjectAudit]) -> str:
+    data = [
+        {
+            "path": project.path,
+            "name": project.graph.name,
+            "files": sorted(set(project.graph.files)),
+            "requires_python": project.graph.requires_python,
+            "packages": [
+                {
+                    "name": v.name,
+                    "version": v.version,
+                    "ecosystem": v.ecosystem,
+                    "purl": v.purl,
+                    "direct": v.direct,
+                    "scopes": list(v.scopes),
+                    "location": None if v.location is None else {"file": v.location.file, "line": v.location.line},
+                    "dependencies": list(v.dependencies),
+                }
+                for v in package_views(project.graph)
+            ],
+            "failures": [str(f) for f in project.failures],
+        }
+        for project in projects
+    ]
+    return json.dumps({"projects": data}, indent=2) + "\n"
+
+
+def why_text(projects: Sequence[ProjectAudit], package: str) -> tuple[str, bool]:
+    name = canonical_name(package)
+    out = []
+    found = False
+    for project in projects:
+        graph = project.graph
+        nodes = [n for n in graph if n.name == name]
+        if not nodes:
+            continue
+        found = True
+        for node in nodes:
+            path = graph.why_path(node)
+            kind = "direct" if node.direct else "transitive"
+            out.append(f"{project.path}: {node.label()} ({kind}, {','.join(sorted(node.scopes)) or '-'})")
+            out.append("  " + (" -> ".join(path) if path else "(not reachable from the project root)"))
+            if node.location:
+                out.append(f"  declared at {node.location}")
+    if not found:
+        out.append(f"{package}: not in any project's dependency graph")
+    return "\n".join(out) + "\n", found
+
+
+def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
+    profile = load_profile(ref)
+    catalog = load_catalog(rule_dirs)
+    out = [f"{profile.name} {profile.version} ({profile.source})"]
+    if profile.extends:
+        out.append(f"extends: {' -> '.join(profile.extends)}")
+    out.append(profile.description)
+    out.append("")
+    out.append("stack:")
+    for key, value in profile.stack.items():
+        shown = " | ".join(value) if isinstance(value, list) else value
+        out.append(f"  {key}: {shown}")
+        for option in options_of(value):
+            for token_name in option:
+                token = catalog.tokens.get(token_name)
+                if token is None:
+                    out.append(f"    {token_name}: UNKNOWN TOKEN (no catalog entry)")
+                elif token.not_checkable:
+                    out.append(f"    {token_name}: not checkable — {token.not_checkable}")
+                else:
+                    if token.python is not None:
+                        what = f"requires-python admits {', '.join(token.python.get('admits-any', []))}"
+                    elif token.files:
+                        what = "a " + " or ".join(token.files) + " file"
+                    else:
+                        what = " or ".join(token.packages) + (f" {token.version}" if token.version else "")
+                    note = f" (note: {token.note})" if token.note else ""
+                    out.append(f"    {token_name}: checks {what}{note}")
+    out.append("")
+    out.append("anti-recommendations:")
+    for key, anti in profile.anti.items():
+        entry = catalog.anti.get(key)
+        if entry is None:
+            state = "UNKNOWN KEY (no catalog entry): not checkable"
+        elif entry.condition is None:
+            state = f"not checkable — {entry.not_checkable}"
+        else:
+            state = f"checked: {entry.summary}"
+        out.append(f"  {key} [{anti.severity.value}] {state}")
+        out.append(f"    rule id: {profile.name}/{key}")
+    return "\n".join(out) + "\n"
+
+
+def profile_check(file: Path) -> list[str]:
+    """Problems with a profile file: unknown tokens and keys (load errors raise ConfigError)."""
+    profile = load_profile(str(file))
+    catalog = load_catalog()
+    problems = []
+    for key, value in profile.stack.items():
+        for option in options_of(value):
+            for token in option:
+                if token not in catalog.tokens:
+                    line = profile.stack_lines.get(key, 0)
+                    problems.append(f"{file}:{line}: unknown stack token {token!r} in {key!r}")
+    for key, anti in profile.anti.items():
+        if key not in catalog.anti:
+            problems.append(f"{file}:{anti.line}: unknown anti-recommendation key {key!r} (it will be not checkable)")
+    return problems
+
+
+def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
+    """Rule-file rules, then every id the shipped profiles can produce."""
+    metas = [rule.meta for rule in load_rules(rule_dirs)]
+    catalog = load_catalog(rule_dirs)
+    for name in profile_names():
+        profile = load_profile(name)
+        for key, value in profile.stack.items():
+            expected = " or ".join(" + ".join(option) for option in options_of(value))
+            metas.append(_stack_meta(profile, key, expected, catalog))
+        for key in profile.anti:
+            entry = catalog.anti.get(key)
+            if entry is not None and entry.condition is not None:
+                metas.append(anti_meta(profile, entry))
+    return sorted(metas, key=lambda m: m.id)
+
+
+def rule_show(rule_id: str, as_json: bool, rule_dirs: tuple[Path, ...] = ()) -> str:
+    meta = next((m for m in all_rule_metas(rule_dirs) if m.id == rule_id), None)
+    if meta is None:
+        raise UsageError(f"unknown rule id {rule_id!r} (see `stack-auditor rules list`)")
+    if as_json:
+        return json.dumps(
+            {
+                "id": meta.id,
+                "name": meta.name,
+                "severity": meta.severity.value,
+                "summary": meta.summary,
+                "help": meta.help_markdown,
+                "help_uri": meta.help_uri,
+                "tags": list(meta.tags),
+                "origin": meta.origin,
+            },
+            indent=2,
+        ) + "\n"
+    return f"{meta.id} ({meta.name}) [{meta.severity.value}]\n{meta.summary}\n\n{meta.help_markdown}\n"

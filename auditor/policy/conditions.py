@@ -1,0 +1,235 @@
+"""The one condition grammar shared by rule files and the profile catalog.
+
+A condition is a TOML table. Selectors (each names packages):
+
+- ``present = [names]``: fires when any of them is in the graph;
+- ``all-present = [names]``: fires when all are (a conflict: the last listed is primary);
+- ``absent = [names]``: fires when none is;
+- ``more-than-one-of = [names]``: fires when two or more are (a conflict, in declaration order);
+- ``duplicate-versions = true``: fires per package recorded with more than one version;
+- ``unpinned = true``: fires per direct requirement without ``==`` in a project that has no lock;
+- ``requires-python = {admits-any = ["3.11"], lowest-at-least = "3.11"}``: fires when the
+  project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``.
+
+Filters (beside a selector, narrowing which packages count):
+``version`` (PEP 440 specifier a present package must match), ``direct-only`` (bool),
+``scopes`` (``runtime`` = main + optional, ``main``, ``dev``, ``optional``, ``group``, or a full
+scope like ``group:test``), ``ecosystem`` (purl type, default ``pypi``; ``*`` = any).
+
+Combinators: ``all = [conditions]``, ``any = [conditions]``, ``not = condition``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from auditor.graph import GraphNode, ProjectGraph
+from auditor.model import canonical_name
+
+__all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
+
+SELECTORS = (
+    "present", "all-present", "absent", "more-than-one-of", "duplicate-versions", "unpinned", "requires-python",
+)
+FILTERS = ("version", "direct-only", "scopes", "ecosystem")
+COMBINATORS = ("all", "any", "not")
+KNOWN_PYTHONS = tuple(Version(v) for v in ("2.7", *(f"3.{minor}" for minor in range(16))))
+
+
+@dataclass(slots=True)
+class Match:
+    """What made a condition fire: the packages involved (empty for an absence) and their roles."""
+
+    packages: list[GraphNode] = field(default_factory=list)
+    conflict: bool = False  # primary = last package, related = the others
+    missing: list[str] = field(default_factory=list)
+    python: bool = False
+
+
+class ConditionError(ValueError):
+    """A condition table that does not follow the grammar (the loader adds file and line)."""
+
+
+@lru_cache(maxsize=512)
+def _specifier(text: str) -> SpecifierSet:
+    return SpecifierSet(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A compiled condition; ``evaluate`` returns one Match per finding it implies (empty: no finding)."""
+
+    table: Mapping[str, Any]
+
+    def evaluate(self, graph: ProjectGraph) -> list[Match]:
+        table = self.table
+        if "all" in table:
+            parts = [Condition(t).evaluate(graph) for t in table["all"]]
+            if not all(parts):
+                return []
+            merged = Match()
+            for matches in parts:
+                for match in matches:
+                    merged.packages.extend(p for p in match.packages if p not in merged.packages)
+                    merged.missing.extend(match.missing)
+                    merged.conflict = merged.conflict or match.conflict
+                    merged.python = merged.python or match.python
+            return [merged]
+        if "any" in table:
+            for sub in table["any"]:
+                found = Condition(sub).evaluate(graph)
+                if found:
+                    return found
+            return []
+        if "not" in table:
+            return [] if Condition(table["not"]).evaluate(graph) else [Match()]
+        return self._selector(graph)
+
+    def _selector(self, graph: ProjectGraph) -> list[Match]:
+        table = self.table
+        if "present" in table:
+            found = self._select(graph, table["present"])
+            return [Match([node]) for node in found]
+        if "all-present" in table:
+            names = table["all-present"]
+            found = self._select(graph, names)
+            if len({n.name for n in found}) < len(set(names)):
+                return []
+            order = {canonical_name(n): i for i, n in enumerate(names)}
+            return [Match(sorted(found, key=lambda n: order.get(n.name, 0)), conflict=True)]
+        if "absent" in table:
+            found = self._select(graph, table["absent"])
+            return [] if found else [Match(missing=list(table["absent"]))]
+        if "more-than-one-of" in table:
+            found = self._select(graph, table["more-than-one-of"])
+            if len({n.name for n in found}) < 2:
+                return []
+            return [Match(sorted(found, key=_declaration_order), conflict=True)]
+        if table.get("duplicate-versions"):
+            return [Match([node]) for node in self._select(graph, None) if len(node.versions) > 1]
+        if table.get("unpinned"):
+            if graph.has_lock:
+                return []
+            return [
+                Match([node])
+                for node in self._select(graph, None)
+                if node.direct and node.source == "registry" and not _pinned(node)
+            ]
+        if "requires-python" in table:
+            return [Match(python=True)] if _python_outside(graph.requires_python, table["requires-python"]) else []
+        raise ConditionError(f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})")
+
+    def _select(self, graph: ProjectGraph, names: list[str] | None) -> list[GraphNode]:
+        table = self.table
+        ecosystem = table.get("ecosystem", "pypi")
+        if names is None:
+            candidates = [n for n in graph if ecosystem == "*" or n.ecosystem == ecosystem]
+        else:
+            candidates = []
+            for name in names:
+                if ecosystem == "*":
+                    candidates.extend(n for n in graph if n.name == canonical_name(name))
+                else:
+                    node = graph.find(canonical_name(name), ecosystem)
+                    if node is not None:
+                        candidates.append(node)
+        if table.get("direct-only"):
+            candidates = [n for n in candidates if n.direct]
+        if "scopes" in table:
+            wanted = table["scopes"]
+            candidates = [n for n in candidates if any(_scope_matches(s, wanted) for s in n.scopes)]
+        if "version" in table:
+            spec = _specifier(table["version"])
+            candidates = [n for n in candidates if any(_in(spec, v) for v in n.versions)]
+        return candidates
+
+
+def _in(spec: SpecifierSet, version: str) -> bool:
+    try:
+        return spec.contains(Version(version), prereleases=True)
+    except InvalidVersion:
+        return False
+
+
+def _scope_matches(scope: str, wanted: list[str]) -> bool:
+    kind = scope.split(":", 1)[0]
+    for item in wanted:
+        if item == scope or item == kind or (item == "runtime" and kind in ("main", "optional")):
+            return True
+    return False
+
+
+def _declaration_order(node: GraphNode) -> tuple[str, int, str]:
+    at = node.location
+    return (at.file, at.line, node.name) if at else ("~", 0, node.name)
+
+
+def _pinned(node: GraphNode) -> bool:
+    return any(spec.startswith("==") and "*" not in spec and "," not in spec for spec in node.specifiers) or (
+        not node.specifiers and bool(node.versions)
+    )
+
+
+def _python_outside(requires_python: str | None, rule: Mapping[str, Any]) -> bool:
+    if not requires_python:
+        return False  # cannot judge; the evaluator reports it as not checkable
+    try:
+        spec = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True
+    admitted = [v for v in KNOWN_PYTHONS if spec.contains(v, prereleases=True)]
+    wanted = [Version(v) for v in rule.get("admits-any", [])]
+    if wanted and not any(v in admitted for v in wanted):
+        return True
+    lowest = rule.get("lowest-at-least")
+    return bool(lowest and admitted and min(admitted) < Version(lowest))
+
+
+def compile_condition(table: Any, where: str = "condition") -> Condition:
+    """Check ``table`` against the grammar and compile it; raises ConditionError naming the path."""
+    _check(table, where)
+    return Condition(table)
+
+
+def _check(table: Any, where: str) -> None:
+    if not isinstance(table, dict):
+        raise ConditionError(f"{where} must be a table")
+    keys = set(table)
+    unknown = keys - set(SELECTORS) - set(FILTERS) - set(COMBINATORS)
+    if unknown:
+        raise ConditionError(f"unknown key {sorted(unknown)[0]!r} in {where}")
+    heads = keys & (set(SELECTORS) | set(COMBINATORS))
+    if len(heads) != 1:
+        raise ConditionError(f"{where} needs exactly one of {', '.join(SELECTORS + COMBINATORS)}")
+    head = heads.pop()
+    value = table[head]
+    if head in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            raise ConditionError(f"'{head}' in {where} must be a non-empty array of conditions")
+        for n, sub in enumerate(value):
+            _check(sub, f"{where}.{head}[{n}]")
+    elif head == "not":
+        _check(value, f"{where}.not")
+    elif head in ("present", "all-present", "absent", "more-than-one-of"):
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ConditionError(f"'{head}' in {where} must be a non-empty array of package names")
+    elif head == "requires-python":
+        if not isinstance(value, dict) or not set(value) <= {"admits-any", "lowest-at-least"}:
+            raise ConditionError(f"'requires-python' in {where} takes admits-any and lowest-at-least")
+    elif value is not True:
+        raise ConditionError(f"'{head}' in {where} must be true")
+    if "version" in table:
+        try:
+            SpecifierSet(table["version"])
+        except (InvalidSpecifier, TypeError):
+            raise ConditionError(f"invalid version specifier {table['version']!r} in {where}") from None
+    if "scopes" in table and not (isinstance(table["scopes"], list) and all(isinstance(s, str) for s in table["scopes"])):
+        raise ConditionError(f"'scopes' in {where} must be an array of strings")
+    if "direct-only" in table and not isinstance(table["direct-only"], bool):
+        raise ConditionError(f"'direct-only' in {where} must be true or false")

@@ -1,0 +1,148 @@
+"""Stack profiles in the seed's JSON format, with ``extends`` and located errors.
+
+A profile names its stack (``stack``: key -> token, or a list of token
+options) and its anti-recommendations (key -> ``"kill — reason"`` or
+``"warn — reason"``). ``extends`` (a shipped name or a path) inherits
+everything, overriding stack entries and anti-recommendations key by key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import ConfigError
+from auditor.findings import Severity
+from auditor.resources import shipped_profiles_dir
+
+__all__ = [
+    "AntiRecommendation",
+    "Profile",
+    "load_profile",
+    "profile_names",
+    "shipped_profiles",
+]
+
+_VERDICT = re.compile(r"^\s*(kill|warn|note)\s*(?:[—–-]+\s*(.*))?$", re.S)
+_SEVERITY = {"kill": Severity.ERROR, "warn": Severity.WARNING, "note": Severity.NOTE}
+MAX_EXTENDS_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class AntiRecommendation:
+    """One anti-recommendation: the key, its severity (kill -> error, warn -> warning) and the reason."""
+
+    key: str
+    severity: Severity
+    reason: str
+    line: int = 0
+    file: str = ""
+
+
+@dataclass(slots=True)
+class Profile:
+    """A loaded (and flattened) stack profile."""
+
+    name: str
+    description: str
+    version: str
+    stack: dict[str, str | list[str]]
+    anti: dict[str, AntiRecommendation]
+    source: str  # shipped name or the path it was loaded from
+    stack_lines: dict[str, int] = field(default_factory=dict)
+    extends: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def shipped_profiles() -> dict[str, Path]:
+    """Shipped profile name -> file."""
+    return {path.stem: path for path in sorted(shipped_profiles_dir().glob("*.json"))}
+
+
+def profile_names() -> list[str]:
+    return sorted(shipped_profiles())
+
+
+def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile:
+    """Load a profile by shipped name or by path (relative to ``base`` for ``extends``)."""
+    path = _resolve(ref, base)
+    label = ref if ref in shipped_profiles() and path == shipped_profiles()[ref] else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(label, 0, f"cannot read profile: {error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(label, error.lineno, f"invalid JSON: {error.msg}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(label, 1, "a profile must be a JSON object")
+    name = data.get("profile_name")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise ConfigError(label, _line_of(text, "profile_name"), "'profile_name' must be a kebab-case string")
+
+    parent: Profile | None = None
+    extends = data.get("extends")
+    if extends is not None:
+        if not isinstance(extends, str):
+            raise ConfigError(label, _line_of(text, "extends"), "'extends' must be a profile name or path")
+        if _depth >= MAX_EXTENDS_DEPTH:
+            raise ConfigError(label, _line_of(text, "extends"), f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} (a cycle?)")
+        parent = load_profile(extends, path.parent, _depth + 1)
+
+    stack = dict(parent.stack) if parent else {}
+    stack_lines = dict(parent.stack_lines) if parent else {}
+    raw_stack = data.get("stack", {})
+    if not isinstance(raw_stack, dict):
+        raise ConfigError(label, _line_of(text, "stack"), "'stack' must be an object")
+    for key, value in raw_stack.items():
+        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+            raise ConfigError(label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens")
+        stack[key] = value
+        stack_lines[key] = _line_of(text, key)
+
+    anti = dict(parent.anti) if parent else {}
+    raw_anti = data.get("anti_recommendations", {})
+    if not isinstance(raw_anti, dict):
+        raise ConfigError(label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object")
+    for key, value in raw_anti.items():
+        line = _line_of(text, key)
+        match = _VERDICT.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise ConfigError(label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'")
+        anti[key] = AntiRecommendation(key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label)
+
+    description = data.get("description", parent.description if parent else "")
+    version = data.get("version", parent.version if parent else "0")
+    return Profile(
+        name=name,
+        description=str(description),
+        version=str(version),
+        stack=stack,
+        anti=anti,
+        source=label,
+        stack_lines=stack_lines,
+        extends=([parent.name, *parent.extends] if parent else []),
+        raw=data,
+    )
+
+
+def _resolve(ref: str, base: Path | None) -> Path:
+    shipped = shipped_profiles()
+    if ref in shipped:
+        return shipped[ref]
+    path = Path(ref)
+    if not path.is_absolute() and base is not None and not path.exists():
+        path = base / path
+    if not path.exists():
+        known = ", ".join(sorted(shipped))
+        raise ConfigError(ref, 0, f"no such profile (shipped: {known}; or give a path to a profile JSON)")
+    return path
+
+
+def _line_of(text: str, key: str) -> int:
+    offset = text.find(f'"{key}"')
+    return text.count("\n", 0, offset) + 1 if offset >= 0 else 0

@@ -1,0 +1,89 @@
+"""``--format markdown``: a summary fit for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+
+Counts by severity, one table of findings (file:line links with
+``--link-base``), and each rule's help in a collapsed ``<details>`` block.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from auditor.findings import Report, Severity
+from auditor.model import Provenance
+from auditor.render.base import RenderOptions
+
+__all__ = ["MarkdownRenderer"]
+
+_ICON = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟠 warning", Severity.NOTE: "🔵 note"}
+
+
+def _cell(text: str) -> str:
+    """Table cells cannot hold pipes or newlines."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class MarkdownRenderer:
+    name: ClassVar[str] = "markdown"
+    suffix: ClassVar[str] = ".md"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        counted = report.counted()
+        lines = ["## stack-auditor", ""]
+        counts = " · ".join(
+            f"{sum(1 for f in counted if f.severity is s)} {s.value}" for s in reversed(Severity)
+        )
+        suppressed = len(report.findings) - len(counted)
+        lines.append(
+            f"**{len(report.projects)} project(s)** · {counts}"
+            + (f" · {suppressed} suppressed" if suppressed else "")
+            + (f" · {len(report.failures)} input error(s)" if report.failures else "")
+        )
+        lines.append("")
+        lines.append("| project | profile | findings |")
+        lines.append("|---|---|---|")
+        for project in report.projects:
+            n = sum(1 for f in project.findings if f.suppression is None)
+            lines.append(f"| `{_cell(project.path)}` | {project.profile or '—'} | {n} |")
+        lines.append("")
+        findings = sorted(report.findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
+        if findings:
+            lines.append("| severity | rule | where | message |")
+            lines.append("|---|---|---|---|")
+            for finding in findings:
+                severity = _ICON[finding.severity] + (" (suppressed)" if finding.suppression else "")
+                lines.append(
+                    f"| {severity} | `{finding.rule_id}` | {self._where(finding.location, report, options)} "
+                    f"| {_cell(finding.message)} |"
+                )
+            lines.append("")
+        else:
+            lines.append("No findings. ✅")
+            lines.append("")
+        if report.failures:
+            lines.append("### Input errors")
+            lines.extend(f"- `{_cell(str(failure))}`" for failure in report.failures)
+            lines.append("")
+        for rule_id in sorted({f.rule_id for f in findings}):
+            meta = report.rules.get(rule_id)
+            if meta is None:
+                continue
+            lines.append(f"<details><summary><code>{rule_id}</code>: {meta.summary}</summary>")
+            lines.append("")
+            # The help's own "## " sections sit under this summary's "## stack-auditor".
+            lines.append(re.sub(r"^## ", "#### ", meta.help_markdown, flags=re.M))
+            lines.append("")
+            lines.append("</details>")
+            lines.append("")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _where(at: Provenance | None, report: Report, options: RenderOptions) -> str:
+        if at is None:
+            return "—"
+        label = f"{at.file}:{at.line}"
+        if options.link_base:
+            base = options.link_base.rstrip("/")
+            return f"[`{label}`]({base}/{report.source_prefix}{at.file}#L{at.line})"
+        return f"`{label}`"
+

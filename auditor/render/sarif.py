@@ -1,0 +1,170 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning.
+
+One run per invocation (one upload category). Every result sits on the
+declaring line of a file relative to ``%SRCROOT%``; its
+``partialFingerprints`` hash rule, project, file and package, never the
+line, so inserting lines above a dependency moves the alert without
+reopening it. Input failures become ``toolExecutionNotifications`` with
+``executionSuccessful: false``. GitHub's limits are enforced by keeping the
+most severe results and saying so.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from auditor.findings import Finding, InputFailure, Report, RuleMeta
+from auditor.model import Provenance
+from auditor.render.base import RenderOptions
+
+__all__ = ["SRCROOT", "SarifRenderer", "default_category", "report_to_sarif"]
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/stack-auditor/stack-auditor"
+SRCROOT = "%SRCROOT%"
+# GitHub code scanning limits (docs: "SARIF support for code scanning", "Validating your SARIF file").
+MAX_RESULTS_PER_RUN = 25_000
+MAX_RULES_PER_RUN = 25_000
+MAX_RELATED_LOCATIONS = 1_000
+
+
+class SarifRenderer:
+    name: ClassVar[str] = "sarif"
+    suffix: ClassVar[str] = ".sarif"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        return json.dumps(report_to_sarif(report, options), indent=2, ensure_ascii=False) + "\n"
+
+
+def default_category(report: Report) -> str:
+    """``stack-auditor/<project path>/`` for one project, ``stack-auditor/`` for a whole tree."""
+    paths = [p.path for p in report.projects]
+    if len(paths) == 1 and paths[0] != ".":
+        return f"stack-auditor/{report.source_prefix}{paths[0]}/"
+    prefix = report.source_prefix.rstrip("/")
+    return f"stack-auditor/{prefix}/" if prefix else "stack-auditor/"
+
+
+def _uri(report: Report, file: str) -> str:
+    return f"{report.source_prefix}{file}".replace("\\", "/")
+
+
+def _location(report: Report, at: Provenance, message: str | None = None) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": max(at.line, 1), "startColumn": max(at.column, 1)}
+    if at.text:
+        region["snippet"] = {"text": at.text}
+    location: dict[str, Any] = {
+        "physicalLocation": {"artifactLocation": {"uri": _uri(report, at.file), "uriBaseId": SRCROOT}, "region": region}
+    }
+    if message:
+        location["message"] = {"text": message}
+    return location
+
+
+def _rule(meta: RuleMeta) -> dict[str, Any]:
+    return {
+        "id": meta.id,
+        "name": meta.name,
+        "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": meta.summary},
+        "help": {"text": meta.help_markdown, "markdown": meta.help_markdown},
+        "helpUri": meta.help_uri or f"{INFORMATION_URI}#rules",
+        "defaultConfiguration": {"level": meta.severity.value},
+        "properties": {
+            "tags": list(meta.tags) or ["architecture"],
+            "precision": "very-high",
+            "problem.severity": meta.severity.value,
+        },
+    }
+
+
+def _project_anchor(report: Report, finding: Finding) -> Provenance:
+    """GitHub rejects results without a location: fall back to the project's first file."""
+    project = next((p for p in report.projects if p.path == finding.project), None)
+    file = project.files[0] if project and project.files else finding.project
+    return Provenance(file, 1, 1, "")
+
+
+def _result(report: Report, finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    location = finding.location or _project_anchor(report, finding)
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index[finding.rule_id],
+        "level": finding.severity.value,
+        "message": {"text": finding.message},
+        "locations": [_location(report, location)],
+        "partialFingerprints": {"primaryLocationLineHash": finding.fingerprint},
+        "properties": {
+            "project": finding.project,
+            **({"package": finding.package} if finding.package else {}),
+            **({"version": finding.version} if finding.version else {}),
+            **({"scope": finding.scope} if finding.scope else {}),
+            **({"whyPath": finding.why_path} if finding.why_path else {}),
+        },
+    }
+    related = [
+        {"id": n + 1, **_location(report, r.location, r.message)}
+        for n, r in enumerate(finding.related[:MAX_RELATED_LOCATIONS])
+    ]
+    if related:
+        result["relatedLocations"] = related
+    if finding.suppression is not None:
+        suppression: dict[str, Any] = {
+            "kind": finding.suppression.kind,
+            "status": "accepted",
+            "justification": finding.suppression.justification,
+        }
+        if finding.suppression.declared_at is not None:
+            suppression["location"] = _location(report, finding.suppression.declared_at)
+        result["suppressions"] = [suppression]
+    return result
+
+
+def _notification(report: Report, failure: InputFailure) -> dict[str, Any]:
+    at = Provenance(failure.file, max(failure.line, 1), 1, "")
+    return {
+        "level": "error",
+        "message": {"text": str(failure)},
+        "locations": [_location(report, at)],
+        "descriptor": {"id": "input-error"},
+    }
+
+
+def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
+    findings = sorted(report.findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
+    notices = list(report.notices)
+    if len(findings) > MAX_RESULTS_PER_RUN:
+        notices.append(
+            f"{len(findings)} results exceed GitHub's {MAX_RESULTS_PER_RUN} per run: kept the most severe"
+        )
+        findings = findings[:MAX_RESULTS_PER_RUN]
+    findings.sort(key=Finding.sort_key)
+    used = sorted({f.rule_id for f in findings})[:MAX_RULES_PER_RUN]
+    rule_index = {rule_id: n for n, rule_id in enumerate(used)}
+    findings = [f for f in findings if f.rule_id in rule_index]
+    version = "0.0.0" if options.redact_version else report.tool_version
+    invocation: dict[str, Any] = {"executionSuccessful": not report.failures}
+    if report.failures:
+        invocation["toolExecutionNotifications"] = [_notification(report, f) for f in report.failures]
+    if notices:
+        invocation["toolConfigurationNotifications"] = [
+            {"level": "warning", "message": {"text": text}} for text in notices
+        ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "stack-auditor",
+                "version": version,
+                "semanticVersion": version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(report.rules[rule_id]) for rule_id in used],
+            }
+        },
+        "automationDetails": {"id": options.category or default_category(report)},
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the repository"}}},
+        "invocations": [invocation],
+        "results": [_result(report, f, rule_index) for f in findings],
+        "columnKind": "unicodeCodePoints",
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -1,0 +1,55 @@
+"""Every case folder under tests/corpus/<resolver>/ parses to its expected.json; every error case fails as written.
+
+One test for every registered resolver: a new case needs a folder, not code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.errors import InputError
+from auditor.resolvers import RESOLVERS, by_name
+from tests.resolver_cases import CASES_ROOT, case_dirs, error_cases, input_file, load_expected, summarize
+
+CASES = [(r.name, case) for r in RESOLVERS for case in case_dirs(r.name)]
+ERRORS = [(r.name, case) for r in RESOLVERS for case in error_cases(r.name)]
+CANONICAL = {"uv-lock": "uv.lock", "pyproject": "pyproject.toml", "requirements": "requirements.txt"}
+
+
+def _display_name(resolver: str, file: Path) -> str:
+    return CANONICAL.get(resolver, file.name)
+
+
+@pytest.mark.parametrize(("resolver", "case"), CASES, ids=[f"{r}/{c.name}" for r, c in CASES])
+def test_case_folder_parses_to_expected(resolver: str, case: Path) -> None:
+    """The resolver reads the case's input into exactly the packages, lines, edges and projects recorded by hand."""
+    parser = by_name(resolver)
+    assert parser is not None
+    file = input_file(case)
+    result = parser.parse(file.read_text(encoding="utf-8"), _display_name(resolver, file))
+    expected = load_expected(case)
+    actual = summarize(result)
+    for key in ("projects", "packages", "edges", "skipped"):
+        if key in expected:
+            want = expected[key] if key != "edges" else [tuple(e) for e in expected[key]]
+            assert actual[key] == want, f"{case.name}: {key} differ"
+
+
+@pytest.mark.parametrize(("resolver", "case"), ERRORS, ids=[f"{r}/{c.name}" for r, c in ERRORS])
+def test_error_case_has_located_message(resolver: str, case: Path) -> None:
+    """A malformed input fails with the exact `file:line: message` recorded beside it, never another exception."""
+    parser = by_name(resolver)
+    assert parser is not None
+    expected = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.txt").read_text(encoding="utf-8").strip()
+    name = _display_name(resolver, case)
+    with pytest.raises(InputError) as caught:
+        parser.parse(case.read_bytes().decode("utf-8", errors="replace"), name)
+    assert str(caught.value) == expected
+
+
+def test_every_resolver_has_cases() -> None:
+    """Each registered resolver has at least one case folder (the registry and the corpus stay in step)."""
+    missing = [r.name for r in RESOLVERS if not case_dirs(r.name)]
+    assert not missing, f"resolvers without tests/corpus/<name>/ cases: {missing} (under {CASES_ROOT})"

@@ -1,0 +1,43 @@
+"""Golden files: each example rendered in every format, byte for byte.
+
+Regenerate after an intended change with `python -m pytest tests/test_golden.py --update-golden`
+and review the diff. The tool version is redacted so a release does not churn them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from auditor.audit import AuditOptions, audit
+from auditor.render import RENDERERS, RenderOptions
+from tests.conftest import EXAMPLES, GOLDEN, check_golden, sarif_schema
+
+EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and p.name != "github")
+GOLDEN_FORMATS = [r.name for r in RENDERERS]
+
+
+@pytest.mark.parametrize("renderer", RENDERERS, ids=lambda r: r.name)
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_example_matches_golden(example: str, renderer: object, update_golden: bool) -> None:
+    """The rendered report of each example equals its golden file."""
+    report = audit(EXAMPLES / example, AuditOptions())
+    text = renderer.render(report, RenderOptions(redact_version=True))  # type: ignore[attr-defined]
+    suffix = renderer.suffix  # type: ignore[attr-defined]
+    check_golden(GOLDEN / renderer.name / f"{example}{suffix}", text, update_golden)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_example_sarif_is_valid(example: str) -> None:
+    """The SARIF of every example validates against the official SARIF 2.1.0 schema."""
+    document = json.loads((GOLDEN / "sarif" / f"{example}.sarif").read_text())
+    jsonschema.Draft4Validator(sarif_schema()).validate(document)
+
+
+def test_every_renderer_has_golden_files() -> None:
+    """Each registered output format has a golden file for each example (the registry and goldens stay in step)."""
+    for renderer in RENDERERS:
+        for example in EXAMPLE_NAMES:
+            assert (GOLDEN / renderer.name / f"{example}{renderer.suffix}").is_file(), (renderer.name, example)
