@@ -34,14 +34,13 @@ def _k(value: float | None) -> str:
 
 
 def growth_section(bench: Bench) -> Section:
-    """Audit generated locks of several sizes; fit the exponent on total and on start-up-free time."""
+    """Audit generated locks of several sizes; fit the exponent on total time and net of the fixed cost."""
     rows: list[Row] = []
     extra: list[str] = []
-    sizes = sorted({int(k.rsplit("-", 1)[1]) for k in bench.inputs if k.startswith("growth-uv-")})
-    baseline_cmd = bench.audit("audit 1-line requirements.txt", bench.inputs["one-line-requirements"])
+    sizes = sorted({int(k.rsplit("-", 1)[1]) for k in bench.inputs if k.startswith("growth-uv-") and k[-1].isdigit()})
     for kind in ("uv", "poetry"):
         locks = [bench.inputs[f"growth-{kind}-{n}"] for n in sizes]
-        commands = [baseline_cmd]
+        commands = [bench.audit(f"audit {kind} 1 package (fixed cost)", bench.inputs[f"growth-{kind}-base"])]
         for n, lock in zip(sizes, locks, strict=False):
             commands += [
                 Command(f"floor: tomli.load {kind} {n}", bench.floor("", _FLOOR_TOML, lock).argv),
@@ -54,9 +53,9 @@ def growth_section(bench: Bench) -> Section:
             rows.append(Row(f"growth-{kind}", failed, "tool"))
             continue
         extra += [
-            f"{kind}.lock sizes (start-up = audit of a 1-line requirements file, {base.median:.3f} s):",
+            f"{kind}.lock sizes (fixed cost = audit of a 1-package {kind}.lock, {base.median:.3f} s):",
             "",
-            "| Packages | Floor s | Audit s | Audit − start-up s | Audit ÷ floor |",
+            "| Packages | Floor s | Audit s | Audit − fixed cost s | Audit ÷ floor |",
             "|---:|---:|---:|---:|---:|",
         ]
         for n, (floor, tool) in zip(sizes, pairs, strict=False):
@@ -71,7 +70,7 @@ def growth_section(bench: Bench) -> Section:
         time_ratio = pairs[-1][1].median / pairs[0][1].median
         extra += [
             "",
-            f"Fitted exponent k (time ∝ packages^k): total {_k(total)}, net of start-up {_k(net)}, "
+            f"Fitted exponent k (time ∝ packages^k): total {_k(total)}, net of fixed cost {_k(net)}, "
             f"floor {_k(floor_k)}.",
             "",
         ]
@@ -88,7 +87,7 @@ def growth_section(bench: Bench) -> Section:
             rows.append(
                 Row.metric(
                     f"growth-{kind}",
-                    "exponent, net of start-up",
+                    "exponent, net of fixed cost",
                     f"{net:.2f}",
                     "≤ 1.0",
                     "yes" if net <= 1.0 else "**no**",
@@ -105,11 +104,7 @@ def sweep_section(bench: Bench) -> Section:
     if not bench.sweep_available:
         return Section(
             "sweep",
-            [
-                Row.skipped(
-                    "sweep", "stack-auditor sweep", "the `sweep` command does not exist yet in this checkout"
-                )
-            ],
+            [Row.skipped("sweep", "stack-auditor sweep", "the `sweep` command does not exist yet in this checkout")],
         )
     count = sum(1 for p in Path(root).iterdir() if (p / ".git").exists())
     rows: list[Row] = []
@@ -131,10 +126,6 @@ def sweep_section(bench: Bench) -> Section:
         (result,) = measure([command], 1, bench.logs, warmup=False)
         rows.append(Row("sweep", result, "tool"))
         if result.ok:
-            extra.append(
-                f"| {jobs} | {result.median:.2f} | {count / result.median:.1f} | {result.rss_mb:.0f} |"
-            )
-            rows.append(
-                Row.metric("sweep", f"repos/s at --jobs {jobs}", f"{count / result.median:.1f}", "", "")
-            )
+            extra.append(f"| {jobs} | {result.median:.2f} | {count / result.median:.1f} | {result.rss_mb:.0f} |")
+            rows.append(Row.metric("sweep", f"repos/s at --jobs {jobs}", f"{count / result.median:.1f}", "", ""))
     return Section("sweep", rows, extra=extra)

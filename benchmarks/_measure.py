@@ -195,9 +195,7 @@ def version_of(argv: list[str], cwd: Path | None = None) -> str:
         return f"unavailable ({exc.__class__.__name__})"
     text = (out.stdout.strip() or out.stderr.strip()).splitlines()
     clean = [line for line in text if line.strip()]
-    return (
-        clean[0].replace("\x1b[1m", "").replace("\x1b[0m", "").strip() if clean else f"exit {out.returncode}"
-    )
+    return clean[0].replace("\x1b[1m", "").replace("\x1b[0m", "").strip() if clean else f"exit {out.returncode}"
 
 
 def machine_info() -> dict[str, str]:

@@ -111,12 +111,7 @@ class Row:
         return ""
 
     def _met(self) -> str:
-        if (
-            self.max_floor is not None
-            and self.floor is not None
-            and self.floor.ok
-            and self.result is not None
-        ):
+        if self.max_floor is not None and self.floor is not None and self.floor.ok and self.result is not None:
             return "yes" if self.result.median <= self.max_floor * self.floor.median else "**no**"
         if self.min_speedup is not None:
             speed = self._speedup()
@@ -173,9 +168,7 @@ def render(sections: list[Section], sizes: Sizes) -> str:
     targets = [r for s in sections for r in s.rows if r.cells()[-2] or r.kind == "memory"]
     missed = [r for r in targets if not r.outcome.startswith("yes")]
     lines += ["", "## Targets", "", f"{len(targets) - len(missed)} of {len(targets)} targets met."]
-    lines += [
-        f"- missed or unknown: {r.scenario} / {r.cells()[1]}: {r.cells()[-2]} → {r.outcome}" for r in missed
-    ]
+    lines += [f"- missed or unknown: {r.scenario} / {r.cells()[1]}: {r.cells()[-2]} → {r.outcome}" for r in missed]
     skipped = [r for s in sections for r in s.rows if r.kind == "skip"]
     if skipped:
         lines += ["", "Skipped:"] + [f"- {r.scenario} / {r.label}: {r.note}" for r in skipped]

@@ -222,11 +222,9 @@ def _pick_targets(rng: random.Random, i: int, n: int, k: int, popular: list[int]
     tries = 0
     while len(targets) < k and tries < k * 6:
         tries += 1
-        if popular and rng.random() < 0.3:
-            j = rng.choice(popular)
-        else:
-            # Biased towards nearby nodes: real graphs are layered, not uniform.
-            j = i + 1 + int((n - i - 1) * rng.random() ** 1.6)
+        # A popular leaf, or a node biased towards nearby ones: real graphs are layered, not uniform.
+        popular_pick = bool(popular) and rng.random() < 0.3
+        j = rng.choice(popular) if popular_pick else i + 1 + int((n - i - 1) * rng.random() ** 1.6)
         if i < j < n and j not in targets:
             targets.append(j)
     return sorted(targets)

@@ -77,17 +77,13 @@ def _uv_dep_entries(graph: Graph, dep: Dep) -> list[str]:
     entries = []
     for version, fork in ((target.version, _FORK_LOW), (target.alt_version, _FORK_HIGH)):
         marker = f"{dep.marker} and {fork}" if dep.marker else fork
-        entries.append(
-            f'{{ name = "{target.name}", version = "{version}", {_REGISTRY}{extra}, marker = "{marker}" }}'
-        )
+        entries.append(f'{{ name = "{target.name}", version = "{version}", {_REGISTRY}{extra}, marker = "{marker}" }}')
     return entries
 
 
 def _uv_dep_array(graph: Graph, key: str, deps: list[Dep]) -> list[str]:
     entries = [
-        entry
-        for dep in sorted(deps, key=lambda d: graph.nodes[d.target].name)
-        for entry in _uv_dep_entries(graph, dep)
+        entry for dep in sorted(deps, key=lambda d: graph.nodes[d.target].name) for entry in _uv_dep_entries(graph, dep)
     ]
     return [f"{key} = [", *(f"    {e}," for e in entries), "]"]
 
@@ -152,9 +148,7 @@ def uv_lock(n: int, seed: int = 1) -> str:
             blocks.append((node.name, node.version, _uv_package(rng, graph, node, node.version, None)))
         else:
             blocks.append((node.name, node.version, _uv_package(rng, graph, node, node.version, _FORK_LOW)))
-            blocks.append(
-                (node.name, node.alt_version, _uv_package(rng, graph, node, node.alt_version, _FORK_HIGH))
-            )
+            blocks.append((node.name, node.alt_version, _uv_package(rng, graph, node, node.alt_version, _FORK_HIGH)))
     blocks.sort(key=lambda b: (b[0], b[1]))
     head = [
         "version = 1",
@@ -262,9 +256,7 @@ def _poetry_package(
     if node.extras:
         lines += ["", "[package.extras]"]
         for extra, deps in node.extras.items():
-            items = ", ".join(
-                f'"{displays[d.target]} ({_lower_bound(graph.nodes[d.target].version)})"' for d in deps
-            )
+            items = ", ".join(f'"{displays[d.target]} ({_lower_bound(graph.nodes[d.target].version)})"' for d in deps)
             lines.append(f"{extra} = [{items}]")
     return lines
 
@@ -291,9 +283,7 @@ def poetry_lock(n: int, seed: int = 1) -> str:
         groups = (["main"] if main[i] else []) + [g for g, seen in dev.items() if seen[i]]
         optional = not groups
         marks = incoming[i]
-        marker = (
-            _poetry_marker(marks[0]) if marks and marks[0] and all(m == marks[0] for m in marks) else None
-        )
+        marker = _poetry_marker(marks[0]) if marks and marks[0] and all(m == marks[0] for m in marks) else None
         versions = [(node.version, marker)]
         if node.alt_version is not None:
             versions = [

@@ -108,26 +108,32 @@ def _copy_real(src: Path, dest: Path) -> Path | None:
     return dest
 
 
-def generate_all(work: Path, sizes: Sizes, force: bool = False, sweep: bool = True) -> dict[str, str]:
-    """Write every input under ``work`` and return the manifest: scenario input name -> path."""
-    stamp_path = work / "manifest.json"
+def _stamp(**fields: object) -> dict[str, object]:
     # Through JSON once, so that it compares equal to the stamp read back (tuples become lists).
-    stamp = json.loads(
-        json.dumps({"sizes": asdict(sizes), "sources": _sources_hash(), "seed": SEED, "sweep": sweep})
-    )
-    if not force and stamp_path.is_file():
-        cached = json.loads(stamp_path.read_text(encoding="utf-8"))
-        if cached.get("stamp") == stamp and all(Path(p).exists() for p in cached["inputs"].values()):
-            return dict(cached["inputs"])
-    for sub in ("gen", "real", "sweep"):
+    loaded: dict[str, object] = json.loads(json.dumps({**fields, "sources": _sources_hash(), "seed": SEED}))
+    return loaded
+
+
+def _cached(stamp_path: Path, stamp: dict[str, object]) -> dict[str, str] | None:
+    if not stamp_path.is_file():
+        return None
+    cached = json.loads(stamp_path.read_text(encoding="utf-8"))
+    if cached.get("stamp") != stamp or not all(Path(p).exists() for p in cached["inputs"].values()):
+        return None
+    return dict(cached["inputs"])
+
+
+def _files(work: Path, sizes: Sizes) -> dict[str, str]:
+    for sub in ("gen", "real"):
         if (work / sub).exists():
             shutil.rmtree(work / sub)
     gen = work / "gen"
     inputs: dict[str, str] = {}
     inputs["uv-large"] = str(_uv_project(gen / f"uv-{sizes.uv_packages}", sizes.uv_packages))
-    inputs["poetry-large"] = str(
-        _poetry_project(gen / f"poetry-{sizes.poetry_packages}", sizes.poetry_packages)
-    )
+    inputs["poetry-large"] = str(_poetry_project(gen / f"poetry-{sizes.poetry_packages}", sizes.poetry_packages))
+    # One-package locks: the fixed cost (start-up, imports, one resolver) that the growth fit subtracts.
+    inputs["growth-uv-base"] = str(_uv_project(gen / "uv-base", 1))
+    inputs["growth-poetry-base"] = str(_poetry_project(gen / "poetry-base", 1))
     for n in sizes.growth:
         uv_dir, poetry_dir = gen / f"uv-{n}", gen / f"poetry-{n}"
         inputs[f"growth-uv-{n}"] = str(uv_dir / "uv.lock" if uv_dir.is_dir() else _uv_project(uv_dir, n))
@@ -138,12 +144,8 @@ def generate_all(work: Path, sizes: Sizes, force: bool = False, sweep: bool = Tr
     for rel, text in requirements_tree(sizes.requirement_lines, SEED).items():
         _write(tree_dir / rel, text)
     inputs["requirements-tree"] = str(tree_dir / "requirements.txt")
-    inputs["cyclonedx-large"] = str(
-        _write(
-            gen / f"cyclonedx-{sizes.cyclonedx_components}" / "sbom.cdx.json",
-            cyclonedx_json(sizes.cyclonedx_components, SEED),
-        )
-    )
+    sbom = gen / f"cyclonedx-{sizes.cyclonedx_components}" / "sbom.cdx.json"
+    inputs["cyclonedx-large"] = str(_write(sbom, cyclonedx_json(sizes.cyclonedx_components, SEED)))
     inputs["one-line-requirements"] = str(_write(gen / "startup" / "requirements.txt", "requests==2.32.3\n"))
     real_uv = _copy_real(REAL_UV, work / "real" / "uv-pydantic-ai")
     if real_uv is not None:
@@ -151,18 +153,36 @@ def generate_all(work: Path, sizes: Sizes, force: bool = False, sweep: bool = Tr
     real_poetry = _copy_real(REAL_POETRY, work / "real" / "poetry-saleor")
     if real_poetry is not None:
         inputs["poetry-real"] = str(real_poetry / "poetry.lock")
+    return inputs
+
+
+def generate_all(work: Path, sizes: Sizes, force: bool = False, sweep: bool = True) -> dict[str, str]:
+    """Write every input under ``work`` and return the manifest: input name -> path.
+
+    The files and the sweep's git repositories are stamped separately, so that
+    running without the sweep scenario neither builds nor throws away the repos.
+    """
+    files_stamp = _stamp(sizes={k: v for k, v in asdict(sizes).items() if k != "sweep_repos"})
+    inputs = None if force else _cached(work / "manifest.json", files_stamp)
+    if inputs is None:
+        inputs = _files(work, sizes)
+        manifest = json.dumps({"stamp": files_stamp, "inputs": inputs}, indent=2)
+        (work / "manifest.json").write_text(manifest + "\n", encoding="utf-8")
     if sweep:
-        git_repos(work / "sweep" / "repos", sizes.sweep_repos, SEED)
-        inputs["sweep-root"] = str(work / "sweep" / "repos")
-    stamp_path.write_text(json.dumps({"stamp": stamp, "inputs": inputs}, indent=2) + "\n", encoding="utf-8")
+        repos = work / "sweep" / "repos"
+        sweep_stamp = _stamp(repos=sizes.sweep_repos)
+        if force or _cached(work / "sweep" / "manifest.json", sweep_stamp) is None:
+            shutil.rmtree(work / "sweep", ignore_errors=True)
+            git_repos(repos, sizes.sweep_repos, SEED)
+            manifest = json.dumps({"stamp": sweep_stamp, "inputs": {"sweep-root": str(repos)}}, indent=2)
+            (work / "sweep" / "manifest.json").write_text(manifest + "\n", encoding="utf-8")
+        inputs["sweep-root"] = str(repos)
     return inputs
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: generate the inputs and print the manifest."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small inputs (a smoke run)")
     parser.add_argument(
         "--out",

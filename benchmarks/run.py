@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/run.py [--quick] [--scenarios startup,uv-large,...] [--repeats N]
-                             [--peer-timeout S] [--no-peers] [--results PATH] [--tool "CMD ..."]
+                             [--peer-timeout S] [--no-peers] [--fresh-peers] [--results PATH]
+                             [--tool "CMD ..."]
 
 Generates the inputs (``benchmarks/generate.py``), runs every scenario as whole
 processes, prints a Markdown table and writes it to ``benchmarks/RESULTS.md``
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import shlex
 import shutil
 import subprocess
@@ -25,6 +27,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._measure import Command, machine_info, measure, version_of
+from benchmarks._peers import PEER_CACHE, peer_commands, peer_version, run_peer
 from benchmarks._report import Row, Section, render
 from benchmarks.generate import HERE, REPO, Sizes, generate_all
 
@@ -69,89 +72,14 @@ class Bench:
         return Command(f"floor: {label}", (PY, "-c", code, *files))
 
     def audit(self, label: str, path: str, *extra: str) -> Command:
-        """``stack-auditor audit PATH --format sarif`` with its output thrown away."""
-        out = ("-o", "/dev/null") if self.output_flag else ()
-        return Command(
-            label, (*self.tool, "audit", path, "--format", "sarif", *out, *extra), cwd=REPO, ok=AUDIT_OK
-        )
+        """``stack-auditor audit PATH --format sarif``, the SARIF written to a file under ``.work/out``.
 
-    def peers(self, kind: str, lock: str) -> list[tuple[str, Command | None, str]]:
-        """The peer commands for a lock of ``kind`` (``uv``/``poetry``): (name, command or None, note)."""
-        folder = Path(lock).parent
-        stem = f"{kind}-{folder.name}"  # output file names only
-        timeout = self.args.peer_timeout
-        found: list[tuple[str, Command | None, str]] = []
-        cdxgen = shutil.which("cdxgen")
-        found.append(
-            (
-                "cdxgen",
-                Command(
-                    "cdxgen -t python",
-                    (
-                        cdxgen,
-                        "-t",
-                        "python",
-                        "--no-install-deps",
-                        "-o",
-                        str(self.out / f"cdxgen-{stem}.json"),
-                        str(folder),
-                    ),
-                    env=(("FETCH_LICENSE", "false"), ("CDXGEN_NO_BANNER", "true")),
-                    timeout=timeout,
-                )
-                if cdxgen
-                else None,
-                "cdxgen not installed (npm install -g @cyclonedx/cdxgen)",
-            )
-        )
-        if kind == "poetry":
-            exe = shutil.which("cyclonedx-py") or _peer_venv_exe("cyclonedx-py")
-            found.append(
-                (
-                    "cyclonedx-py",
-                    Command(
-                        "cyclonedx-py poetry",
-                        (exe, "poetry", "-o", str(self.out / f"cyclonedx-py-{stem}.json"), str(folder)),
-                        timeout=timeout,
-                    )
-                    if exe
-                    else None,
-                    "cyclonedx-py not installed (pip install cyclonedx-bom)",
-                )
-            )
-        if kind == "uv":
-            uv = shutil.which("uv")
-            found.append(
-                (
-                    "uv export",
-                    Command(
-                        "uv export --frozen",
-                        (
-                            uv,
-                            "export",
-                            "--frozen",
-                            "--offline",
-                            "--no-progress",
-                            "-q",
-                            "-o",
-                            str(self.out / f"uv-export-{stem}.txt"),
-                        ),
-                        cwd=folder,
-                        env=(("UV_CACHE_DIR", str(self.work / "uv-cache")),),
-                        timeout=timeout,
-                    )
-                    if uv
-                    else None,
-                    "uv not installed",
-                )
-            )
-        return found
-
-
-def _peer_venv_exe(name: str) -> str | None:
-    """A peer installed in ``benchmarks/.work/peers`` (the README's isolated install)."""
-    exe = HERE / ".work" / "peers" / "bin" / name
-    return str(exe) if exe.is_file() else None
+        Not ``-o /dev/null``: the tool writes atomically (a temporary file, then
+        a rename over the target), which would replace ``/dev/null`` itself.
+        """
+        sarif = self.out / f"audit-{hashlib.sha1(path.encode()).hexdigest()[:10]}.sarif"
+        out = ("-o", str(sarif)) if self.output_flag else ()
+        return Command(label, (*self.tool, "audit", path, "--format", "sarif", *out, *extra), cwd=REPO, ok=AUDIT_OK)
 
 
 def _run_text(argv: list[str]) -> str:
@@ -163,13 +91,21 @@ def _run_text(argv: list[str]) -> str:
 
 
 def _tool_prefix(override: str | None) -> tuple[list[str], str]:
-    """Prefer the ``stack-auditor`` script when it runs this checkout; else ``python -m auditor``."""
+    """Prefer the ``stack-auditor`` script when it runs this checkout; else ``python -m auditor``.
+
+    The script beside ``sys.executable`` comes first: a ``PATH`` entry may be a
+    shim (pyenv's is a bash script) whose own start-up would be billed to the tool.
+    """
     if override:
         return shlex.split(override), f"`{override}` (--tool)"
-    script = shutil.which("stack-auditor")
-    if script:
-        first = Path(script).read_bytes()[:200].split(b"\n", 1)[0]
-        interp = first[2:].decode(errors="replace").strip() if first.startswith(b"#!") else PY
+    fallback = f"`{Path(PY).name} -m auditor` in the checkout"
+    for script in (Path(PY).parent / "stack-auditor", Path(shutil.which("stack-auditor") or "/nonexistent")):
+        if not script.is_file():
+            continue
+        first = script.read_bytes()[:300].split(b"\n", 1)[0]
+        interp = first[2:].decode(errors="replace").strip() if first.startswith(b"#!") else ""
+        if not interp or " " in interp or "python" not in Path(interp).name:
+            continue  # a shim or wrapper, not a console script
         where = subprocess.run(
             [interp, "-c", "import auditor; print(auditor.__file__)"],
             cwd="/",
@@ -178,12 +114,10 @@ def _tool_prefix(override: str | None) -> tuple[list[str], str]:
             check=False,
         ).stdout.strip()
         if where.startswith(str(REPO / "auditor")):
-            return [script], f"console script `{script}`"
-        return [PY, "-m", "auditor"], (
-            f"`{PY} -m auditor` in the checkout (the installed `{script}` imports "
-            f"`{where or '?'}`, not this checkout)"
-        )
-    return [PY, "-m", "auditor"], f"`{PY} -m auditor` in the checkout (no `stack-auditor` script on PATH)"
+            return [str(script)], f"console script `{script}`"
+        fallback += f" (the console script `{script}` imports `{where or '?'}`, not this checkout)"
+        break
+    return [PY, "-m", "auditor"], fallback
 
 
 def _lock_scenario(
@@ -200,11 +134,12 @@ def _lock_scenario(
     rows = [Row(name, floor, "floor", floor=floor), Row(name, tool, "tool", floor=floor, max_floor=max_floor)]
     if name.endswith("-large") and tool.ok:
         rows.append(Row(name, tool, "memory"))
-    for peer, command, why in bench.peers(kind, lock) if not bench.args.no_peers else []:
+    peers = [] if bench.args.no_peers else peer_commands(kind, lock, bench.out, bench.args.peer_timeout)
+    for peer, command, why in peers:
         if command is None:
             rows.append(Row.skipped(name, peer, why))
             continue
-        (result,) = measure([command], 1, bench.logs, warmup=False)
+        result = run_peer(command, lock, peer, bench.logs, fresh=bench.args.fresh_peers)
         rows.append(Row(name, result, "peer", tool=tool, min_speedup=speedups.get(peer)))
     return Section(name, rows, note=f"{Path(lock).relative_to(bench.work.parent.parent)}")
 
@@ -244,15 +179,11 @@ def run_scenario(bench: Bench, name: str) -> Section:
     if name == "uv-large":
         return _lock_scenario(bench, name, "uv-large", "uv", 1.5, {"cdxgen": 100.0})
     if name == "poetry-large":
-        return _lock_scenario(
-            bench, name, "poetry-large", "poetry", 1.5, {"cdxgen": 100.0, "cyclonedx-py": 500.0}
-        )
+        return _lock_scenario(bench, name, "poetry-large", "poetry", 1.5, {"cdxgen": 100.0, "cyclonedx-py": 500.0})
     if name == "uv-real":
         return _lock_scenario(bench, name, "uv-real", "uv", 2.0, {"cdxgen": 20.0})
     if name == "poetry-real":
-        return _lock_scenario(
-            bench, name, "poetry-real", "poetry", 2.0, {"cdxgen": 20.0, "cyclonedx-py": 500.0}
-        )
+        return _lock_scenario(bench, name, "poetry-real", "poetry", 2.0, {"cdxgen": 20.0, "cyclonedx-py": 500.0})
     if name == "requirements":
         top = Path(inputs["requirements-tree"])
         files = [str(top), *sorted(str(p) for p in (top.parent / "requirements").glob("*.txt"))]
@@ -265,9 +196,7 @@ def run_scenario(bench: Bench, name: str) -> Section:
         )
     if name == "cyclonedx":
         sbom = inputs["cyclonedx-large"]
-        return _simple(
-            bench, name, bench.floor("json.load", FLOOR_JSON, sbom), bench.audit(AUDIT, sbom), None
-        )
+        return _simple(bench, name, bench.floor("json.load", FLOOR_JSON, sbom), bench.audit(AUDIT, sbom), None)
     if name == "growth":
         from benchmarks._growth import growth_section
 
@@ -289,13 +218,9 @@ def _header(bench: Bench, argv: list[str]) -> list[str]:
         f"run as {bench.tool_how}",
         "python": f"{sys.version.split()[0]} (`{PY}`)",
         "tomli": version_of([PY, "-c", "import importlib.metadata as m; print(m.version('tomli'))"]),
-        "cdxgen": version_of(["cdxgen", "--version"]) if shutil.which("cdxgen") else "not installed",
-        "cyclonedx-py": (
-            version_of([exe, "--version"])
-            if (exe := shutil.which("cyclonedx-py") or _peer_venv_exe("cyclonedx-py"))
-            else "not installed"
-        ),
-        "uv": version_of(["uv", "--version"]) if shutil.which("uv") else "not installed",
+        "cdxgen": peer_version("cdxgen"),
+        "cyclonedx-py (cyclonedx-bom)": peer_version("cyclonedx-py"),
+        "uv": peer_version("uv"),
         "git": version_of(["git", "--version"]),
     }
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -316,9 +241,10 @@ def _header(bench: Bench, argv: list[str]) -> list[str]:
     lines += [f"- {k}: {v}" for k, v in versions.items()]
     lines += [
         "",
-        f"Repeats: {bench.args.repeats} timed runs per command after one warm-up run "
-        "(peers: one run, no warm-up, "
-        f"timeout {bench.args.peer_timeout:.0f} s). Times are wall-clock medians of whole processes.",
+        f"Repeats: {bench.args.repeats} timed runs per command, interleaved, after one warm-up run. Peers: one "
+        f"run, no warm-up, timeout {bench.args.peer_timeout:.0f} s, cached in `{PEER_CACHE.name}` by command, "
+        "input bytes and peer version (the label says when a cached run was measured). Times are wall-clock "
+        "medians of whole processes; peak RSS is the child's, from GNU time.",
         "",
     ]
     return lines
@@ -327,20 +253,15 @@ def _header(bench: Bench, argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point: generate, measure, print and write the report."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller inputs and 3 repeats: a smoke run")
     parser.add_argument(
         "--scenarios", default=",".join(SCENARIOS), help="comma-separated subset of: " + ", ".join(SCENARIOS)
     )
-    parser.add_argument(
-        "--repeats", type=int, default=None, help="timed runs per command (default 5; quick 3)"
-    )
-    parser.add_argument(
-        "--peer-timeout", type=float, default=300.0, help="seconds before a peer run is killed"
-    )
+    parser.add_argument("--repeats", type=int, default=None, help="timed runs per command (default 5; quick 3)")
+    parser.add_argument("--peer-timeout", type=float, default=300.0, help="seconds before a peer run is killed")
     parser.add_argument("--no-peers", action="store_true", help="skip cdxgen, cyclonedx-py and uv export")
+    parser.add_argument("--fresh-peers", action="store_true", help="re-run peers instead of using the cache")
     parser.add_argument("--results", type=Path, default=None, help="where to write the Markdown report")
     parser.add_argument("--tool", default=None, help='command prefix for the tool, e.g. "stack-auditor"')
     args = parser.parse_args(argv)
