@@ -10,6 +10,7 @@ a lower bound (``≥``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,10 +20,16 @@ if TYPE_CHECKING:
 __all__ = ["MAX_RSS_MB", "Row", "Section", "render"]
 
 MAX_RSS_MB = 150.0
+REPO = Path(__file__).resolve().parents[1]
 _HEAD = (
     "| Scenario | Command | Median s (min–max) | Peak RSS MiB | × floor | Peer ÷ auditor | Target | Met |",
     "|---|---|---:|---:|---:|---:|---|---|",
 )
+
+
+def _short(error: str) -> str:
+    """An error message on one line, with the checkout's absolute paths made relative."""
+    return error.replace(f"{REPO}/", "").replace("|", "\\|").splitlines()[0][:200] if error else error
 
 
 @dataclass
@@ -61,7 +68,7 @@ class Row:
         res = self.result
         assert res is not None
         if not res.ok and not res.timed_out:
-            return [self.scenario, name, "—", "—", "—", "—", self._target(), f"error: {res.error}"]
+            return [self.scenario, name, "—", "—", "—", "—", self._target(), f"error: {_short(res.error)}"]
         if self.kind == "memory":
             ok = res.rss_mb < MAX_RSS_MB
             return [
@@ -80,7 +87,7 @@ class Row:
             self.scenario,
             name,
             timing,
-            f"{res.rss_mb:.0f}",
+            f"{res.rss_mb:.0f}" if res.rss_mb else "—",  # a run killed by the timeout reports no RSS
             self._vs_floor(),
             self._vs_peer(),
             self._target(),
