@@ -10,7 +10,15 @@ __all__ = ["write_atomic"]
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    """Write ``text`` to a temporary file beside ``path``, fsync it, then rename it over ``path``.
+
+    A path that exists and is not a regular file (``/dev/null``, a FIFO, ``/dev/stdout``)
+    is written in place: renaming over a device would replace it.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
     folder = path.parent if str(path.parent) else Path()
     folder.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -124,7 +124,7 @@ def _include_target(
     return resolved.relative_to(real_root).as_posix()
 
 
-def load_project_graphs(target: Path, options: AuditOptions) -> tuple[Path, list[ProjectAudit]]:
+def load_project_graphs(target: Path | list[Path], options: AuditOptions) -> tuple[Path, list[ProjectAudit]]:
     """Discover and resolve every project under ``target`` into graphs (no evaluation)."""
     root, projects = discover(target, options.excludes, options.input_format)
     parsed: dict[str, list[ResolveResult]] = {}
@@ -157,7 +157,7 @@ def _share_workspace_locks(parsed: dict[str, list[ResolveResult]], projects: lis
                     parsed[member].append(result)
 
 
-def audit(target: Path, options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
+def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
     """Audit every project under ``target``."""
     catalog = load_catalog(options.rule_dirs)
     rules = load_rules(options.rule_dirs)

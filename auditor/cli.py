@@ -71,7 +71,9 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command()
 def audit(
-    path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path("."),
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Repositories, folders or dependency files (default: .).")
+    ] = None,
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
@@ -83,8 +85,11 @@ def audit(
     explain_profile: Annotated[bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")] = False,
     link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Previous SARIF: mark results new/unchanged/updated/absent.")] = None,
+    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new findings (with --baseline).")] = False,
+    sarif_per_project: Annotated[Path | None, typer.Option("--sarif-per-project", help="Also write one SARIF per project (own category) into DIR.")] = None,
 ) -> None:
-    """Audit PATH against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
+    """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit
     from auditor.render import RenderOptions, by_name
@@ -102,19 +107,33 @@ def audit(
         explain_profile=explain_profile,
     )
     try:
-        report = run_audit(path, options)
+        targets = list(paths or [Path(".")])
+        report = run_audit(targets if len(targets) > 1 else targets[0], options)
     except AuditorError as error:
         _fail(str(error))
+    if fail_on_new and baseline is None:
+        _fail("--fail-on-new needs --baseline")
+    if baseline is not None:
+        from auditor.baseline import apply_baseline
+
+        try:
+            apply_baseline(report, baseline)
+        except AuditorError as error:
+            _fail(str(error))
+    if sarif_per_project is not None:
+        from auditor.render.sarif import write_per_project
+
+        write_per_project(report, sarif_per_project)
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         typer.echo(f"stack-auditor: {failure}", err=True)
-    raise typer.Exit(exit_code(report, fail_on))
+    raise typer.Exit(exit_code(report, fail_on, only_new=fail_on_new))
 
 
-def exit_code(report: object, fail_on: str) -> int:
-    """2 when an input failed, else 1 when a counted finding is at or above ``fail_on``, else 0."""
+def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
+    """2 when an input failed, else 1 when a counted (and, with ``only_new``, new) finding is at or above ``fail_on``."""
     from auditor.findings import Report, Severity
 
     assert isinstance(report, Report)
@@ -123,7 +142,8 @@ def exit_code(report: object, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     threshold = Severity(fail_on)
-    return 1 if any(f.severity >= threshold for f in report.counted()) else 0
+    counted = [f for f in report.counted() if not only_new or f.baseline_state == "new"]
+    return 1 if any(f.severity >= threshold for f in counted) else 0
 
 
 @app.command()
@@ -236,6 +256,22 @@ def rules_show(
         write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
     except AuditorError as error:
         _fail(str(error))
+
+
+def _register_upload() -> None:
+    """``upload`` keeps its own module; its exit code (0/1/2) becomes the process's."""
+    import functools
+
+    from auditor.github.cli import upload
+
+    @functools.wraps(upload)
+    def command(*args: object, **kwargs: object) -> None:
+        raise typer.Exit(upload(*args, **kwargs))  # type: ignore[arg-type]
+
+    app.command("upload", help="Upload a SARIF file to GitHub code scanning and wait for processing.")(command)
+
+
+_register_upload()
 
 
 def main() -> None:

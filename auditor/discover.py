@@ -66,29 +66,49 @@ def resolver_for(path: Path, forced: str | None = None, sniff: bool = False) -> 
     return next((resolver for resolver in RESOLVERS if resolver.sniff(head)), None)
 
 
-def discover(target: Path, excludes: tuple[str, ...] = (), forced: str | None = None) -> tuple[Path, list[ProjectInput]]:
+def discover(
+    target: Path | list[Path], excludes: tuple[str, ...] = (), forced: str | None = None
+) -> tuple[Path, list[ProjectInput]]:
     """The audited root and its projects, sorted by path.
 
-    ``target`` may be a folder or a single file; a single file is recognised by
-    name, then by content, or by ``forced`` (``--input-format``).
+    ``target`` may be a folder, a single file, or several of either (a
+    pre-commit hook passes the changed files): the root is then their
+    deepest common folder. A single file is recognised by name, then by
+    content, or by ``forced`` (``--input-format``).
     """
-    if not target.exists():
-        raise UsageError(f"{target}: no such file or directory")
-    if target.is_file():
-        root = target.parent
-        resolver = resolver_for(target, forced, sniff=True)
-        if resolver is None:
-            raise UsageError(f"{target}: not a recognised dependency file (use --input-format)")
-        project = ProjectInput(path=target.name if resolver.role == "sbom" else ".")
-        project.files.append(InputFile(target.name, resolver))
-        return root, [project]
-
-    root = target
-    real_root = root.resolve()
+    targets = target if isinstance(target, list) else [target]
+    for item in targets:
+        if not item.exists():
+            raise UsageError(f"{item}: no such file or directory")
+    if len(targets) == 1:
+        root = targets[0] if targets[0].is_dir() else targets[0].parent
+    else:
+        root = Path(os.path.commonpath([str(t.resolve() if t.is_dir() else t.resolve().parent) for t in targets]))
     projects: dict[str, ProjectInput] = {}
-    for folder, dirnames, filenames in os.walk(root):
+    for item in targets:
+        if item.is_file():
+            _add_file(root, item, forced, projects)
+        else:
+            _walk(root, item, excludes, projects)
+    return root, [projects[key] for key in sorted(projects)]
+
+
+def _add_file(root: Path, file: Path, forced: str | None, projects: dict[str, ProjectInput]) -> None:
+    resolver = resolver_for(file, forced, sniff=True)
+    if resolver is None:
+        raise UsageError(f"{file}: not a recognised dependency file (use --input-format)")
+    relative = file.resolve().relative_to(root.resolve()).as_posix()
+    project_path = relative if resolver.role == "sbom" else PurePosixPath(relative).parent.as_posix()
+    project = projects.setdefault(project_path, ProjectInput(project_path))
+    if all(f.path != relative for f in project.files):
+        project.files.append(InputFile(relative, resolver))
+
+
+def _walk(root: Path, top: Path, excludes: tuple[str, ...], projects: dict[str, ProjectInput]) -> None:
+    real_root = root.resolve()
+    for folder, dirnames, filenames in os.walk(top):
         here = Path(folder)
-        relative_dir = here.relative_to(root).as_posix()
+        relative_dir = here.resolve().relative_to(real_root).as_posix()
         dirnames[:] = sorted(
             d
             for d in dirnames
@@ -102,12 +122,28 @@ def discover(target: Path, excludes: tuple[str, ...] = (), forced: str | None = 
             file = here / filename
             if _excluded(relative, excludes) or not _inside(file, real_root):
                 continue
-            resolver = resolver_for(file, None)
+            resolver = resolver_for(file, None) or _sniff_sbom(file)
             if resolver is None:
                 continue
             project_path = _project_of(relative, resolver)
-            projects.setdefault(project_path, ProjectInput(project_path)).files.append(InputFile(relative, resolver))
-    return root, [projects[key] for key in sorted(projects)]
+            project = projects.setdefault(project_path, ProjectInput(project_path))
+            if all(f.path != relative for f in project.files):
+                project.files.append(InputFile(relative, resolver))
+
+
+SBOM_SUFFIXES = (".json", ".xml", ".spdx")
+
+
+def _sniff_sbom(file: Path) -> Resolver | None:
+    """In a tree walk, an SBOM may have any name (``sbom.json``); lockfile look-alikes are not guessed at."""
+    if not file.name.endswith(SBOM_SUFFIXES) or file.is_symlink():
+        return None
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    return next((r for r in RESOLVERS if r.role == "sbom" and r.sniff(head)), None)
 
 
 def _join(folder: str, name: str) -> str:

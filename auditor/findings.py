@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from auditor.model import Provenance, Skipped
 
@@ -111,6 +112,7 @@ class Finding:
     why_path: list[str] = field(default_factory=list)
     scope: str = ""
     suppression: Suppression | None = None
+    baseline_state: str | None = None  # new | unchanged | updated (with --baseline)
 
     @property
     def fingerprint(self) -> str:
@@ -199,6 +201,8 @@ class Report:
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     tool_version: str = ""
+    absent: list[dict[str, Any]] = field(default_factory=list)  # baseline results that vanished (SARIF)
+    absent_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # their rules, from the baseline
     source_prefix: str = ""  # the audited root inside its repository, e.g. "services/api/" (SARIF URIs)
 
     @property

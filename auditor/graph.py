@@ -134,7 +134,7 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
     decl = _project_decl(ordered, project_dir)
     if decl is not None:
         graph.name = decl.name
-    for result in ordered:
+    for result in (*manifests, *resolved):  # the project's own manifest states its Python range first
         for project in result.projects:
             if project.requires_python and not graph.requires_python and _belongs(result, project, project_dir):
                 graph.requires_python = project.requires_python

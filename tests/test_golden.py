@@ -41,3 +41,21 @@ def test_every_renderer_has_golden_files() -> None:
     for renderer in RENDERERS:
         for example in EXAMPLE_NAMES:
             assert (GOLDEN / renderer.name / f"{example}{renderer.suffix}").is_file(), (renderer.name, example)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_example_json_matches_its_schema(example: str) -> None:
+    """The JSON report of every example validates against the documented JSON Schema."""
+    from tests.conftest import REPO
+
+    schema = json.loads((REPO / "auditor" / "schemas" / "report.schema.json").read_text())
+    document = json.loads((GOLDEN / "json" / f"{example}.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_example_sarif_follows_github_ingestion_rules(example: str) -> None:
+    """Each golden SARIF passes every GitHub code-scanning rule the helper checks (and the schema)."""
+    from tests.sarif_github import assert_github_sarif
+
+    assert_github_sarif(json.loads((GOLDEN / "sarif" / f"{example}.sarif").read_text()))

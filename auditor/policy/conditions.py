@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
 
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import canonical_name
@@ -39,7 +42,7 @@ SELECTORS = (
 )
 FILTERS = ("version", "direct-only", "scopes", "ecosystem")
 COMBINATORS = ("all", "any", "not")
-KNOWN_PYTHONS = tuple(Version(v) for v in ("2.7", *(f"3.{minor}" for minor in range(16))))
+KNOWN_PYTHONS = ("2.7", *(f"3.{minor}" for minor in range(16)))
 
 
 @dataclass(slots=True)
@@ -58,7 +61,19 @@ class ConditionError(ValueError):
 
 @lru_cache(maxsize=512)
 def _specifier(text: str) -> SpecifierSet:
+    from packaging.specifiers import SpecifierSet  # imported on the first version check only
+
     return SpecifierSet(text)
+
+
+@lru_cache(maxsize=4096)
+def _version(text: str) -> Version | None:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +166,8 @@ class Condition:
 
 
 def _in(spec: SpecifierSet, version: str) -> bool:
-    try:
-        return spec.contains(Version(version), prereleases=True)
-    except InvalidVersion:
-        return False
+    parsed = _version(version)
+    return parsed is not None and spec.contains(parsed, prereleases=True)
 
 
 def _scope_matches(scope: str, wanted: list[str]) -> bool:
@@ -179,16 +192,19 @@ def _pinned(node: GraphNode) -> bool:
 def _python_outside(requires_python: str | None, rule: Mapping[str, Any]) -> bool:
     if not requires_python:
         return False  # cannot judge; the evaluator reports it as not checkable
+    from packaging.specifiers import InvalidSpecifier
+
     try:
-        spec = SpecifierSet(requires_python)
+        spec = _specifier(requires_python)
     except InvalidSpecifier:
         return True
-    admitted = [v for v in KNOWN_PYTHONS if spec.contains(v, prereleases=True)]
-    wanted = [Version(v) for v in rule.get("admits-any", [])]
+    known = [v for v in (_version(p) for p in KNOWN_PYTHONS) if v is not None]
+    admitted = [v for v in known if spec.contains(v, prereleases=True)]
+    wanted = [_version(v) for v in rule.get("admits-any", [])]
     if wanted and not any(v in admitted for v in wanted):
         return True
-    lowest = rule.get("lowest-at-least")
-    return bool(lowest and admitted and min(admitted) < Version(lowest))
+    lowest = _version(rule.get("lowest-at-least", "")) if rule.get("lowest-at-least") else None
+    return bool(lowest and admitted and min(admitted) < lowest)
 
 
 def compile_condition(table: Any, where: str = "condition") -> Condition:
@@ -225,8 +241,10 @@ def _check(table: Any, where: str) -> None:
     elif value is not True:
         raise ConditionError(f"'{head}' in {where} must be true")
     if "version" in table:
+        from packaging.specifiers import InvalidSpecifier
+
         try:
-            SpecifierSet(table["version"])
+            _specifier(table["version"])
         except (InvalidSpecifier, TypeError):
             raise ConditionError(f"invalid version specifier {table['version']!r} in {where}") from None
     if "scopes" in table and not (isinstance(table["scopes"], list) and all(isinstance(s, str) for s in table["scopes"])):

@@ -283,15 +283,20 @@ def rank_profiles(graph: ProjectGraph, profiles: Iterable[Profile], catalog: Cat
         framework_ok = False
         for key, value in profile.stack.items():
             results = [[token_result(graph, t, catalog) for t in option] for option in options_of(value)]
+            # A component present at another version still shows which stack this is (Django 2 is a Django shop).
             satisfied = [
                 option for option in results
-                if any(r.status == "ok" for r in option) and all(r.status in ("ok", "not-checkable", "unknown") for r in option)
+                if any(r.status in ("ok", "version") for r in option)
+                and all(r.status in ("ok", "version", "not-checkable", "unknown") for r in option)
             ]
             if satisfied:
+                hit = next(r for r in satisfied[0] if r.status in ("ok", "version"))
+                if key in FRAMEWORK_KEYS and hit.node is not None and not hit.node.direct:
+                    reasons.append(f"{key}: {hit.node.label()} is only transitive (+0)")
+                    continue  # a framework some library drags in is not the project's framework
                 weight = 5 if key in FRAMEWORK_KEYS else 1
                 score += weight
                 framework_ok = framework_ok or key in FRAMEWORK_KEYS
-                hit = next(r for r in satisfied[0] if r.status == "ok")
                 reasons.append(f"{key}: {hit.node.label() if hit.node else hit.token} (+{weight})")
         if not framework_ok:
             reasons.append("framework: not present")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.render.base import RenderOptions, Renderer
+from auditor.render.cyclonedx import CycloneDxRenderer
 from auditor.render.json import JsonRenderer
 from auditor.render.markdown import MarkdownRenderer
 from auditor.render.sarif import SarifRenderer
@@ -15,6 +16,7 @@ RENDERERS: tuple[Renderer, ...] = (
     JsonRenderer(),
     SarifRenderer(),
     MarkdownRenderer(),
+    CycloneDxRenderer(),
 )
 
 

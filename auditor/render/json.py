@@ -41,6 +41,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "related": [{"message": r.message, "location": _location(r.location)} for r in finding.related],
         "why_path": finding.why_path,
         "fingerprint": finding.fingerprint,
+        "baseline_state": finding.baseline_state,
         "suppression": None
         if suppression is None
         else {

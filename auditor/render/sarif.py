@@ -12,9 +12,19 @@ most severe results and saying so.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, ClassVar
 
-from auditor.findings import Finding, InputFailure, Report, RuleMeta
+from auditor.findings import Finding, InputFailure, Report, RuleMeta, Severity
+from auditor.github.limits import (
+    MAX_FULL_DESCRIPTION_CHARS,
+    MAX_RELATED_LOCATIONS_PER_RESULT,
+    MAX_RESULTS_PER_RUN,
+    MAX_RULE_NAME_CHARS,
+    MAX_RULES_PER_RUN,
+    MAX_SHORT_DESCRIPTION_CHARS,
+    MAX_TAGS_PER_RULE,
+)
 from auditor.model import Provenance
 from auditor.render.base import RenderOptions
 
@@ -23,10 +33,8 @@ __all__ = ["SRCROOT", "SarifRenderer", "default_category", "report_to_sarif"]
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/stack-auditor/stack-auditor"
 SRCROOT = "%SRCROOT%"
-# GitHub code scanning limits (docs: "SARIF support for code scanning", "Validating your SARIF file").
-MAX_RESULTS_PER_RUN = 25_000
-MAX_RULES_PER_RUN = 25_000
-MAX_RELATED_LOCATIONS = 1_000
+# GitHub's `problem.severity` vocabulary has no "note".
+_PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
 
 
 class SarifRenderer:
@@ -62,19 +70,26 @@ def _location(report: Report, at: Provenance, message: str | None = None) -> dic
     return location
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _rule(meta: RuleMeta) -> dict[str, Any]:
+    help_uri = meta.help_uri or f"{INFORMATION_URI}#rules"
+    # GitHub shows help.markdown but may not show helpUri: the link goes in the text too.
+    markdown = f"{meta.help_markdown}\n\n[Rule reference]({help_uri})"
     return {
         "id": meta.id,
-        "name": meta.name,
-        "shortDescription": {"text": meta.summary},
-        "fullDescription": {"text": meta.summary},
-        "help": {"text": meta.help_markdown, "markdown": meta.help_markdown},
-        "helpUri": meta.help_uri or f"{INFORMATION_URI}#rules",
+        "name": _clip(meta.name, MAX_RULE_NAME_CHARS),
+        "shortDescription": {"text": _clip(meta.summary, MAX_SHORT_DESCRIPTION_CHARS)},
+        "fullDescription": {"text": _clip(meta.summary, MAX_FULL_DESCRIPTION_CHARS)},
+        "help": {"text": f"{meta.summary}. See {help_uri}", "markdown": markdown},
+        "helpUri": help_uri,
         "defaultConfiguration": {"level": meta.severity.value},
         "properties": {
-            "tags": list(meta.tags) or ["architecture"],
+            "tags": list(dict.fromkeys(meta.tags or ("architecture",)))[:MAX_TAGS_PER_RULE],
             "precision": "very-high",
-            "problem.severity": meta.severity.value,
+            "problem.severity": _PROBLEM_SEVERITY[meta.severity],
         },
     }
 
@@ -103,9 +118,11 @@ def _result(report: Report, finding: Finding, rule_index: dict[str, int]) -> dic
             **({"whyPath": finding.why_path} if finding.why_path else {}),
         },
     }
+    if finding.baseline_state:
+        result["baselineState"] = finding.baseline_state
     related = [
         {"id": n + 1, **_location(report, r.location, r.message)}
-        for n, r in enumerate(finding.related[:MAX_RELATED_LOCATIONS])
+        for n, r in enumerate(finding.related[:MAX_RELATED_LOCATIONS_PER_RESULT])
     ]
     if related:
         result["relatedLocations"] = related
@@ -140,9 +157,14 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
         )
         findings = findings[:MAX_RESULTS_PER_RUN]
     findings.sort(key=Finding.sort_key)
-    used = sorted({f.rule_id for f in findings})[:MAX_RULES_PER_RUN]
+    # Baseline results that vanished keep their rule from the baseline when no current finding has it.
+    extra_rules = {k: v for k, v in report.absent_rules.items() if k not in report.rules}
+    used = sorted({f.rule_id for f in findings} | extra_rules.keys())[:MAX_RULES_PER_RUN]
     rule_index = {rule_id: n for n, rule_id in enumerate(used)}
     findings = [f for f in findings if f.rule_id in rule_index]
+    absent = [
+        {**r, "ruleIndex": rule_index[r["ruleId"]]} for r in report.absent if r.get("ruleId") in rule_index
+    ]
     version = "0.0.0" if options.redact_version else report.tool_version
     invocation: dict[str, Any] = {"executionSuccessful": not report.failures}
     if report.failures:
@@ -158,13 +180,44 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
                 "version": version,
                 "semanticVersion": version,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(report.rules[rule_id]) for rule_id in used],
+                "rules": [
+                    _rule(report.rules[rule_id]) if rule_id in report.rules else extra_rules[rule_id]
+                    for rule_id in used
+                ],
             }
         },
         "automationDetails": {"id": options.category or default_category(report)},
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the repository"}}},
         "invocations": [invocation],
-        "results": [_result(report, f, rule_index) for f in findings],
+        "results": [_result(report, f, rule_index) for f in findings]
+        + absent,
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def write_per_project(report: Report, folder: Path) -> list[Path]:
+    """One SARIF file per project, each with its own category ``stack-auditor/<project path>/``.
+
+    GitHub accepts one run per tool and category: per-project files let a monorepo
+    upload each service separately (and dismissals stay per service).
+    """
+    from dataclasses import replace
+
+    from auditor.atomic import write_atomic
+
+    written = []
+    for project in report.projects:
+        single = replace(
+            report,
+            projects=[project],
+            failures=[f for f in report.failures if f.file in project.files or f.file.startswith(f"{project.path}/")],
+            absent=[r for r in report.absent if r.get("properties", {}).get("project") == project.path],
+        )
+        name = "root" if project.path == "." else project.path.replace("/", "__")
+        path = folder / f"{name}.sarif"
+        inside = "" if project.path == "." else f"{project.path}/"
+        options = RenderOptions(category=f"stack-auditor/{report.source_prefix}{inside}")
+        write_atomic(path, json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n")
+        written.append(path)
+    return written

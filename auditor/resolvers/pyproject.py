@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from auditor.errors import InputError
 from auditor.model import (
     DEV,
@@ -163,6 +161,8 @@ def _strings(
 
 def requirement_edge(text: str, scope: str, at: Provenance | None, path: str) -> Edge:
     """A PEP 508 string as a direct-dependency edge, or a located error."""
+    from packaging.requirements import InvalidRequirement, Requirement  # ~50 ms: only when a manifest is read
+
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:

@@ -131,3 +131,41 @@ def test_rules_show_profile_derived_id() -> None:
     assert data["severity"] == "error"
     assert "## Why it matters" in data["help"]
     assert runner.invoke(app, ["rules", "show", "nope/nothing"]).exit_code == 2
+
+
+def test_several_files_are_audited_together(monkeypatch: object) -> None:
+    """A pre-commit hook passes changed files: manifest + lock of one folder merge into one project."""
+    import os
+
+    folder = EXAMPLES / "fastapi-psycopg2"
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = runner.invoke(app, ["audit", "pyproject.toml", "uv.lock", "--format", "json"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 1
+    [project] = json.loads(result.stdout)["projects"]
+    assert project["files"] == ["pyproject.toml", "uv.lock"]
+    assert project["packages"] == 28
+
+
+def test_output_to_a_device_is_written_in_place(tmp_path: Path) -> None:
+    """-o /dev/null (or a FIFO) is written, never renamed over: the device stays a device."""
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "fastapi-service"), "--format", "json", "-o", str(fifo)])
+    reader.join(timeout=10)
+    assert result.exit_code == 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["schema_version"] == 1
+    runner.invoke(app, ["audit", str(EXAMPLES / "fastapi-service"), "-o", os.devnull])
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)

@@ -1,0 +1,149 @@
+"""Helpers shared by the Poetry, PDM, Pipenv and PEP 751 resolvers.
+
+* :func:`poetry_to_pep440` turns a Poetry constraint (``^1.2``, ``~3.9``,
+  ``>=1,<2 || >3``) into a PEP 440 specifier where one exists.
+* :class:`BlockLocator` extends :class:`TomlLineLocator` with the span of each
+  ``[[package]]`` entry, so an entry's own sub-tables can be scanned alone.
+* :func:`requirement_edge` parses a PEP 508 string (``"name>=1; marker"``)
+  into an :class:`Edge`, with a located error when it is not one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, Specifier
+from packaging.version import InvalidVersion, Version
+
+from auditor.errors import InputError
+from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
+from auditor.resolvers.base import TomlLineLocator
+
+__all__ = [
+    "BlockLocator",
+    "extras_in_marker",
+    "poetry_to_pep440",
+    "requirement_edge",
+    "scope_of_group",
+    "url_source",
+]
+
+_OPERATOR = re.compile(r"^(~=|===|==|!=|<=|>=|<|>|=|\^|~)?\s*(.*)$")
+_EXTRA_EQ = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
+
+
+def scope_of_group(group: str, main_names: tuple[str, ...] = ("main", "default")) -> str:
+    """Scope of a lock group: Poetry's ``main`` and PDM's ``default`` are the main scope."""
+    return MAIN if group in main_names else group_scope(group)
+
+
+def extras_in_marker(marker: str | None) -> list[str]:
+    """The extras an ``extra == "x"`` marker names, in order."""
+    return _EXTRA_EQ.findall(marker) if marker else []
+
+
+def url_source(url: str) -> SourceKind:
+    """SourceKind of a direct reference: VCS schemes, local files, or a plain URL."""
+    if url.startswith(("git+", "hg+", "svn+", "bzr+")):
+        return "vcs"
+    if url.startswith("file:"):
+        return "path"
+    return "url"
+
+
+def _bump(release: tuple[int, ...], index: int) -> str:
+    parts = [*release[:index], release[index] + 1]
+    return ".".join(str(p) for p in parts)
+
+
+def _one_constraint(piece: str) -> str | None:
+    found = _OPERATOR.match(piece.strip())
+    if not found:
+        return None
+    operator, version = found.group(1) or "", found.group(2).strip()
+    if version in ("*", ""):
+        return ""
+    if operator in ("^", "~"):
+        try:
+            release = Version(version).release
+        except InvalidVersion:
+            return None
+        given = len(version.split("."))
+        if operator == "^":
+            # Poetry: bump the left-most non-zero part; ^0.0 -> <0.1, ^0 -> <1.
+            index = next((i for i, p in enumerate(release[:given]) if p != 0), min(given, len(release)) - 1)
+        else:
+            # Poetry: ~1.2.3 -> <1.3, ~1.2 -> <1.3, ~1 -> <2.
+            index = 0 if given == 1 else 1
+        release = release + (0,) * (index + 1 - len(release))
+        return f">={version},<{_bump(release, index)}"
+    if operator in ("", "="):
+        operator = "=="
+    candidate = f"{operator}{version}"
+    try:
+        Specifier(candidate)
+    except InvalidSpecifier:
+        return None
+    return candidate
+
+
+def poetry_to_pep440(constraint: str) -> str | None:
+    """A PEP 440 specifier equal to the Poetry constraint, ``""`` for any, None when there is none.
+
+    Poetry accepts ``||`` (union), which PEP 440 cannot express: those give None.
+    """
+    constraint = constraint.strip()
+    if "||" in constraint:
+        return None
+    pieces = [p for p in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", constraint) if p]
+    converted: list[str] = []
+    for piece in pieces:
+        one = _one_constraint(piece)
+        if one is None:
+            return None
+        if one:
+            converted.append(one)
+    return ",".join(converted)
+
+
+class BlockLocator(TomlLineLocator):
+    """A :class:`TomlLineLocator` that also gives each entry's text span."""
+
+    def span(self, n: int) -> tuple[int, int]:
+        """Start and end offsets of the n-th entry (header to next header)."""
+        headers = self._headers
+        if n >= len(headers):
+            return len(self.index.text), len(self.index.text)
+        end = headers[n + 1] if n + 1 < len(headers) else len(self.index.text)
+        return headers[n], end
+
+    def at(self, file: str, offset: int | None, n: int) -> Provenance | None:
+        """Provenance of ``offset`` when known, else of entry ``n``."""
+        return self.index.provenance(file, offset) if offset is not None else self.entry(file, n)
+
+
+def requirement_edge(
+    spec: str,
+    parent: NormalizedName | None,
+    path: str,
+    provenance: Provenance | None,
+    scope: str = MAIN,
+) -> Edge:
+    """An edge from a PEP 508 requirement string, or a located :class:`InputError`."""
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement as error:
+        line = provenance.line if provenance else 0
+        raise InputError(path, line, f"invalid requirement {spec!r}: {error}") from None
+    marker = str(requirement.marker) if requirement.marker is not None else None
+    return Edge(
+        parent=parent,
+        child=canonical_name(requirement.name),
+        specifier=str(requirement.specifier),
+        extras=tuple(sorted(requirement.extras)),
+        marker=marker,
+        scope=scope,
+        provenance=provenance,
+        source=url_source(requirement.url) if requirement.url else "registry",
+    )

@@ -1,0 +1,46 @@
+"""Start-up stays lean: importing the CLI (and running --version) pulls in no heavy library.
+
+Heavy modules are imported inside the code paths that need them; this test
+keeps it that way (performance issue: start-up within 2x a bare `import tomli`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("cyclonedx", "rich", "jsonschema", "httpx", "pydantic", "sqlite3", "urllib.request", "ssl", "defusedxml",
+         "pip_requirements_parser", "packaging.requirements", "spdx_tools", "yaml")
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_the_cli_imports_no_heavy_library() -> None:
+    """`import auditor.cli` loads none of the heavy libraries."""
+    loaded = _modules_after("import auditor.cli")
+    assert not [m for m in HEAVY if m in loaded]
+
+
+def test_version_fast_path_imports_no_heavy_library() -> None:
+    """`stack-auditor --version` answers before any heavy import."""
+    loaded = _modules_after("import sys\nsys.argv = ['stack-auditor', '--version']\nfrom auditor.cli import main\nmain()")
+    assert not [m for m in HEAVY if m in loaded]
+
+
+def test_auditing_a_uv_lock_needs_no_sbom_or_network_library() -> None:
+    """Auditing a uv.lock to SARIF touches no SBOM, schema, HTTP or database library."""
+    from tests.conftest import EXAMPLES
+
+    code = (
+        "from pathlib import Path\nfrom auditor.audit import audit, AuditOptions\n"
+        "from auditor.render import by_name, RenderOptions\n"
+        f"r = audit(Path({str(EXAMPLES / 'fastapi-service' / 'uv.lock')!r}), AuditOptions())\n"
+        "by_name('sarif').render(r, RenderOptions())"
+    )
+    loaded = _modules_after(code)
+    assert not [m for m in ("cyclonedx", "rich", "jsonschema", "httpx", "pydantic", "sqlite3", "ssl") if m in loaded]
