@@ -75,9 +75,13 @@ def peer_commands(kind: str, lock: str, out: Path, timeout: float) -> list[tuple
 
 
 def _key(command: Command, lock: str, peer: str) -> str:
+    """Peer, command shape, input bytes, version, timeout: not paths, so quick and full runs share."""
+    folder = Path(lock).parent
     digest = hashlib.sha256()
-    digest.update("\0".join(command.argv).encode())
-    digest.update(Path(lock).read_bytes())
+    digest.update("\0".join([peer, command.label, *(a.rsplit("/", 1)[-1] for a in command.argv[1:])]).encode())
+    for item in sorted(folder.iterdir()):
+        if item.is_file():
+            digest.update(item.name.encode() + b"\0" + item.read_bytes())
     digest.update(peer_version(peer).encode())
     digest.update(f"{command.timeout}".encode())
     return digest.hexdigest()
