@@ -6,20 +6,26 @@ Errors are recorded per file and the run goes on: a malformed file yields an
 
 from __future__ import annotations
 
+import os
+
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from auditor import __version__
+from auditor.config import Config, load_config
 from auditor.discover import ProjectInput, discover, resolver_for
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
 from auditor.model import Provenance, ResolveResult, Skipped
-from auditor.policy.catalog import Catalog, load_catalog
-from auditor.policy.evaluate import evaluate, rank_profiles
-from auditor.policy.profiles import Profile, load_profile, profile_names
+from auditor.policy.catalog import load_catalog
+from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
+from auditor.policy.infer import choose_profile
+from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
+from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
 from auditor.resolvers import Resolver
 
 __all__ = ["AuditOptions", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
@@ -36,6 +42,9 @@ class AuditOptions:
     input_format: str | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     explain_profile: bool = False
+    use_config: bool = True  # read [tool.stack-auditor] / .stack-auditor.toml at the audited root
+    fail_on: str | None = None  # None: the config's fail-on (audit() fills it in), else the caller's
+    today: dt.date | None = None  # for ignore expiry; injectable for tests
 
 
 @dataclass(slots=True)
@@ -158,10 +167,23 @@ def _share_workspace_locks(parsed: dict[str, list[ResolveResult]], projects: lis
 
 
 def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[str], None] | None = None) -> Report:
-    """Audit every project under ``target``."""
-    catalog = load_catalog(options.rule_dirs)
-    rules = load_rules(options.rule_dirs)
-    forced = load_profile(options.profile) if options.profile else None
+    """Audit every project under ``target``.
+
+    Settings the caller left unset (profile, fail-on) come from the audited root's
+    configuration; command-line values win. ``options.fail_on`` is filled in.
+    """
+    config_root = _config_root(target)
+    config = load_config(config_root) if options.use_config else Config()
+    rule_dirs = (*options.rule_dirs, *config.rule_dirs)
+    options.fail_on = options.fail_on or config.fail_on
+    catalog = load_catalog(rule_dirs)
+    rules = load_rules(rule_dirs)
+    if options.profile:
+        forced = load_profile(options.profile)
+    elif config.profile:  # named by the audited repo: its extends chain must stay inside the root too
+        forced = load_profile(config.profile, confine=config_root)
+    else:
+        forced = None
     candidates = [load_profile(name) for name in profile_names()] if forced is None else []
     root, projects = load_project_graphs(target, options)
     report = Report(root=root.as_posix(), tool_version=__version__, source_prefix=source_prefix(root))
@@ -169,8 +191,9 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
         if progress:
             progress(project.path)
         report.failures.extend(project.failures)
-        profile, reason = _choose_profile(project.graph, forced, candidates, catalog, options.explain_profile)
+        profile, reason = choose_profile(project.graph, forced, candidates, catalog, options.explain_profile)
         evaluation = evaluate(project.graph, profile, catalog, rules)
+        evaluation.findings = apply_severity(evaluation.findings, evaluation.rules, config.severity)
         report.rules.update(evaluation.rules)
         report.projects.append(
             ProjectReport(
@@ -187,24 +210,12 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
             )
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
+    report.notices.extend(config.notices)
+    report.notices.extend(unknown_entries(forced, catalog) if forced is not None else [])
+    known = {rule.id for rule in rules}.union(*(profile_rule_ids(p) for p in ([forced] if forced else candidates)))
+    report.notices.extend(unknown_overrides(config.severity, known, config.file))
+    report.notices.extend(suppress(report.findings, config.ignores, options.today or dt.date.today()))
     return report
-
-
-def _choose_profile(
-    graph: ProjectGraph, forced: Profile | None, candidates: list[Profile], catalog: Catalog, explain: bool
-) -> tuple[Profile | None, str]:
-    if forced is not None:
-        return forced, "given with --profile"
-    ranking = rank_profiles(graph, candidates, catalog)
-    table = "; ".join(f"{fit.name}={fit.score}" for fit in ranking)
-    best = ranking[0] if ranking and ranking[0].fits else None
-    if best is None:
-        return None, f"no profile fits (scores: {table}); only generic rules apply"
-    chosen = next(p for p in candidates if p.name == best.name)
-    reason = f"inferred: best match (scores: {table})"
-    if explain:
-        reason += " — " + ", ".join(best.reasons)
-    return chosen, reason
 
 
 def package_views(graph: ProjectGraph) -> list[PackageView]:
@@ -225,6 +236,13 @@ def package_views(graph: ProjectGraph) -> list[PackageView]:
         )
     return sorted(views, key=lambda v: (v.ecosystem, v.name))
 
+
+
+def _config_root(target: Path | list[Path]) -> Path:
+    """Where the configuration of an audit lives: the audited folder (or the common folder of several paths)."""
+    targets = target if isinstance(target, list) else [target]
+    folders = [t if t.is_dir() else t.parent for t in targets]
+    return folders[0] if len(folders) == 1 else Path(os.path.commonpath([str(f.resolve()) for f in folders]))
 
 
 def source_prefix(root: Path) -> str:

@@ -77,7 +77,12 @@ def audit(
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, note, never.")] = "error",
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on", help="Failing severity: error, warning, note, never (default: config, or error)"
+        ),
+    ] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
     input_format: Annotated[str | None, typer.Option("--input-format", help="Force the format of a single file.")] = None,
@@ -88,6 +93,9 @@ def audit(
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Previous SARIF: mark results new/unchanged/updated/absent.")] = None,
     fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 only for new findings (with --baseline).")] = False,
     sarif_per_project: Annotated[Path | None, typer.Option("--sarif-per-project", help="Also write one SARIF per project (own category) into DIR.")] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")
+    ] = False,
 ) -> None:
     """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
@@ -97,7 +105,7 @@ def audit(
     renderer = by_name(output_format)
     if renderer is None:
         _fail(f"unknown --format {output_format!r} (choose from: {', '.join(_renderer_names())})")
-    if fail_on not in SEVERITIES:
+    if fail_on is not None and fail_on not in SEVERITIES:
         _fail(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")
     options = AuditOptions(
         profile=profile,
@@ -105,6 +113,8 @@ def audit(
         excludes=tuple(exclude or ()),
         input_format=input_format,
         explain_profile=explain_profile,
+        use_config=not no_config,
+        fail_on=fail_on,
     )
     try:
         targets = list(paths or [Path(".")])
@@ -129,7 +139,7 @@ def audit(
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         typer.echo(f"stack-auditor: {failure}", err=True)
-    raise typer.Exit(exit_code(report, fail_on, only_new=fail_on_new))
+    raise typer.Exit(exit_code(report, options.fail_on or "error", only_new=fail_on_new))
 
 
 def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
@@ -213,12 +223,15 @@ def profiles_show(
 
 
 @profiles_app.command("check")
-def profiles_check(file: Annotated[Path, typer.Argument(help="A profile JSON file.")]) -> None:
+def profiles_check(
+    file: Annotated[Path, typer.Argument(help="A profile JSON file.")],
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
+) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
     from auditor.inspect import profile_check
 
     try:
-        problems = profile_check(file)
+        problems = profile_check(file, tuple(rules or ()))
     except AuditorError as error:
         _fail(str(error))
     for problem in problems:

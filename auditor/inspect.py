@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from auditor.audit import ProjectAudit, package_views
 from auditor.errors import UsageError
 from auditor.findings import RuleMeta
 from auditor.model import canonical_name
 from auditor.policy.catalog import load_catalog
-from auditor.policy.evaluate import _stack_meta, anti_meta, options_of
+from auditor.policy.evaluate import anti_meta, options_of, stack_meta
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
 
-__all__ = ["all_rule_metas", "graph_json", "graph_text", "profile_check", "profile_text", "rule_show", "why_text"]
+__all__ = [
+    "all_rule_metas",
+    "describe_python",
+    "graph_json",
+    "graph_text",
+    "profile_check",
+    "profile_text",
+    "rule_details",
+    "rule_show",
+    "why_text",
+]
 
 
 def graph_text(projects: Sequence[ProjectAudit]) -> str:
@@ -23,14 +34,20 @@ def graph_text(projects: Sequence[ProjectAudit]) -> str:
     for project in projects:
         graph = project.graph
         views = package_views(graph)
-        out.append(f"{project.path} ({graph.name or 'unnamed'}): {len(views)} packages from {', '.join(sorted(set(graph.files)))}")
+        out.append(
+            f"{project.path} ({graph.name or 'unnamed'}): {len(views)} packages"
+            f" from {', '.join(sorted(set(graph.files)))}"
+        )
         if graph.requires_python:
             out.append(f"  requires-python {graph.requires_python}")
         for view in sorted(views, key=lambda v: (not v.direct, v.ecosystem, v.name)):
             kind = "direct" if view.direct else "transitive"
             eco = "" if view.ecosystem == "pypi" else f" [{view.ecosystem}]"
             where = f"  {view.location}" if view.location else ""
-            out.append(f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {','.join(view.scopes) or '-'}{where}")
+            out.append(
+                f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}"
+                f"  {','.join(view.scopes) or '-'}{where}"
+            )
         for failure in project.failures:
             out.append(f"  input error: {failure}")
         out.append("")
@@ -52,7 +69,9 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
                     "purl": v.purl,
                     "direct": v.direct,
                     "scopes": list(v.scopes),
-                    "location": None if v.location is None else {"file": v.location.file, "line": v.location.line},
+                    "location": None
+                    if v.location is None
+                    else {"file": v.location.file, "line": v.location.line},
                     "dependencies": list(v.dependencies),
                 }
                 for v in package_views(project.graph)
@@ -107,7 +126,7 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
                     out.append(f"    {token_name}: not checkable — {token.not_checkable}")
                 else:
                     if token.python is not None:
-                        what = f"requires-python admits {', '.join(token.python.get('admits-any', []))}"
+                        what = describe_python(token.python)
                     elif token.files:
                         what = "a " + " or ".join(token.files) + " file"
                     else:
@@ -129,10 +148,22 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
     return "\n".join(out) + "\n"
 
 
-def profile_check(file: Path) -> list[str]:
-    """Problems with a profile file: unknown tokens and keys (load errors raise ConfigError)."""
+def describe_python(rule: Mapping[str, Any]) -> str:
+    """A requires-python check in words, e.g. ``requires-python admits 3.11 or 3.12, nothing below 3.11``."""
+    parts = []
+    if rule.get("admits-any"):
+        parts.append(f"admits {' or '.join(rule['admits-any'])}")
+    if rule.get("lowest-at-least"):
+        parts.append(f"nothing below {rule['lowest-at-least']}")
+    if rule.get("only-at-least"):
+        parts.append(f"only {rule['only-at-least']} and later")
+    return "requires-python " + ", ".join(parts)
+
+
+def profile_check(file: Path, rule_dirs: tuple[Path, ...] = ()) -> list[str]:
+    """Problems with a profile file: unknown tokens and keys (schema and load errors raise ConfigError)."""
     profile = load_profile(str(file))
-    catalog = load_catalog()
+    catalog = load_catalog(rule_dirs)
     problems = []
     for key, value in profile.stack.items():
         for option in options_of(value):
@@ -142,7 +173,9 @@ def profile_check(file: Path) -> list[str]:
                     problems.append(f"{file}:{line}: unknown stack token {token!r} in {key!r}")
     for key, anti in profile.anti.items():
         if key not in catalog.anti:
-            problems.append(f"{file}:{anti.line}: unknown anti-recommendation key {key!r} (it will be not checkable)")
+            problems.append(
+                f"{file}:{anti.line}: unknown anti-recommendation key {key!r} (it will be not checkable)"
+            )
     return problems
 
 
@@ -154,7 +187,7 @@ def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
         profile = load_profile(name)
         for key, value in profile.stack.items():
             expected = " or ".join(" + ".join(option) for option in options_of(value))
-            metas.append(_stack_meta(profile, key, expected, catalog))
+            metas.append(stack_meta(profile, key, expected, catalog))
         for key in profile.anti:
             entry = catalog.anti.get(key)
             if entry is not None and entry.condition is not None:
@@ -162,22 +195,41 @@ def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
     return sorted(metas, key=lambda m: m.id)
 
 
+def rule_details(rule_id: str, rule_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """What a rule checks beyond its metadata: the condition table and ``use-instead``, where it has them."""
+    rule = next((r for r in load_rules(rule_dirs) if r.id == rule_id), None)
+    if rule is not None:
+        return {"condition": dict(rule.condition.table), "use_instead": rule.use_instead or None}
+    key = rule_id.rsplit("/", 1)[-1]
+    entry = load_catalog(rule_dirs).anti.get(key) if "/stack/" not in rule_id else None
+    if entry is not None and entry.condition is not None:
+        return {"condition": dict(entry.condition.table), "use_instead": None}
+    return {"condition": None, "use_instead": None}
+
+
 def rule_show(rule_id: str, as_json: bool, rule_dirs: tuple[Path, ...] = ()) -> str:
+    """``rules show ID``: metadata, condition and help, as text or JSON (profile-derived ids too)."""
     meta = next((m for m in all_rule_metas(rule_dirs) if m.id == rule_id), None)
     if meta is None:
         raise UsageError(f"unknown rule id {rule_id!r} (see `stack-auditor rules list`)")
+    details = rule_details(rule_id, rule_dirs)
     if as_json:
-        return json.dumps(
-            {
-                "id": meta.id,
-                "name": meta.name,
-                "severity": meta.severity.value,
-                "summary": meta.summary,
-                "help": meta.help_markdown,
-                "help_uri": meta.help_uri,
-                "tags": list(meta.tags),
-                "origin": meta.origin,
-            },
-            indent=2,
-        ) + "\n"
-    return f"{meta.id} ({meta.name}) [{meta.severity.value}]\n{meta.summary}\n\n{meta.help_markdown}\n"
+        data = {
+            "id": meta.id,
+            "name": meta.name,
+            "severity": meta.severity.value,
+            "summary": meta.summary,
+            "help": meta.help_markdown,
+            "help_uri": meta.help_uri,
+            "tags": list(meta.tags),
+            "origin": meta.origin,
+            **details,
+        }
+        return json.dumps(data, indent=2) + "\n"
+    lines = [f"{meta.id} ({meta.name}) [{meta.severity.value}]", meta.summary]
+    if details["condition"] is not None:
+        lines.append(f"condition: {json.dumps(details['condition'])}")
+    if details["use_instead"]:
+        lines.append(f"use instead: {details['use_instead']}")
+    lines.append(f"docs: {meta.help_uri}")
+    return "\n".join(lines) + f"\n\n{meta.help_markdown}\n"

@@ -1,4 +1,4 @@
-"""The profile catalog (``rules/catalog.toml``): stack tokens and anti-recommendation keys as package facts."""
+"""The profile catalog (``rules/catalog.toml``): stack tokens and anti-recommendation keys as facts."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.policy.conditions import Condition, ConditionError, compile_condition
+from auditor.policy.locate import toml_line
+from auditor.policy.schema import load_schema, validate
 from auditor.resources import shipped_rules_dir
 
 __all__ = ["AntiEntry", "Catalog", "Token", "load_catalog"]
 
 CATALOG_FILE = "catalog.toml"
-_TOKEN_KEYS = {"summary", "packages", "version", "alternatives", "python", "files", "note", "not-checkable"}
-_ANTI_KEYS = {"summary", "condition", "message", "help", "not-checkable", "tags"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +67,23 @@ def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
 def _merge(catalog: Catalog, path: Path) -> None:
     import tomli
 
-    text = path.read_text(encoding="utf-8")
     label = path.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(label, 0, f"cannot read catalog: {error}") from None
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
-    unknown = set(data) - {"tokens", "anti"}
-    if unknown:
-        raise ConfigError(label, _line(text, sorted(unknown)[0]), f"unknown table {sorted(unknown)[0]!r} (expected tokens, anti)")
+        raise ConfigError(
+            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
+        ) from None
+    problems = validate(data, load_schema("catalog"))
+    if problems:
+        first = problems[0]
+        raise ConfigError(label, toml_line(text, first.path), f"{first.where()}: {first.message}")
     for name, entry in data.get("tokens", {}).items():
-        line = _line(text, name)
-        if not isinstance(entry, dict):
-            raise ConfigError(label, line, f"tokens.{name} must be a table")
-        extra = set(entry) - _TOKEN_KEYS
-        if extra:
-            raise ConfigError(label, line, f"unknown key {sorted(extra)[0]!r} in tokens.{name}")
+        line = toml_line(text, ("tokens", name))
         catalog.tokens[name] = Token(
             name=name,
             summary=str(entry.get("summary", name)),
@@ -96,12 +97,7 @@ def _merge(catalog: Catalog, path: Path) -> None:
             declared_in=f"{label}:{line}",
         )
     for key, entry in data.get("anti", {}).items():
-        line = _line(text, key)
-        if not isinstance(entry, dict):
-            raise ConfigError(label, line, f"anti.{key} must be a table")
-        extra = set(entry) - _ANTI_KEYS
-        if extra:
-            raise ConfigError(label, line, f"unknown key {sorted(extra)[0]!r} in anti.{key}")
+        line = toml_line(text, ("anti", key))
         condition = None
         if "condition" in entry:
             try:
@@ -120,11 +116,3 @@ def _merge(catalog: Catalog, path: Path) -> None:
             tags=tuple(entry.get("tags", ())),
             declared_in=f"{label}:{line}",
         )
-
-
-def _line(text: str, key: str) -> int:
-    for candidate in (f'."{key}"]', f".{key}]", f"[{key}]"):
-        offset = text.find(candidate)
-        if offset >= 0:
-            return text.count("\n", 0, offset) + 1
-    return 0

@@ -7,9 +7,15 @@ A condition is a TOML table. Selectors (each names packages):
 - ``absent = [names]``: fires when none is;
 - ``more-than-one-of = [names]``: fires when two or more are (a conflict, in declaration order);
 - ``duplicate-versions = true``: fires per package recorded with more than one version;
-- ``unpinned = true``: fires per direct requirement without ``==`` in a project that has no lock;
+- ``unpinned = true``: fires per direct requirement of a requirements file (``*.txt``) without ``==``,
+  in a project that has no lock;
+- ``requirement = "pinned" | "capped" | "unconstrained"``: fires per direct requirement whose specifier
+  in package metadata (pyproject.toml, not a requirements file) pins one version (``==1.2``,
+  ``===1.2``), caps the version from above (``<``, ``<=``, ``~=``, ``==1.*``), or says nothing;
 - ``requires-python = {admits-any = ["3.11"], lowest-at-least = "3.11"}``: fires when the
-  project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``.
+  project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``;
+  ``{only-at-least = "3.9"}`` fires when every Python it admits is 3.9 or later (a project that
+  no longer supports older Pythons). A project without ``requires-python`` never fires.
 
 Filters (beside a selector, narrowing which packages count):
 ``version`` (PEP 440 specifier a present package must match), ``direct-only`` (bool),
@@ -38,8 +44,16 @@ from auditor.model import canonical_name
 __all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
 
 SELECTORS = (
-    "present", "all-present", "absent", "more-than-one-of", "duplicate-versions", "unpinned", "requires-python",
+    "present",
+    "all-present",
+    "absent",
+    "more-than-one-of",
+    "duplicate-versions",
+    "unpinned",
+    "requirement",
+    "requires-python",
 )
+REQUIREMENT_KINDS = ("pinned", "capped", "unconstrained")
 FILTERS = ("version", "direct-only", "scopes", "ecosystem")
 COMBINATORS = ("all", "any", "not")
 KNOWN_PYTHONS = ("2.7", *(f"3.{minor}" for minor in range(16)))
@@ -125,7 +139,11 @@ class Condition:
             found = self._select(graph, table["more-than-one-of"])
             if len({n.name for n in found}) < 2:
                 return []
-            return [Match(sorted(found, key=_declaration_order), conflict=True)]
+            # The "second" of a conflict (the primary location) is the transitive one, else the later in the
+            # rule's list: the same whichever file the graph came from (lock, SBOM, manifest).
+            rank = {canonical_name(n): i for i, n in enumerate(table["more-than-one-of"])}
+            ordered = sorted(found, key=lambda n: (not n.direct, rank.get(n.name, 0), n.name))
+            return [Match(ordered, conflict=True)]
         if table.get("duplicate-versions"):
             return [Match([node]) for node in self._select(graph, None) if len(node.versions) > 1]
         if table.get("unpinned"):
@@ -134,11 +152,27 @@ class Condition:
             return [
                 Match([node])
                 for node in self._select(graph, None)
-                if node.direct and node.source == "registry" and not _pinned(node)
+                if node.direct
+                and node.source == "registry"
+                and not _pinned(node)
+                and _from_requirements_file(node)
+            ]
+        if "requirement" in table:
+            kind = table["requirement"]
+            return [
+                Match([node])
+                for node in self._select(graph, None)
+                if node.direct and _requirement_is(_metadata_specifiers(graph, node), kind)
             ]
         if "requires-python" in table:
-            return [Match(python=True)] if _python_outside(graph.requires_python, table["requires-python"]) else []
-        raise ConditionError(f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})")
+            return (
+                [Match(python=True)]
+                if _python_outside(graph.requires_python, table["requires-python"])
+                else []
+            )
+        raise ConditionError(
+            f"no selector in condition (expected one of: {', '.join(SELECTORS + COMBINATORS)})"
+        )
 
     def _select(self, graph: ProjectGraph, names: list[str] | None) -> list[GraphNode]:
         table = self.table
@@ -172,15 +206,45 @@ def _in(spec: SpecifierSet, version: str) -> bool:
 
 def _scope_matches(scope: str, wanted: list[str]) -> bool:
     kind = scope.split(":", 1)[0]
-    for item in wanted:
-        if item == scope or item == kind or (item == "runtime" and kind in ("main", "optional")):
-            return True
-    return False
+    runtime = kind in ("main", "optional")
+    return any(item in (scope, kind) or (item == "runtime" and runtime) for item in wanted)
 
 
-def _declaration_order(node: GraphNode) -> tuple[str, int, str]:
-    at = node.location
-    return (at.file, at.line, node.name) if at else ("~", 0, node.name)
+
+_METADATA_FILES = ("pyproject.toml", "Pipfile")
+
+def _metadata_specifiers(graph: ProjectGraph, node: GraphNode) -> list[str] | None:
+    """Specifiers of ``node`` as package metadata declares them (None: not declared there).
+
+    Requirements files and locks are left out: they pin a deployment or a dev
+    environment, which says nothing about what the package's metadata requires.
+    """
+    specs: list[str] = []
+    declared = False
+    for key, edge in graph.children.get(None, ()):
+        at = edge.provenance
+        if key != node.key or at is None or not at.file.endswith(_METADATA_FILES):
+            continue
+        declared = True
+        if edge.specifier:
+            specs.append(edge.specifier.replace(" ", ""))
+    return specs if declared else None
+
+
+def _requirement_is(specs: list[str] | None, kind: str) -> bool:
+    if specs is None:
+        return False
+    if kind == "unconstrained":
+        return not specs
+    parts = [p for spec in specs for p in spec.split(",") if p]
+    if kind == "pinned":
+        return any(p.startswith("===") or (p.startswith("==") and "*" not in p) for p in parts)
+    return any(p.startswith(("<", "~=")) or (p.startswith("==") and p.endswith("*")) for p in parts)
+
+
+def _from_requirements_file(node: GraphNode) -> bool:
+    # A manifest (pyproject.toml, *.in) states what the code supports; a .txt states what is deployed.
+    return any(at.file.endswith(".txt") for at in node.declared)
 
 
 def _pinned(node: GraphNode) -> bool:
@@ -204,7 +268,10 @@ def _python_outside(requires_python: str | None, rule: Mapping[str, Any]) -> boo
     if wanted and not any(v in admitted for v in wanted):
         return True
     lowest = _version(rule.get("lowest-at-least", "")) if rule.get("lowest-at-least") else None
-    return bool(lowest and admitted and min(admitted) < lowest)
+    if lowest and admitted and min(admitted) < lowest:
+        return True
+    floor = _version(rule.get("only-at-least", "")) if rule.get("only-at-least") else None
+    return bool(floor and admitted and min(admitted) >= floor)
 
 
 def compile_condition(table: Any, where: str = "condition") -> Condition:
@@ -235,9 +302,18 @@ def _check(table: Any, where: str) -> None:
     elif head in ("present", "all-present", "absent", "more-than-one-of"):
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise ConditionError(f"'{head}' in {where} must be a non-empty array of package names")
+    elif head == "requirement":
+        if value not in REQUIREMENT_KINDS:
+            raise ConditionError(f"'requirement' in {where} must be one of {', '.join(REQUIREMENT_KINDS)}")
     elif head == "requires-python":
-        if not isinstance(value, dict) or not set(value) <= {"admits-any", "lowest-at-least"}:
-            raise ConditionError(f"'requires-python' in {where} takes admits-any and lowest-at-least")
+        if (
+            not isinstance(value, dict)
+            or not value
+            or not set(value) <= {"admits-any", "lowest-at-least", "only-at-least"}
+        ):
+            raise ConditionError(
+                f"'requires-python' in {where} takes admits-any, lowest-at-least and only-at-least"
+            )
     elif value is not True:
         raise ConditionError(f"'{head}' in {where} must be true")
     if "version" in table:
@@ -247,7 +323,9 @@ def _check(table: Any, where: str) -> None:
             _specifier(table["version"])
         except (InvalidSpecifier, TypeError):
             raise ConditionError(f"invalid version specifier {table['version']!r} in {where}") from None
-    if "scopes" in table and not (isinstance(table["scopes"], list) and all(isinstance(s, str) for s in table["scopes"])):
+    if "scopes" in table and not (
+        isinstance(table["scopes"], list) and all(isinstance(s, str) for s in table["scopes"])
+    ):
         raise ConditionError(f"'scopes' in {where} must be an array of strings")
     if "direct-only" in table and not isinstance(table["direct-only"], bool):
         raise ConditionError(f"'direct-only' in {where} must be true or false")

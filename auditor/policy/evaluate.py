@@ -13,15 +13,23 @@ from dataclasses import dataclass, field
 from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import canonical_name
-from auditor.policy.catalog import AntiEntry, Catalog, Token
+from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Condition, Match, _in, _specifier
 from auditor.policy.profiles import Profile
-from auditor.policy.rules import Rule
+from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 
-__all__ = ["Evaluation", "ProfileFit", "evaluate", "rank_profiles", "stack_help"]
+__all__ = [
+    "Evaluation",
+    "TokenResult",
+    "evaluate",
+    "options_of",
+    "profile_rule_ids",
+    "stack_help",
+    "token_result",
+    "unknown_entries",
+]
 
-HELP_BASE = "https://github.com/stack-auditor/stack-auditor/blob/main/docs"
-FRAMEWORK_KEYS = ("framework",)
+HELP_BASE = RULE_DOCS_BASE
 
 
 @dataclass(slots=True)
@@ -41,24 +49,33 @@ class TokenResult:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileFit:
-    name: str
-    score: int
-    fits: bool
-    reasons: tuple[str, ...]
-
-
-def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]) -> Evaluation:
+def evaluate(
+    graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]
+) -> Evaluation:
     """Every finding for one project graph."""
     out = Evaluation()
     if profile is not None:
         _evaluate_stack(graph, profile, catalog, out)
         _evaluate_anti(graph, profile, catalog, out)
+    # Where the profile already made an architecture point about a package, a generic
+    # architecture rule on the same package and line would only say it twice.
+    profiled = {(f.package, f.location) for f in out.findings if f.package}
     for rule in rules:
         for match in rule.condition.evaluate(graph):
+            finding = _finding(
+                graph,
+                rule.id,
+                rule.meta.severity,
+                rule.message,
+                match,
+                rule.meta.summary,
+                reason="",
+                use_instead=rule.use_instead,
+            )
+            if "architecture" in rule.meta.tags and (finding.package, finding.location) in profiled:
+                continue
             out.rules[rule.id] = rule.meta
-            out.findings.append(_finding(graph, rule.id, rule.meta.severity, rule.message, match, rule.meta.summary, ""))
+            out.findings.append(finding)
     out.findings.sort(key=Finding.sort_key)
     return out
 
@@ -76,9 +93,11 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
         if not graph.requires_python:
             return TokenResult(token_name, "not-checkable", detail="the project declares no requires-python")
         bad = Condition({"requires-python": dict(token.python)}).evaluate(graph)
-        return TokenResult(token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}")
+        return TokenResult(
+            token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}"
+        )
     if token.files:
-        formats = {path_format for path_format in graph.formats}
+        formats = set(graph.formats)
         if formats & set(token.files):
             return TokenResult(token_name, "ok")
         return TokenResult(token_name, "missing", detail="no " + " or ".join(token.files) + " file")
@@ -90,13 +109,42 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
             good = [n for n in found if n.versions and all(_in(spec, v) for v in n.versions)]
             if good or not any(n.versions for n in found):
                 return TokenResult(token_name, "ok", good[0] if good else found[0])
-            return TokenResult(token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}")
+            return TokenResult(
+                token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}"
+            )
         return TokenResult(token_name, "ok", found[0])
     for name in token.alternatives:
         node = graph.find(canonical_name(name))
         if node is not None and node.direct:
             return TokenResult(token_name, "alternative", node, detail=f"{node.label()} chosen instead")
     return TokenResult(token_name, "missing")
+
+
+def profile_rule_ids(profile: Profile) -> set[str]:
+    """Every rule id a profile can produce: ``<name>/<anti key>`` and ``<name>/stack/<stack key>``."""
+    return {f"{profile.name}/{key}" for key in profile.anti} | {
+        f"{profile.name}/stack/{key}" for key in profile.stack
+    }
+
+
+def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:
+    """Stack tokens and anti-recommendation keys of ``profile`` that the catalog does not know, as notices."""
+    out: list[str] = []
+    for key, value in profile.stack.items():
+        for option in options_of(value):
+            out.extend(
+                f"{profile.source}:{profile.stack_lines.get(key, 0)}: unknown stack token {token!r}"
+                f" in {key!r} (no catalog entry): not checkable"
+                for token in option
+                if token not in catalog.tokens
+            )
+    for key, anti in profile.anti.items():
+        if key not in catalog.anti:
+            out.append(
+                f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r}"
+                " (no catalog entry): not checkable"
+            )
+    return out
 
 
 def options_of(value: str | list[str]) -> list[list[str]]:
@@ -114,41 +162,66 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
             for result in option:
                 if result.status in ("not-checkable", "unknown"):
                     out.not_checkable.append(NotCheckable(f"stack/{key}", result.token, result.detail))
-        checkable = [[r for r in option if r.status not in ("not-checkable", "unknown")] for option in results]
+        checkable = [
+            [r for r in option if r.status not in ("not-checkable", "unknown")] for option in results
+        ]
         if any(option and all(r.status == "ok" for r in option) for option in checkable):
             continue
         if not any(checkable):
             continue  # nothing here can be judged; reported as not checkable above
         flat = [r for option in checkable for r in option]
         expected = " or ".join(" + ".join(option) for option in options_of(value))
-        meta = _stack_meta(profile, key, expected, catalog)
+        meta = stack_meta(profile, key, expected, catalog)
         out.rules[rule_id] = meta
+        before = len(out.findings)
         bad = next((r for r in flat if r.status == "version"), None) or next(
             (r for r in flat if r.status == "alternative"), None
         )
         if bad is not None and bad.node is not None:
-            verb = "is outside the stack" if bad.status == "version" else "was chosen instead"
-            message = f"{key}: {bad.node.label()} {verb}; the {profile.name} profile expects {expected}"
-            out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, Match([bad.node]), meta.summary, ""))
+            if bad.status == "version":
+                message = (
+                    f"{key}: {bad.node.label()} is outside {bad.token} ({_version_of(bad.token, catalog)})"
+                )
+            else:
+                message = f"{key}: {bad.node.label()} was chosen instead of {expected}"
+            match = Match([bad.node])
         elif bad is not None:  # requires-python outside
             message = f"{key}: requires-python {graph.requires_python} is outside {expected}"
-            out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, Match(python=True), meta.summary, ""))
+            match = Match(python=True)
         else:
             missing = sorted({r.token for r in flat if r.status == "missing"})
-            message = f"{key}: no {', '.join(missing)} in the dependencies; the {profile.name} profile expects {expected}"
-            out.findings.append(
-                _finding(graph, rule_id, Severity.WARNING, message, Match(missing=missing), meta.summary, "")
-            )
+            looked = sorted({p for t in missing for p in _packages_of(t, catalog)})
+            if set(missing) == {r.token for r in flat}:
+                message = f"{key}: {expected} is missing"
+            else:
+                message = f"{key}: {' and '.join(missing)} missing (expected {expected})"
+            message += f"; none of {', '.join(looked)} is in the dependencies" if looked else ""
+            match = Match(missing=missing)
+        out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, match, meta.summary, ""))
+        for finding in out.findings[before:]:
+            finding.message += f" [profile {profile.name}: stack.{key}]"
 
 
-def _stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> RuleMeta:
+def _version_of(token: str, catalog: Catalog) -> str:
+    entry = catalog.tokens.get(token)
+    return entry.version or "" if entry is not None else ""
+
+
+def _packages_of(token: str, catalog: Catalog) -> tuple[str, ...]:
+    entry = catalog.tokens.get(token)
+    if entry is None:
+        return ()
+    return entry.packages or tuple(f"a {f} file" for f in entry.files)
+
+
+def stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> RuleMeta:
     return RuleMeta(
         id=f"{profile.name}/stack/{key}",
         name=f"stack-{key}".replace("_", "-"),
         severity=Severity.WARNING,
         summary=f"{key} deviates from the {profile.name} stack ({expected})",
         help_markdown=stack_help(profile, key, expected, catalog),
-        help_uri=f"{HELP_BASE}/profiles/{profile.name}.md",
+        help_uri=f"{HELP_BASE}/{rule_doc_path(f'{profile.name}/stack/{key}')}",
         tags=("architecture", "stack-profile", profile.name),
         origin=f"profile:{profile.name}",
     )
@@ -164,16 +237,19 @@ def stack_help(profile: Profile, key: str, expected: str, catalog: Catalog) -> s
             elif token.not_checkable:
                 lines.append(f"- `{token_name}`: not checkable — {token.not_checkable}")
             else:
-                what = ", ".join(f"`{p}`" for p in token.packages) or ", ".join(token.files) or "requires-python"
+                what = (
+                    ", ".join(f"`{p}`" for p in token.packages) or ", ".join(token.files) or "requires-python"
+                )
                 version = f" ({token.version})" if token.version else ""
                 note = f" Note: {token.note}." if token.note else ""
                 lines.append(f"- `{token_name}` ({token.summary}): satisfied by {what}{version}.{note}")
     return (
-        f"## What it flags\nThe `{key}` entry of the `{profile.name}` stack expects {expected}; the project's "
-        f"dependencies are missing it, chose another package, or pin a version outside it.\n\n"
-        f"## Why it matters\nA profile is the team's architecture contract: every deviation is a second way of doing "
-        f"one thing that reviewers, on-call and upgrades have to know about.\n\n"
-        f"## How to fix\nUse the expected component, or record the exception with an ignore that carries a reason.\n\n"
+        f"## What it flags\nThe `{key}` entry of the `{profile.name}` stack expects {expected}; "
+        f"the project's dependencies are missing it, chose another package, or pin a version outside it.\n\n"
+        f"## Why it matters\nA profile is the team's architecture contract: every deviation is a second "
+        f"way of doing one thing that reviewers, on-call and upgrades have to know about.\n\n"
+        f"## How to fix\nUse the expected component, or record the exception with an ignore that carries "
+        f"a reason.\n\n"
         f"## Example\n" + "\n".join(lines)
     )
 
@@ -185,7 +261,9 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
         if entry is None:
-            out.not_checkable.append(NotCheckable(key, key, "no catalog entry for this anti-recommendation key"))
+            out.not_checkable.append(
+                NotCheckable(key, key, "no catalog entry for this anti-recommendation key")
+            )
             continue
         if entry.condition is None:
             out.not_checkable.append(NotCheckable(key, key, entry.not_checkable))
@@ -196,7 +274,12 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
         for match in matches:
-            out.findings.append(_finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason))
+            finding = _finding(
+                graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason
+            )
+            verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
+            finding.message += f" [profile {profile.name}: anti_recommendations.{key} = {verdict}]"
+            out.findings.append(finding)
 
 
 def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
@@ -209,7 +292,7 @@ def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
         severity=anti.severity,
         summary=entry.summary,
         help_markdown=help_text,
-        help_uri=f"{HELP_BASE}/profiles/{profile.name}.md#{entry.key}",
+        help_uri=f"{HELP_BASE}/{rule_doc_path(f'{profile.name}/{entry.key}')}",
         tags=("architecture", "anti-recommendation", profile.name, *entry.tags),
         origin=f"profile:{profile.name}",
     )
@@ -219,32 +302,46 @@ def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
 
 
 def _finding(
-    graph: ProjectGraph, rule_id: str, severity: Severity, template: str, match: Match, summary: str, reason: str
+    graph: ProjectGraph,
+    rule_id: str,
+    severity: Severity,
+    template: str,
+    match: Match,
+    summary: str,
+    reason: str,
+    use_instead: str = "",
 ) -> Finding:
     packages = match.packages
     primary = packages[-1] if match.conflict and packages else (packages[0] if packages else None)
     others = [p for p in packages if p is not primary]
     labels = [p.label() for p in ([*others, primary] if primary else others)]
     values = {
-        "packages": " and ".join(labels) if len(labels) <= 2 else ", ".join(labels[:-1]) + " and " + labels[-1],
+        "packages": " and ".join(labels)
+        if len(labels) <= 2
+        else ", ".join(labels[:-1]) + " and " + labels[-1],
         "package": primary.label() if primary else "",
         "missing": ", ".join(match.missing),
         "requires_python": graph.requires_python or "",
         "reason": reason or summary,
         "summary": summary,
+        "use_instead": use_instead,
         "project": graph.name or graph.path,
     }
     try:
         message = template.format(**values)
     except (KeyError, IndexError, ValueError):
         message = template
-    if match.python:
-        location = graph.requires_python_at or graph.dependencies_at
-    elif primary is not None:
+    if primary is not None:
         location = primary.location or graph.dependencies_at
+    elif match.python:
+        location = graph.requires_python_at or graph.dependencies_at
     else:
         location = graph.dependencies_at
-    related = [Related(p.location, _declared_here(graph, p)) for p in others if p.location]
+    related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
+    if match.python and primary is not None and graph.requires_python_at is not None:
+        related.append(
+            Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here")
+        )
     why: list[str] = []
     if primary is not None and not primary.direct:
         why = graph.why_path(primary)
@@ -264,41 +361,8 @@ def _finding(
     )
 
 
-def _declared_here(graph: ProjectGraph, node: GraphNode) -> str:
+def _declared(graph: ProjectGraph, node: GraphNode) -> str:
     if node.direct:
         return f"{node.label()} is declared here"
-    why = graph.why_path(node)
-    return f"{node.label()} is pulled in here by {' -> '.join(why[:-1])}" if why else f"{node.label()} is locked here"
-
-
-# ----------------------------------------------------------------- inference
-
-
-def rank_profiles(graph: ProjectGraph, profiles: Iterable[Profile], catalog: Catalog) -> list[ProfileFit]:
-    """Profiles ordered by how well the project matches their stack; a fit needs its framework."""
-    fits = []
-    for profile in profiles:
-        score = 0
-        reasons = []
-        framework_ok = False
-        for key, value in profile.stack.items():
-            results = [[token_result(graph, t, catalog) for t in option] for option in options_of(value)]
-            # A component present at another version still shows which stack this is (Django 2 is a Django shop).
-            satisfied = [
-                option for option in results
-                if any(r.status in ("ok", "version") for r in option)
-                and all(r.status in ("ok", "version", "not-checkable", "unknown") for r in option)
-            ]
-            if satisfied:
-                hit = next(r for r in satisfied[0] if r.status in ("ok", "version"))
-                if key in FRAMEWORK_KEYS and hit.node is not None and not hit.node.direct:
-                    reasons.append(f"{key}: {hit.node.label()} is only transitive (+0)")
-                    continue  # a framework some library drags in is not the project's framework
-                weight = 5 if key in FRAMEWORK_KEYS else 1
-                score += weight
-                framework_ok = framework_ok or key in FRAMEWORK_KEYS
-                reasons.append(f"{key}: {hit.node.label() if hit.node else hit.token} (+{weight})")
-        if not framework_ok:
-            reasons.append("framework: not present")
-        fits.append(ProfileFit(profile.name, score, framework_ok, tuple(reasons)))
-    return sorted(fits, key=lambda fit: (not fit.fits, -fit.score, fit.name))
+    via = graph.why_path(node)[1:-1]
+    return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"

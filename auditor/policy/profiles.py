@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.findings import Severity
+from auditor.policy.locate import json_key_line
+from auditor.policy.schema import load_schema, validate
 from auditor.resources import shipped_profiles_dir
 
 __all__ = [
@@ -59,16 +62,34 @@ class Profile:
 
 def shipped_profiles() -> dict[str, Path]:
     """Shipped profile name -> file."""
-    return {path.stem: path for path in sorted(shipped_profiles_dir().glob("*.json"))}
+    return dict(_shipped())
+
+
+@cache
+def _shipped() -> tuple[tuple[str, Path], ...]:
+    # The shipped folder does not change while the process runs; one glob is enough.
+    return tuple((path.stem, path) for path in sorted(shipped_profiles_dir().glob("*.json")))
 
 
 def profile_names() -> list[str]:
     return sorted(shipped_profiles())
 
 
-def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile:
-    """Load a profile by shipped name or by path (relative to ``base`` for ``extends``)."""
+def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: Path | None = None) -> Profile:
+    """Load a profile by shipped name or by path (relative to ``base`` for ``extends``).
+
+    The file is checked against ``auditor/schemas/profile.schema.json`` (the
+    seed's format plus ``extends``); errors name the file and line. With
+    ``confine`` (the audited root, for a profile named in an audited repo's
+    config), every file of the ``extends`` chain must resolve inside it.
+    """
     path = _resolve(ref, base)
+    if (
+        confine is not None
+        and ref not in shipped_profiles()
+        and not path.resolve().is_relative_to(confine.resolve())
+    ):
+        raise ConfigError(ref, 0, "profile file is outside the audited root: not followed")
     label = ref if ref in shipped_profiles() and path == shipped_profiles()[ref] else str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -80,9 +101,11 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
         raise ConfigError(label, error.lineno, f"invalid JSON: {error.msg}") from None
     if not isinstance(data, dict):
         raise ConfigError(label, 1, "a profile must be a JSON object")
-    name = data.get("profile_name")
-    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        raise ConfigError(label, _line_of(text, "profile_name"), "'profile_name' must be a kebab-case string")
+    problems = validate(data, load_schema("profile"))
+    if problems:
+        first = problems[0]
+        raise ConfigError(label, json_key_line(text, first.path), f"{first.where()}: {first.message}")
+    name = data["profile_name"]
 
     parent: Profile | None = None
     extends = data.get("extends")
@@ -90,8 +113,19 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
         if not isinstance(extends, str):
             raise ConfigError(label, _line_of(text, "extends"), "'extends' must be a profile name or path")
         if _depth >= MAX_EXTENDS_DEPTH:
-            raise ConfigError(label, _line_of(text, "extends"), f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} (a cycle?)")
-        parent = load_profile(extends, path.parent, _depth + 1)
+            raise ConfigError(
+                label,
+                _line_of(text, "extends"),
+                f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} (a cycle?)",
+            )
+        try:
+            parent = load_profile(extends, path.parent, _depth + 1, confine)
+        except ConfigError as error:
+            if error.file != extends:
+                raise  # located inside the parent already
+            raise ConfigError(
+                label, _line_of(text, "extends"), f"extends {extends!r}: {error.message}"
+            ) from None
 
     stack = dict(parent.stack) if parent else {}
     stack_lines = dict(parent.stack_lines) if parent else {}
@@ -99,21 +133,31 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0) -> Profile
     if not isinstance(raw_stack, dict):
         raise ConfigError(label, _line_of(text, "stack"), "'stack' must be an object")
     for key, value in raw_stack.items():
-        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
-            raise ConfigError(label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens")
+        if not (
+            isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ):
+            raise ConfigError(
+                label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens"
+            )
         stack[key] = value
         stack_lines[key] = _line_of(text, key)
 
     anti = dict(parent.anti) if parent else {}
     raw_anti = data.get("anti_recommendations", {})
     if not isinstance(raw_anti, dict):
-        raise ConfigError(label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object")
+        raise ConfigError(
+            label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object"
+        )
     for key, value in raw_anti.items():
         line = _line_of(text, key)
         match = _VERDICT.match(value) if isinstance(value, str) else None
         if match is None:
-            raise ConfigError(label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'")
-        anti[key] = AntiRecommendation(key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label)
+            raise ConfigError(
+                label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'"
+            )
+        anti[key] = AntiRecommendation(
+            key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label
+        )
 
     description = data.get("description", parent.description if parent else "")
     version = data.get("version", parent.version if parent else "0")
@@ -135,8 +179,8 @@ def _resolve(ref: str, base: Path | None) -> Path:
     if ref in shipped:
         return shipped[ref]
     path = Path(ref)
-    if not path.is_absolute() and base is not None and not path.exists():
-        path = base / path
+    if not path.is_absolute() and base is not None:
+        path = base / path  # extends is relative to the extending file, never to the working directory
     if not path.exists():
         known = ", ".join(sorted(shipped))
         raise ConfigError(ref, 0, f"no such profile (shipped: {known}; or give a path to a profile JSON)")

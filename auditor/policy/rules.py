@@ -1,4 +1,10 @@
-"""Declarative rule files (``rules/*.toml``): one ``[[rule]]`` table per rule."""
+"""Declarative rule files (``rules/*.toml``): one ``[[rule]]`` table per rule.
+
+A rule file is validated against ``auditor/schemas/rule-file.schema.json``
+(unknown keys are rejected, with the file and line), then each condition is
+compiled by the one grammar in :mod:`auditor.policy.conditions`, and each
+``help`` must have the fixed sections the docs are built from.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,15 @@ from auditor.errors import ConfigError
 from auditor.findings import RuleMeta, Severity
 from auditor.model import Provenance
 from auditor.policy.conditions import Condition, ConditionError, compile_condition
+from auditor.policy.locate import toml_line
+from auditor.policy.schema import load_schema, validate
 from auditor.resources import shipped_rules_dir
 
-__all__ = ["Rule", "load_rules"]
+__all__ = ["HELP_SECTIONS", "RULE_DOCS_BASE", "Rule", "check_help", "load_rules", "rule_doc_path"]
 
-_RULE_KEYS = {"id", "name", "severity", "summary", "condition", "message", "help", "use-instead", "tags"}
-_REQUIRED = ("id", "name", "severity", "summary", "condition", "message", "help")
-_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(?:/[A-Za-z0-9-]+)*$")
+HELP_SECTIONS = ("What it flags", "Why it matters", "How to fix", "Example")
+RULE_DOCS_BASE = "https://github.com/stack-auditor/stack-auditor/blob/main/docs"
+NOT_RULE_FILES = {"catalog.toml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,78 +39,106 @@ class Rule:
 
     @property
     def id(self) -> str:
+        """The rule's stable id (``SA101``)."""
         return self.meta.id
+
+
+def rule_doc_path(rule_id: str) -> str:
+    """The generated doc of a rule id, relative to ``docs/``: ``/`` becomes a folder.
+
+    ``SA101`` -> ``rules/SA101.md``; ``django-monolith/stack/queue`` ->
+    ``rules/django-monolith/stack/queue.md`` (GitHub renders nested folders fine).
+    """
+    return f"rules/{rule_id}.md"
+
+
+def check_help(text: str) -> str | None:
+    """The first missing or out-of-order required section of a help text, or None."""
+    found = [m.group(1).strip() for m in re.finditer(r"^##\s+(.+)$", text, re.M)]
+    position = -1
+    for section in HELP_SECTIONS:
+        if section not in found:
+            return f"help lacks the section '## {section}'"
+        if found.index(section) < position:
+            return f"help section '## {section}' is out of order (expected {' / '.join(HELP_SECTIONS)})"
+        position = found.index(section)
+    return None
 
 
 def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     """Every rule of the shipped rules folder and of each extra folder, sorted by id; ids are unique."""
     rules: dict[str, Rule] = {}
+    seen: set[Path] = set()
     for folder in (shipped_rules_dir(), *extra_dirs):
         if not folder.is_dir():
             raise ConfigError(folder.as_posix(), 0, "rules directory not found")
+        if folder.resolve() in seen:
+            continue  # the same folder named twice (or the shipped one again) adds nothing
+        seen.add(folder.resolve())
         for path in sorted(folder.glob("*.toml")):
-            if path.name == "catalog.toml":
+            if path.name in NOT_RULE_FILES:
                 continue
-            for rule in _load_file(path):
-                if rule.id in rules and rules[rule.id].meta.origin != rule.meta.origin:
+            for rule in load_rule_file(path):
+                if rule.id in rules:
                     at = rule.meta.declared_at
-                    raise ConfigError(path.as_posix(), at.line if at else 0, f"duplicate rule id {rule.id!r} (also in {rules[rule.id].meta.origin})")
+                    raise ConfigError(
+                        path.as_posix(),
+                        at.line if at else 0,
+                        f"duplicate rule id {rule.id!r} (also in {rules[rule.id].meta.origin})",
+                    )
                 rules[rule.id] = rule
     return [rules[key] for key in sorted(rules)]
 
 
-def _load_file(path: Path) -> list[Rule]:
+def load_rule_file(path: Path) -> list[Rule]:
+    """The rules of one file, or a :class:`ConfigError` naming the file and line of the first problem."""
     import tomli
 
     label = path.as_posix()
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(label, 0, f"cannot read rule file: {error}") from None
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
-    if set(data) - {"rule"}:
-        raise ConfigError(label, 1, f"unknown top-level key {sorted(set(data) - {'rule'})[0]!r} (expected [[rule]] tables)")
-    entries = data.get("rule", [])
-    if not isinstance(entries, list):
-        raise ConfigError(label, 1, "'rule' must be an array of tables ([[rule]])")
-    headers = [m.start() for m in re.finditer(r"^\s*\[\[rule\]\]", text, re.M)]
-    rules = []
-    for n, entry in enumerate(entries):
-        line = text.count("\n", 0, headers[n]) + 1 if n < len(headers) else 0
-        rules.append(_rule(entry, label, line, n))
-    return rules
+        raise ConfigError(
+            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
+        ) from None
+    problems = validate(data, load_schema("rule-file"))
+    if problems:
+        first = problems[0]
+        raise ConfigError(label, toml_line(text, first.path), f"{first.where()}: {first.message}")
+    return [_rule(entry, label, text, n) for n, entry in enumerate(data["rule"])]
 
 
-def _rule(entry: object, label: str, line: int, n: int) -> Rule:
+def _rule(entry: dict[str, object], label: str, text: str, n: int) -> Rule:
     where = f"rule[{n}]"
-    if not isinstance(entry, dict):
-        raise ConfigError(label, line, f"{where} must be a table")
-    unknown = set(entry) - _RULE_KEYS
-    if unknown:
-        raise ConfigError(label, line, f"unknown key {sorted(unknown)[0]!r} in {where}")
-    for key in _REQUIRED:
-        if key not in entry:
-            raise ConfigError(label, line, f"missing {key!r} in {where}")
-    if not isinstance(entry["id"], str) or not _ID.match(entry["id"]):
-        raise ConfigError(label, line, f"'id' in {where} must look like 'SA101' or 'group/name'")
-    if not isinstance(entry["name"], str) or not _KEBAB.match(entry["name"]):
-        raise ConfigError(label, line, f"'name' in {where} must be kebab-case")
-    try:
-        severity = Severity(entry["severity"])
-    except ValueError:
-        raise ConfigError(label, line, f"'severity' in {where} must be error, warning or note") from None
+    line = toml_line(text, ("rule", n))
     try:
         condition = compile_condition(entry["condition"], f"{where}.condition")
     except ConditionError as error:
-        raise ConfigError(label, line, str(error)) from None
+        raise ConfigError(label, toml_line(text, ("rule", n, "condition")), str(error)) from None
+    help_text = str(entry["help"]).strip()
+    missing = check_help(help_text)
+    if missing:
+        raise ConfigError(label, toml_line(text, ("rule", n, "help")), f"{where}: {missing}")
+    rule_id = str(entry["id"])
+    tags = entry.get("tags", ())
     meta = RuleMeta(
-        id=entry["id"],
-        name=entry["name"],
-        severity=severity,
+        id=rule_id,
+        name=str(entry["name"]),
+        severity=Severity(entry["severity"]),
         summary=str(entry["summary"]),
-        help_markdown=str(entry["help"]).strip(),
-        tags=tuple(entry.get("tags", ())),
+        help_markdown=help_text,
+        help_uri=f"{RULE_DOCS_BASE}/{rule_doc_path(rule_id)}",
+        tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
         origin=label,
         declared_at=Provenance(label, line, 1, "[[rule]]"),
     )
-    return Rule(meta=meta, condition=condition, message=str(entry["message"]), use_instead=str(entry.get("use-instead", "")))
+    return Rule(
+        meta=meta,
+        condition=condition,
+        message=str(entry["message"]),
+        use_instead=str(entry.get("use-instead", "")),
+    )

@@ -7,6 +7,7 @@ from auditor.render.cyclonedx import CycloneDxRenderer
 from auditor.render.json import JsonRenderer
 from auditor.render.markdown import MarkdownRenderer
 from auditor.render.sarif import SarifRenderer
+from auditor.render.spdx import SpdxRenderer
 from auditor.render.text import TextRenderer
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer", "by_name"]
@@ -17,6 +18,7 @@ RENDERERS: tuple[Renderer, ...] = (
     SarifRenderer(),
     MarkdownRenderer(),
     CycloneDxRenderer(),
+    SpdxRenderer(),
 )
 
 
