@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import os
 import shlex
 import shutil
 import subprocess
@@ -208,7 +209,11 @@ def run_scenario(bench: Bench, name: str) -> Section:
     raise ValueError(name)
 
 
-def _header(bench: Bench, argv: list[str]) -> list[str]:
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _header(bench: Bench, argv: list[str], load_before: str) -> list[str]:
     info = machine_info()
     head = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True, check=False
@@ -234,6 +239,8 @@ def _header(bench: Bench, argv: list[str]) -> list[str]:
         f"- CPU: {info['cpu']} ({info['nproc']} logical CPUs)",
         f"- Memory: {info['memory']}",
         f"- OS: {info['os']}",
+        f"- Load average (1, 5, 15 min) before the run: {load_before}; after: {_load()} "
+        "(other work on the machine shows up here, and as spread in the min–max column)",
         "",
         "## Versions",
         "",
@@ -274,12 +281,13 @@ def main(argv: list[str] | None = None) -> int:
     work = HERE / ".work" / ("quick" if args.quick else "full")
     print(f"generating inputs in {work} ...", file=sys.stderr, flush=True)
     inputs = generate_all(work, sizes, sweep="sweep" in chosen)
+    load_before = _load()
     bench = Bench(args, inputs, work)
     sections = []
     for name in chosen:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         sections.append(run_scenario(bench, name))
-    text = "\n".join([*_header(bench, argv), render(sections, sizes)]) + "\n"
+    text = "\n".join([*_header(bench, argv, load_before), render(sections, sizes)]) + "\n"
     print(text)
     results = args.results or (HERE / ".work" / "RESULTS-quick.md" if args.quick else HERE / "RESULTS.md")
     results.write_text(text, encoding="utf-8")
