@@ -287,6 +287,13 @@ def _register_upload() -> None:
 _register_upload()
 
 
+# auditor.sweep.cli imports only typer and pathlib; sqlite3, rich and the pools load inside the commands.
+from auditor.sweep.cli import merge, sweep  # noqa: E402
+
+app.command("sweep")(sweep)
+app.command("merge")(merge)
+
+
 def main() -> None:
     """Console-script entry point: every AuditorError becomes a message and exit code 2."""
     if sys.argv[1:] == ["--version"]:  # the fast path: no Typer parsing needed

@@ -1,0 +1,160 @@
+"""``stack-auditor sweep`` and ``stack-auditor merge``: Typer-ready command functions.
+
+Registered in :mod:`auditor.cli` through small wrappers that import this
+module only when the command runs (so ``--version`` never loads sqlite3,
+rich or the thread pools). Exit codes: 0 the sweep completed (failed repos
+are in the summaries), 2 usage error, unreadable configuration, or a source
+that could not be listed at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from auditor.errors import AuditorError
+
+__all__ = ["merge", "sweep"]
+
+VIA = ("clone", "sbom")
+PROGRESS = ("auto", "bar", "log", "none")
+
+
+def sweep(
+    root: Annotated[
+        list[Path] | None, typer.Option("--root", help="A folder of checkouts (repeatable).")
+    ] = None,
+    repos: Annotated[
+        list[Path] | None,
+        typer.Option("--repos", help="A file: one local path or git URL a line (repeatable)."),
+    ] = None,
+    github_org: Annotated[
+        list[str] | None, typer.Option("--github-org", help="A GitHub organisation (repeatable).")
+    ] = None,
+    github_user: Annotated[
+        list[str] | None, typer.Option("--github-user", help="A GitHub user's repos (repeatable).")
+    ] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="Only GitHub repos with this topic (repeatable: any).")
+    ] = None,
+    include_archived: Annotated[
+        bool, typer.Option("--include-archived", help="Also sweep archived GitHub repos.")
+    ] = False,
+    include_forks: Annotated[bool, typer.Option("--include-forks", help="Also sweep forks.")] = False,
+    via: Annotated[
+        str,
+        typer.Option(
+            "--via", help="GitHub repos: 'clone' (sparse, default) or 'sbom' (dependency-graph export)."
+        ),
+    ] = "clone",
+    api_url: Annotated[
+        str | None, typer.Option("--api-url", help="GitHub API URL (GHES: https://HOST/api/v3).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder (see docs/sweep.md).")] = Path(
+        "sweep-out"
+    ),
+    db: Annotated[Path | None, typer.Option("--db", help="History database (default: OUT/sweep.db).")] = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Clone cache (default: OUT/.cache).")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel audits (default: number of CPUs).")] = 0,
+    repo_timeout: Annotated[
+        float, typer.Option("--repo-timeout", help="Seconds per repo (clone and audit) before it fails.")
+    ] = 600.0,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the interrupted sweep in this history.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Re-audit every repo, even unchanged ones.")] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", help="Only shard I of N (e.g. 2/8), by a stable hash of the name."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", help="Org-wide profile (name or JSON path) where nothing else assigns one."
+        ),
+    ] = None,
+    rules: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="sweep.toml: profiles by repo glob or topic (default: ./sweep.toml if present)."
+        ),
+    ] = None,
+    upload: Annotated[
+        bool, typer.Option("--upload", help="Upload each audited GitHub repo's SARIF to its code scanning.")
+    ] = False,
+    progress: Annotated[str, typer.Option("--progress", help="auto, bar, log or none.")] = "auto",
+) -> None:
+    """Audit many repositories: a folder of checkouts, a list of paths or URLs, or a GitHub organisation."""
+    from auditor.sweep.app import SweepRequest, run_request
+
+    if via not in VIA:
+        _fail(f"unknown --via {via!r} (choose from: {', '.join(VIA)})")
+    if progress not in PROGRESS:
+        _fail(f"unknown --progress {progress!r} (choose from: {', '.join(PROGRESS)})")
+    if not (root or repos or github_org or github_user):
+        _fail("nothing to sweep: give --root, --repos, --github-org or --github-user")
+    if config is None and Path("sweep.toml").is_file():
+        config = Path("sweep.toml")
+    request = SweepRequest(
+        roots=tuple(root or ()),
+        repo_files=tuple(repos or ()),
+        orgs=tuple(github_org or ()),
+        users=tuple(github_user or ()),
+        topics=tuple(topic or ()),
+        include_archived=include_archived,
+        include_forks=include_forks,
+        via=via,
+        api_url=api_url,
+        out=out,
+        db=db,
+        cache_dir=cache_dir,
+        jobs=jobs,
+        repo_timeout=repo_timeout,
+        resume=resume,
+        force=force,
+        shard=shard,
+        profile=profile,
+        rule_dirs=tuple(rules or ()),
+        config=config,
+        upload=upload,
+        progress=progress,
+    )
+    try:
+        run_request(request, dict(os.environ))
+    except AuditorError as error:
+        _fail(str(error))
+    raise typer.Exit(0)
+
+
+def merge(
+    inputs: Annotated[list[Path], typer.Argument(help="Sweep output folders (one per shard).")],
+    out: Annotated[Path, typer.Option("--out", help="The merged output folder.")] = Path("sweep-out"),
+    db: Annotated[Path | None, typer.Option("--db", help="Merged history (default: OUT/sweep.db).")] = None,
+) -> None:
+    """Join the outputs of sharded sweeps (SARIF, summaries, history) into one."""
+    from auditor.sweep.merge import merge_outputs
+
+    try:
+        summary = merge_outputs(list(inputs), out, db)
+    except AuditorError as error:
+        _fail(str(error))
+    totals = summary["totals"]
+    typer.echo(
+        f"merged {len(inputs)} outputs: {totals['repos']} repos, {totals['failed']} failed,"
+        f" {totals['new']} new, {totals['fixed']} fixed -> {out}",
+        err=True,
+    )
+    raise typer.Exit(0)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"stack-auditor: {message}", err=True)
+    raise typer.Exit(2)

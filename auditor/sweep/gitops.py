@@ -1,0 +1,308 @@
+"""git plumbing for sweeps: heads without cloning, blob-less sparse depth-1 clones, token hygiene.
+
+The token reaches git only through the environment
+(``GIT_CONFIG_COUNT``/``GIT_CONFIG_KEY_n``/``GIT_CONFIG_VALUE_n``, an
+``http.<origin>/.extraHeader`` scoped to the GitHub host), so it is never in
+argv (readable in ``/proc``), never written to ``.git/config`` and never in a
+remote URL. Every message that leaves this module is scrubbed of the token
+and of its base64 form.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.discover import SKIP_DIRS, resolver_for
+
+__all__ = [
+    "SPARSE_PATTERNS",
+    "GitAuth",
+    "GitError",
+    "checkout_head",
+    "clone_or_fetch",
+    "commit_of",
+    "git_auth_from_env",
+    "local_head",
+    "ls_remote_head",
+    "web_origin",
+]
+
+# Manifests, locks, SBOMs and per-repo config: all an audit reads (non-cone
+# mode, because "**/" globs need it; see github-api.md section 6).
+SPARSE_PATTERNS = (
+    "**/pyproject.toml",
+    "**/.stack-auditor.toml",
+    "**/requirements*.txt",
+    "**/requirements*.in",
+    "**/requirements/*.txt",
+    "**/requirements/*.in",
+    "**/constraints*.txt",
+    "**/uv.lock",
+    "**/poetry.lock",
+    "**/pdm.lock",
+    "**/pylock.toml",
+    "**/pylock.*.toml",
+    "**/Pipfile",
+    "**/Pipfile.lock",
+    "**/*.cdx.json",
+    "**/*.cdx.xml",
+    "**/bom.json",
+    "**/bom.xml",
+    "**/*.spdx.json",
+    "**/*.spdx",
+)
+
+
+class GitError(Exception):
+    """A git command failed; the message is already scrubbed of credentials."""
+
+
+@dataclass(frozen=True, slots=True)
+class GitAuth:
+    """A token for one origin (``https://github.com``); ``secrets`` lists every form to scrub."""
+
+    origin: str
+    header: str
+
+    @classmethod
+    def for_token(cls, token: str, origin: str) -> GitAuth:
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        return cls(origin.rstrip("/"), f"AUTHORIZATION: basic {basic}")
+
+    def secrets(self) -> tuple[str, ...]:
+        basic = self.header.split(" ", 2)[2]
+        token = base64.b64decode(basic).decode().split(":", 1)[1]
+        return (token, basic)
+
+    def applies_to(self, url: str) -> bool:
+        parts = urllib.parse.urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}".lower() == self.origin.lower()
+
+    def scrub(self, text: str) -> str:
+        for secret in self.secrets():
+            text = text.replace(secret, "***")
+        return text
+
+
+def _env(url: str | None, auth: GitAuth | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_CONFIG_")}
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C"})
+    if auth is not None and url is not None and auth.applies_to(url):
+        env.update(
+            {
+                "GIT_CONFIG_COUNT": "1",
+                "GIT_CONFIG_KEY_0": f"http.{auth.origin}/.extraheader",
+                "GIT_CONFIG_VALUE_0": auth.header,
+            }
+        )
+    return env
+
+
+def _run(
+    args: list[str],
+    *,
+    cwd: Path | None = None,
+    url: str | None = None,
+    auth: GitAuth | None = None,
+    timeout: float = 300.0,
+) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            env=_env(url, auth),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} timed out after {timeout:.0f}s") from None
+    except OSError as error:
+        raise GitError(f"cannot run git: {error.strerror or error}") from None
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+        message = f"git {args[0]} failed: {detail}"
+        raise GitError(auth.scrub(message) if auth else message)
+    return done.stdout
+
+
+def local_head(folder: Path) -> str:
+    """The checked-out commit of a git working tree, read from ``.git`` without running git.
+
+    A repository without commits, or a folder that is not a git checkout,
+    gets ``tree:<hash>`` over its dependency files' names, sizes and
+    modification times, so editing a manifest still counts as a change.
+    """
+    return commit_of(folder) or _tree_digest(folder)
+
+
+def commit_of(folder: Path) -> str | None:
+    """The commit ``HEAD`` points to, read from ``.git``; ``None`` when there is none."""
+    git = folder / ".git"
+    if git.is_file():  # a worktree or submodule: "gitdir: <path>"
+        text = git.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            git = (folder / text.split(":", 1)[1].strip()).resolve()
+    if not git.is_dir():
+        return None
+    try:
+        head = (git / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not head.startswith("ref:"):
+        return head or None
+    ref = head.split(":", 1)[1].strip()
+    common = git
+    commondir = git / "commondir"
+    if commondir.is_file():
+        common = (git / commondir.read_text(encoding="utf-8").strip()).resolve()
+    for base in (git, common):
+        loose = base / ref
+        if loose.is_file():
+            return loose.read_text(encoding="utf-8").strip() or None
+    packed = common / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
+            sha, _, name = line.partition(" ")
+            if name.strip() == ref:
+                return sha
+    return None
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for current, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for filename in sorted(filenames):
+            path = Path(current) / filename
+            if filename != ".stack-auditor.toml" and resolver_for(path) is None:
+                continue
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            relative = path.relative_to(folder).as_posix()
+            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return "tree:" + digest.hexdigest()[:40]
+
+
+def ls_remote_head(
+    url: str, auth: GitAuth | None = None, timeout: float = 60.0
+) -> tuple[str | None, str | None]:
+    """``(sha, branch)`` of the remote's HEAD, without cloning (``git ls-remote --symref URL HEAD``).
+
+    ``(None, None)`` for an empty repository.
+    """
+    out = _run(["ls-remote", "--symref", url, "HEAD"], url=url, auth=auth, timeout=timeout)
+    sha = branch = None
+    for line in out.splitlines():
+        left, _, right = line.partition("\t")
+        if left.startswith("ref: ") and right == "HEAD":
+            branch = left[5:].removeprefix("refs/heads/")
+        elif right == "HEAD":
+            sha = left.strip()
+    return sha, branch
+
+
+def checkout_head(folder: Path) -> str | None:
+    """The commit checked out in ``folder`` (``None`` for an empty repository)."""
+    return commit_of(folder)
+
+
+def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: float = 300.0) -> str | None:
+    """Bring ``dest`` to the remote's default-branch head with only the dependency files checked out.
+
+    First time: ``clone --depth 1 --filter=blob:none --sparse --no-checkout``
+    into a temporary folder beside ``dest`` (renamed when complete, so a
+    killed sweep leaves no half clone), ``sparse-checkout set --no-cone``,
+    ``checkout``. Later: ``fetch --depth 1 origin HEAD`` and a forced checkout
+    of ``FETCH_HEAD``; a cache that fails to fetch is cloned afresh once.
+    Returns the commit checked out.
+    """
+    if (dest / ".git").is_dir():
+        try:
+            _run(
+                ["fetch", "--quiet", "--depth", "1", "--filter=blob:none", "origin", "HEAD"],
+                cwd=dest,
+                url=url,
+                auth=auth,
+                timeout=timeout,
+            )
+            _run(
+                ["checkout", "--quiet", "--force", "--detach", "FETCH_HEAD"],
+                cwd=dest,
+                url=url,
+                auth=auth,
+                timeout=timeout,
+            )
+            return checkout_head(dest)
+        except GitError as error:
+            if "couldn't find remote ref" in str(error).lower():
+                return checkout_head(dest)  # an empty remote: nothing to fetch
+            shutil.rmtree(dest, ignore_errors=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        _run(
+            [
+                "clone",
+                "--quiet",
+                "--depth",
+                "1",
+                "--filter=blob:none",
+                "--sparse",
+                "--no-checkout",
+                url,
+                str(temporary / "c"),
+            ],
+            url=url,
+            auth=auth,
+            timeout=timeout,
+        )
+        work = temporary / "c"
+        _run(
+            ["sparse-checkout", "set", "--no-cone", *SPARSE_PATTERNS],
+            cwd=work,
+            url=url,
+            auth=auth,
+            timeout=timeout,
+        )
+        if commit_of(work) is not None:
+            _run(["checkout", "--quiet"], cwd=work, url=url, auth=auth, timeout=timeout)
+        shutil.rmtree(dest, ignore_errors=True)
+        work.rename(dest)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    return checkout_head(dest)
+
+
+def web_origin(api_url: str | None) -> str:
+    """The git host for an API URL: api.github.com -> https://github.com; https://HOST/api/v3 -> https://HOST."""
+    if not api_url:
+        return "https://github.com"
+    parts = urllib.parse.urlsplit(api_url)
+    host = parts.netloc
+    if host.lower() == "api.github.com":
+        host = "github.com"
+    elif host.lower().startswith("api."):
+        host = host[4:]  # GHE.com data residency: api.<sub>.ghe.com serves git at <sub>.ghe.com
+    return f"{parts.scheme}://{host}"
+
+
+def git_auth_from_env(api_url: str | None, environ: Mapping[str, str]) -> GitAuth | None:
+    """``GITHUB_TOKEN`` (else ``GH_TOKEN``) as a git header for the GitHub host only; ``None`` without one."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        value = environ.get(name, "").strip()
+        if value:
+            return GitAuth.for_token(value, web_origin(api_url))
+    return None

@@ -1,0 +1,175 @@
+"""Read-side queries over the history for the summaries: streamed rows and small aggregates.
+
+Nothing here loads a whole sweep into memory: repos come one row at a time,
+aggregates are computed by SQLite.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CHANGE_KEYS", "Queries", "RepoRecord"]
+
+CHANGE_KEYS = ("repo", "fingerprint", "rule_id", "severity", "project", "package", "file", "line", "message")
+
+# Counted findings of a repo in sweep :here that its counted findings in :there lack; both sweeps
+# must have audited the repo cleanly (a malformed file must not look like a fix).
+_CHANGED = """
+  SELECT c.repo, c.fingerprint, c.rule_id, c.severity, c.project, c.package, c.file, c.line, c.message
+  FROM findings c
+  JOIN repos rc ON rc.sweep_id=c.sweep_id AND rc.name=c.repo AND rc.status='ok'
+  JOIN repos rt ON rt.sweep_id=:there AND rt.name=c.repo AND rt.status='ok'
+  WHERE c.sweep_id=:here AND c.suppressed=0 AND (:repo IS NULL OR c.repo=:repo) AND NOT EXISTS (
+    SELECT 1 FROM findings p WHERE p.sweep_id=:there AND p.repo=c.repo AND p.fingerprint=c.fingerprint
+      AND p.suppressed=0)
+"""
+# A repo new to the sweep: every counted finding is new.
+_ARRIVED = """
+  SELECT c.repo, c.fingerprint, c.rule_id, c.severity, c.project, c.package, c.file, c.line, c.message
+  FROM findings c JOIN repos rc ON rc.sweep_id=c.sweep_id AND rc.name=c.repo AND rc.status='ok'
+  WHERE c.sweep_id=:here AND c.suppressed=0 AND (:repo IS NULL OR c.repo=:repo)
+    AND NOT EXISTS (SELECT 1 FROM repos rt WHERE rt.sweep_id=:there AND rt.name=c.repo)
+"""
+
+
+_REPO_ROW = (
+    "SELECT name, kind, head, status, reused, error, error_kind, errors, warnings, notes, suppressed,"
+    " drift, full_name, default_branch, upload FROM repos WHERE sweep_id=?"
+)
+_BY_NAME = _REPO_ROW + " ORDER BY name LIMIT ?"
+_BY_DRIFT = _REPO_ROW + " ORDER BY drift DESC, name LIMIT ?"
+
+
+@dataclass(frozen=True, slots=True)
+class RepoRecord:
+    """One row of ``repos`` for the outputs."""
+
+    name: str
+    kind: str
+    head: str | None
+    status: str
+    reused: bool
+    error: str | None
+    error_kind: str | None
+    errors: int
+    warnings: int
+    notes: int
+    suppressed: int
+    drift: int
+    full_name: str | None
+    default_branch: str | None
+    upload: str | None
+
+
+class Queries:
+    """Queries on one history connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def repos(self, sweep_id: int, by_drift: bool = False, limit: int = -1) -> Iterator[RepoRecord]:
+        """The sweep's repos, by name or by drift (highest first), streamed."""
+        query = _BY_DRIFT if by_drift else _BY_NAME
+        for row in self.db.execute(query, (sweep_id, limit)):
+            yield RepoRecord(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:])
+
+    def repo(self, sweep_id: int, name: str) -> RepoRecord | None:
+        """One repo of the sweep."""
+        row = self.db.execute(_REPO_ROW + " AND name=?", (sweep_id, name)).fetchone()
+        return RepoRecord(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:]) if row else None
+
+    def projects(self, sweep_id: int, repo: str) -> list[tuple[str, str | None, int, int, int]]:
+        """``(path, profile, errors, warnings, notes)`` per project of a repo."""
+        return list(
+            self.db.execute(
+                "SELECT path, profile, errors, warnings, notes FROM projects"
+                " WHERE sweep_id=? AND repo=? ORDER BY path",
+                (sweep_id, repo),
+            )
+        )
+
+    def changes(
+        self, sweep_id: int, previous: int | None, new: bool, repo: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Counted findings new in ``sweep_id`` (``new``) or fixed since ``previous``, by repo then rule."""
+        if previous is None and not new:
+            return
+        there = -1 if previous is None else previous
+        here, there = (sweep_id, there) if new else (there, sweep_id)
+        query = _CHANGED + ("UNION ALL" + _ARRIVED if new else "")
+        ordered = f"SELECT * FROM ({query}) ORDER BY 1, 3, 5, 6, 2"  # noqa: S608 (fixed text)
+        for row in self.db.execute(ordered, {"here": here, "there": there, "repo": repo}):
+            yield dict(zip(CHANGE_KEYS, row, strict=True))
+
+    def change_counts(self, sweep_id: int, previous: int | None) -> dict[str, tuple[int, int]]:
+        """``{repo: (new, fixed)}`` for the repos with any change (small: one pair per changed repo)."""
+        counts: dict[str, list[int]] = {}
+        for index, new in ((0, True), (1, False)):
+            if previous is None and not new:
+                continue
+            there = -1 if previous is None else previous
+            here, there = (sweep_id, there) if new else (there, sweep_id)
+            query = _CHANGED + ("UNION ALL" + _ARRIVED if new else "")
+            grouped = f"SELECT repo, count(*) FROM ({query}) GROUP BY repo"  # noqa: S608 (fixed text)
+            for repo, count in self.db.execute(grouped, {"here": here, "there": there, "repo": None}):
+                counts.setdefault(repo, [0, 0])[index] = count
+        return {repo: (pair[0], pair[1]) for repo, pair in counts.items()}
+
+    def totals(self, sweep_id: int) -> dict[str, Any]:
+        """Repos, audited, reused, failed, projects, counted findings by severity and suppressed."""
+        row = self.db.execute(
+            "SELECT count(*), coalesce(sum(reused=0 AND (error_kind IS NULL OR error_kind='input')), 0),"
+            " coalesce(sum(reused), 0), coalesce(sum(status!='ok'), 0), coalesce(sum(errors), 0),"
+            " coalesce(sum(warnings), 0), coalesce(sum(notes), 0), coalesce(sum(suppressed), 0)"
+            " FROM repos WHERE sweep_id=?",
+            (sweep_id,),
+        ).fetchone()
+        projects = self.db.execute("SELECT count(*) FROM projects WHERE sweep_id=?", (sweep_id,)).fetchone()
+        row = (*row, projects[0])
+        return {
+            "repos": row[0],
+            "audited": row[1],
+            "reused": row[2],
+            "failed": row[3],
+            "projects": row[8],
+            "findings": {"error": row[4], "warning": row[5], "note": row[6]},
+            "suppressed": row[7],
+        }
+
+    def by_rule(self, sweep_id: int) -> list[tuple[str, str, int, int]]:
+        """``(rule_id, severity, findings, repos)`` over counted findings, most frequent first."""
+        return list(
+            self.db.execute(
+                "SELECT rule_id, severity, count(*), count(DISTINCT repo) FROM findings"
+                " WHERE sweep_id=? AND suppressed=0 GROUP BY rule_id, severity ORDER BY 3 DESC, 1",
+                (sweep_id,),
+            )
+        )
+
+    def conformance(self, sweep_id: int) -> list[tuple[str, int, int]]:
+        """``(profile, projects, conforming)``: a project conforms with no counted error or warning."""
+        return list(
+            self.db.execute(
+                "SELECT coalesce(profile, '(none)'), count(*), sum(errors=0 AND warnings=0) FROM projects"
+                " WHERE sweep_id=? GROUP BY 1 ORDER BY 1",
+                (sweep_id,),
+            )
+        )
+
+    def trend(self, sweep_id: int, limit: int = 60) -> list[dict[str, Any]]:
+        """Totals of the last complete sweeps over the same shard, oldest first, ending with this one."""
+        rows = self.db.execute(
+            "SELECT s.id, coalesce(s.finished_at, s.started_at), count(r.name),"
+            " coalesce(sum(r.status!='ok'), 0),"
+            " coalesce(sum(r.errors), 0), coalesce(sum(r.warnings), 0), coalesce(sum(r.notes), 0)"
+            " FROM sweeps s LEFT JOIN repos r ON r.sweep_id=s.id"
+            " WHERE (s.status='complete' OR s.id=?) AND s.id<=?"
+            " AND s.shard IS (SELECT shard FROM sweeps WHERE id=?)"
+            " GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
+            (sweep_id, sweep_id, sweep_id, limit),
+        ).fetchall()
+        keys = ("sweep_id", "at", "repos", "failed", "error", "warning", "note")
+        return [dict(zip(keys, row, strict=True)) for row in reversed(rows)]
