@@ -174,7 +174,8 @@ def render(sections: list[Section], sizes: Sizes) -> str:
             lines += ["", f"### {section.name}", "", *section.extra]
     targets = [r for s in sections for r in s.rows if r.cells()[-2] or r.kind == "memory"]
     missed = [r for r in targets if not r.outcome.startswith("yes")]
-    lines += ["", "## Targets", "", f"{len(targets) - len(missed)} of {len(targets)} targets met."]
+    met = f"{len(targets) - len(missed)} of {len(targets)} targets met."
+    lines += ["", "## Targets", "", met if targets else "No target in these scenarios."]
     lines += [f"- missed or unknown: {r.scenario} / {r.cells()[1]}: {r.cells()[-2]} → {r.outcome}" for r in missed]
     skipped = [r for s in sections for r in s.rows if r.kind == "skip"]
     if skipped:

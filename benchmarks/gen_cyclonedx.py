@@ -45,7 +45,9 @@ def generate(n: int, seed: int = 0) -> str:
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
         "version": 1,
-        "metadata": {"component": {"bom-ref": "root", "name": "big-app", "type": "application", "version": "1.0"}},
+        "metadata": {
+            "component": {"bom-ref": "root", "name": "big-app", "type": "application", "version": "1.0"}
+        },
         "components": components,
         "dependencies": [
             {"ref": "root", "dependsOn": [c["bom-ref"] for c in components[:20]]},
