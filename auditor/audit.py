@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from auditor import __version__
 from auditor.config import Config, load_config
-from auditor.discover import ProjectInput, discover, resolver_for
+from auditor.discover import ProjectInput, discover
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
@@ -30,7 +30,12 @@ from auditor.resolvers import Resolver
 
 __all__ = ["AuditOptions", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
 
+# Limits on hostile input. Time per file is bounded by size: every resolver is a
+# linear pass (tomli, json, expat, pip's line parser) plus linear line scans, so
+# max_file_bytes caps the parse time too (tests/hardening measures a 100k-line
+# requirements file and fuzzes every parse under a SIGALRM guard).
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_PACKAGES = 100_000
 MAX_INCLUDE_DEPTH = 16
 
 
@@ -41,6 +46,7 @@ class AuditOptions:
     excludes: tuple[str, ...] = ()
     input_format: str | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_packages: int = DEFAULT_MAX_PACKAGES  # per project, over all its files
     explain_profile: bool = False
     use_config: bool = True  # read [tool.stack-auditor] / .stack-auditor.toml at the audited root
     fail_on: str | None = None  # None: the config's fail-on (audit() fills it in), else the caller's
@@ -60,6 +66,12 @@ def read_text(root: Path, relative: str, max_bytes: int) -> str:
     """A file's text, or a located :class:`InputError` (too large, not UTF-8)."""
     path = root / relative
     try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise InputError(relative, 0, "cannot read file: missing, or a symlink loop") from None
+    if not real.is_relative_to(root.resolve()):
+        raise InputError(relative, 0, "symlink leads out of the audited root: not followed")
+    try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(relative, 0, f"file is {size} bytes, over the limit of {max_bytes} (--max-file-bytes)")
@@ -76,12 +88,18 @@ def read_text(root: Path, relative: str, max_bytes: int) -> str:
 
 
 def _parse_file(
-    root: Path, relative: str, resolver: Resolver, options: AuditOptions, failures: list[InputFailure]
+    root: Path,
+    relative: str,
+    resolver: Resolver,
+    options: AuditOptions,
+    failures: list[InputFailure],
+    already: int = 0,
 ) -> list[ResolveResult]:
     """Parse a file and, for requirements, the files it includes (inside the root only)."""
     results: list[ResolveResult] = []
     seen: set[str] = set()
     real_root = root.resolve()
+    counted = [0]  # packages of this file and its includes
 
     def visit(path: str, parser: Resolver, depth: int, constraints: bool) -> None:
         if path in seen:
@@ -94,6 +112,12 @@ def _parse_file(
             return
         except RecursionError:
             failures.append(InputFailure(path, 0, "structure nested too deeply"))
+            return
+        counted[0] += len(result.packages)
+        if counted[0] + already > options.max_packages:
+            count, limit = len(result.packages), options.max_packages
+            message = f"too large: {count} packages, over the limit of {limit} per project (--max-packages)"
+            failures.append(InputFailure(path, 0, message))
             return
         if constraints:
             # A constraints file pins versions of what others require; it adds no dependency.
@@ -142,7 +166,8 @@ def load_project_graphs(target: Path | list[Path], options: AuditOptions) -> tup
         project_failures = failures.setdefault(project.path, [])
         results = parsed.setdefault(project.path, [])
         for file in project.files:
-            results.extend(_parse_file(root, file.path, file.resolver, options, project_failures))
+            already = sum(len(result.packages) for result in results)
+            results.extend(_parse_file(root, file.path, file.resolver, options, project_failures, already))
     _share_workspace_locks(parsed, projects)
     audits = []
     for path in sorted(parsed):

@@ -96,6 +96,12 @@ def audit(
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")
     ] = False,
+    max_file_bytes: Annotated[
+        int, typer.Option("--max-file-bytes", min=1, help="Report larger input files as too large, unread.")
+    ] = 64 * 1024 * 1024,
+    max_packages: Annotated[
+        int, typer.Option("--max-packages", min=1, help="Report a project with more packages as too large.")
+    ] = 100_000,
 ) -> None:
     """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit import AuditOptions
@@ -115,6 +121,8 @@ def audit(
         explain_profile=explain_profile,
         use_config=not no_config,
         fail_on=fail_on,
+        max_file_bytes=max_file_bytes,
+        max_packages=max_packages,
     )
     try:
         targets = list(paths or [Path(".")])

@@ -97,7 +97,9 @@ def _add_file(root: Path, file: Path, forced: str | None, projects: dict[str, Pr
     resolver = resolver_for(file, forced, sniff=True)
     if resolver is None:
         raise UsageError(f"{file}: not a recognised dependency file (use --input-format)")
-    relative = file.resolve().relative_to(root.resolve()).as_posix()
+    # The folder resolved, not the file: a symlinked file keeps its own name, and
+    # reading it reports where it leads (audit.read_text) instead of a ValueError here.
+    relative = (file.parent.resolve() / file.name).relative_to(root.resolve()).as_posix()
     project_path = relative if resolver.role == "sbom" else PurePosixPath(relative).parent.as_posix()
     project = projects.setdefault(project_path, ProjectInput(project_path))
     if all(f.path != relative for f in project.files):
@@ -120,8 +122,10 @@ def _walk(root: Path, top: Path, excludes: tuple[str, ...], projects: dict[str, 
         for filename in sorted(filenames):
             relative = _join(relative_dir, filename)
             file = here / filename
-            if _excluded(relative, excludes) or not _inside(file, real_root):
+            if _excluded(relative, excludes):
                 continue
+            # A symlink out of the root (or in a loop) is kept here so that reading it
+            # reports the refusal (audit.read_text) instead of dropping it silently.
             resolver = resolver_for(file, None) or _sniff_sbom(file)
             if resolver is None:
                 continue
@@ -152,16 +156,6 @@ def _join(folder: str, name: str) -> str:
 
 def _excluded(relative: str, excludes: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative + "/", pattern) for pattern in excludes)
-
-
-def _inside(file: Path, real_root: Path) -> bool:
-    """A symlink that leads out of the audited root (or nowhere) is not followed."""
-    if not file.is_symlink():
-        return True
-    try:
-        return file.resolve(strict=True).is_relative_to(real_root)
-    except (OSError, RuntimeError):
-        return False
 
 
 def _project_of(relative: str, resolver: Resolver) -> str:

@@ -150,15 +150,15 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
             if package.name in roots and package.source in ("editable", "virtual"):
                 continue
             node = _node(nodes, package.key, package.ecosystem, package.display_name)
-            if package.version and (first or package.key not in versions_fixed):
-                if package.version not in node.versions:
-                    node.versions.append(package.version)
+            fresh = first or package.key not in versions_fixed
+            if package.version and fresh and package.version not in node.versions:
+                node.versions.append(package.version)
             node.provenance = node.provenance or package.provenance
             node.purl = node.purl or package.purl
             node.scopes |= package.scopes
             node.source = package.source if node.source == "registry" else node.source
         if first:
-            versions_fixed = {key for key in nodes}
+            versions_fixed = set(nodes)
 
     has_manifest_roots = any(edge.parent is None for r in manifests for edge in r.edges)
     for result in ordered:
@@ -199,7 +199,9 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
         for key, node in nodes.items():
             if key not in depended:
                 node.direct = True
-                children.setdefault(None, []).append((key, Edge(parent=None, child=node.name, ecosystem=node.ecosystem)))
+                children.setdefault(None, []).append(
+                    (key, Edge(parent=None, child=node.name, ecosystem=node.ecosystem))
+                )
     _propagate_scopes(graph)
     if decl is not None and sum(1 for r in resolved for _ in r.projects) > 1:
         _keep_reachable(graph)
@@ -220,8 +222,7 @@ def _node(nodes: dict[Key, GraphNode], key: Key, ecosystem: str, display: str) -
 
 
 def _relative_dir(result: ResolveResult) -> str:
-    parent = result.file.rsplit("/", 1)[0] if "/" in result.file else ""
-    return parent
+    return result.file.rsplit("/", 1)[0] if "/" in result.file else ""
 
 
 def _member_dir(result: ResolveResult, project: ProjectDecl) -> str:

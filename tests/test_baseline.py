@@ -29,7 +29,9 @@ def test_baseline_states(tmp_path: Path) -> None:
     baseline.write_text(json.dumps(before))
     manifest = project / "pyproject.toml"
     # Fix the rate-limit finding (add django-ratelimit) and add FastAPI (a new finding).
-    text = manifest.read_text().replace('"djangorestframework', '"django-ratelimit>=4",\n    "fastapi>=0.110",\n    "djangorestframework', 1)
+    text = manifest.read_text().replace(
+        '"djangorestframework', '"django-ratelimit>=4",\n    "fastapi>=0.110",\n    "djangorestframework', 1
+    )
     manifest.write_text(text)
     (project / "uv.lock").unlink()
     (project / "requirements.txt").unlink()

@@ -38,7 +38,9 @@ def test_inserting_lines_above_moves_region_not_fingerprint(tmp_path: Path) -> N
 
 @settings(max_examples=200)
 @given(st.text(min_size=1), st.text(), st.text(), st.one_of(st.none(), st.text()), st.text(min_size=1))
-def test_fingerprint_distinguishes_every_field(rule: str, project: str, file: str, package: str | None, other: str) -> None:
+def test_fingerprint_distinguishes_every_field(
+    rule: str, project: str, file: str, package: str | None, other: str
+) -> None:
     """Changing any one field changes the fingerprint; the same fields always give the same one."""
     base = fingerprint(rule, project, file, package)
     assert base == fingerprint(rule, project, file, package)

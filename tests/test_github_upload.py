@@ -17,11 +17,10 @@ import typer
 from typer.testing import CliRunner
 
 from auditor.errors import InputError
+from auditor.github.cli import upload
 from auditor.github.client import GitHubClient, Secret
 from auditor.github.errors import GitHubError, SarifTooLargeError
-from auditor.github.upload import upload_sarif
-from auditor.github.cli import upload
-from auditor.github.upload import UploadResult, encode_sarif
+from auditor.github.upload import UploadResult, encode_sarif, upload_sarif
 from tests.fake_github import (
     CANARY_TOKEN,
     FakeGitHub,

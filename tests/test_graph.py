@@ -67,7 +67,8 @@ def test_cycles_and_self_dependencies_terminate() -> None:
     text = (
         'version = 1\n\n[[package]]\nname = "app"\nversion = "1"\nsource = { editable = "." }\n'
         'dependencies = [{ name = "a" }]\n\n'
-        '[[package]]\nname = "a"\nversion = "1"\nsource = { registry = "r" }\ndependencies = [{ name = "b" }, { name = "a" }]\n\n'
+        '[[package]]\nname = "a"\nversion = "1"\nsource = { registry = "r" }\n'
+        'dependencies = [{ name = "b" }, { name = "a" }]\n\n'
         '[[package]]\nname = "b"\nversion = "1"\nsource = { registry = "r" }\ndependencies = [{ name = "a" }]\n'
     )
     graph = build_graph(".", [UvLockResolver().parse(text, "uv.lock")])
@@ -92,7 +93,9 @@ def test_workspace_member_gets_its_slice_of_the_root_lock(tmp_path: Path) -> Non
     for member, deps in (("api", '["fastapi"]'), ("worker", '["arq", "api"]')):
         folder = tmp_path / "services" / member
         folder.mkdir(parents=True)
-        (folder / "pyproject.toml").write_text(f'[project]\nname = "{member}"\nversion = "1.0.0"\ndependencies = {deps}\n')
+        (folder / "pyproject.toml").write_text(
+            f'[project]\nname = "{member}"\nversion = "1.0.0"\ndependencies = {deps}\n'
+        )
     _root, projects = load_project_graphs(tmp_path, AuditOptions())
     graphs = {p.path: p.graph for p in projects}
     assert {n.name for n in graphs["services/api"]} == {"fastapi"}

@@ -10,8 +10,21 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("cyclonedx", "rich", "jsonschema", "httpx", "pydantic", "sqlite3", "urllib.request", "ssl", "defusedxml",
-         "pip_requirements_parser", "packaging.requirements", "spdx_tools", "yaml")
+HEAVY = (
+    "cyclonedx",
+    "rich",
+    "jsonschema",
+    "httpx",
+    "pydantic",
+    "sqlite3",
+    "urllib.request",
+    "ssl",
+    "defusedxml",
+    "pip_requirements_parser",
+    "packaging.requirements",
+    "spdx_tools",
+    "yaml",
+)
 
 
 def _modules_after(code: str) -> set[str]:
@@ -28,7 +41,9 @@ def test_importing_the_cli_imports_no_heavy_library() -> None:
 
 def test_version_fast_path_imports_no_heavy_library() -> None:
     """`stack-auditor --version` answers before any heavy import."""
-    loaded = _modules_after("import sys\nsys.argv = ['stack-auditor', '--version']\nfrom auditor.cli import main\nmain()")
+    loaded = _modules_after(
+        "import sys\nsys.argv = ['stack-auditor', '--version']\nfrom auditor.cli import main\nmain()"
+    )
     assert not [m for m in HEAVY if m in loaded]
 
 

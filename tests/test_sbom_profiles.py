@@ -30,7 +30,9 @@ def _anti(target: Path, profile: str) -> set[tuple[str, str | None]]:
     result = runner.invoke(app, ["audit", str(target), "--profile", profile, "--format", "json"])
     assert result.exit_code in (0, 1), result.output
     data = json.loads(result.stdout)
-    return {(f["rule_id"], f["package"]) for p in data["projects"] for f in p["findings"] if "/stack/" not in f["rule_id"]}
+    return {
+        (f["rule_id"], f["package"]) for p in data["projects"] for f in p["findings"] if "/stack/" not in f["rule_id"]
+    }
 
 
 @pytest.mark.parametrize("example", sorted(CASES))

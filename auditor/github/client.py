@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor import __version__
-from auditor.github.limits import DEFAULT_API_URL
 from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError
+from auditor.github.limits import DEFAULT_API_URL
 from auditor.github.response import (
     CachedResponse,
     MemoryCache,

@@ -86,7 +86,7 @@ def _version(text: str) -> Version | None:
 
     try:
         return Version(text)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit ("9" * 5000)
         return None
 
 
@@ -263,7 +263,10 @@ def _python_outside(requires_python: str | None, rule: Mapping[str, Any]) -> boo
     except InvalidSpecifier:
         return True
     known = [v for v in (_version(p) for p in KNOWN_PYTHONS) if v is not None]
-    admitted = [v for v in known if spec.contains(v, prereleases=True)]
+    try:
+        admitted = [v for v in known if spec.contains(v, prereleases=True)]
+    except ValueError:  # a specifier version over Python's 4300-digit int limit: not a usable range
+        return True
     wanted = [_version(v) for v in rule.get("admits-any", [])]
     if wanted and not any(v in admitted for v in wanted):
         return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.render.base import RenderOptions, Renderer
+from auditor.render.base import Renderer, RenderOptions
 from auditor.render.cyclonedx import CycloneDxRenderer
 from auditor.render.json import JsonRenderer
 from auditor.render.markdown import MarkdownRenderer

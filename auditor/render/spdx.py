@@ -76,7 +76,9 @@ def _project_packages(project: ProjectReport) -> tuple[dict[str, Any], list[dict
     for view in project.packages:
         for source in ids[view.name]:
             if view.direct:
-                relationships.append({"spdxElementId": root_id, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": source})
+                relationships.append(
+                    {"spdxElementId": root_id, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": source}
+                )
             for dependency in view.dependencies:
                 for target in ids.get(dependency, []):
                     relationships.append(
@@ -97,7 +99,11 @@ class SpdxRenderer:
             packages.append(root)
             packages.extend(members)
             relationships.append(
-                {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": root["SPDXID"]}
+                {
+                    "spdxElementId": "SPDXRef-DOCUMENT",
+                    "relationshipType": "DESCRIBES",
+                    "relatedSpdxElement": root["SPDXID"],
+                }
             )
             relationships.extend(edges)
         body = json.dumps([packages, relationships], sort_keys=True)

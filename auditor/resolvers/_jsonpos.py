@@ -42,6 +42,14 @@ class _Syntax(Exception):
     """Raised inside the walk; turned into a located InputError by ``loads_located``."""
 
 
+class _Duplicate(Exception):
+    """A key repeated in one hand-walked object (the document's top level and the located ones)."""
+
+    def __init__(self, key: str, offset: int) -> None:
+        super().__init__(key)
+        self.key, self.offset = key, offset
+
+
 class _Walker:
     __slots__ = ("keys", "offsets", "skip", "text")
 
@@ -78,7 +86,11 @@ class _Walker:
         while True:
             if text[idx : idx + 1] != '"':
                 raise _Syntax
+            key_at = idx
             key, idx = _scanstring(text, idx + 1)
+            if key in result:
+                # Readers disagree on which one wins: a second "components" could hide packages.
+                raise _Duplicate(key, key_at)
             idx = self.ws(idx)
             if text[idx : idx + 1] != ":":
                 raise _Syntax
@@ -144,6 +156,9 @@ def loads_located(text: str, path: str, keys: frozenset[str]) -> tuple[dict[str,
             raise _Syntax
     except (_Syntax, RecursionError, json.JSONDecodeError):
         raise _located_error(text[start:], path) from None
+    except _Duplicate as duplicate:
+        line = text.count("\n", 0, duplicate.offset) + 1
+        raise InputError(path, line, f"duplicate key {duplicate.key!r} in one JSON object: refused") from None
     return document, walker.offsets
 
 
@@ -153,7 +168,9 @@ def _located_error(text: str, path: str) -> InputError:
     except json.JSONDecodeError as error:
         return InputError(path, error.lineno, f"invalid JSON: {error.msg}", error.colno)
     except RecursionError:
-        return InputError(path, 0, "invalid JSON: nested too deeply")
+        from auditor.resolvers._nesting import nesting_error
+
+        return nesting_error(text, path, "JSON")
     return InputError(path, 1, f"expected a JSON object at the top level, not {_kind(value)}")
 
 

@@ -73,10 +73,13 @@ class LineIndex:
             start = text.rfind("\n", 0, self._last_offset) + 1
             for _ in range(line - self._last_line):
                 start = text.index("\n", start) + 1
-            return start
-        start = 0
-        for _ in range(line - 1):
-            start = text.index("\n", start) + 1
+        else:
+            start = 0
+            for _ in range(line - 1):
+                start = text.index("\n", start) + 1
+        # Move the cursor here too: resolvers that ask by line (requirements) then walk
+        # forward from the last line, one pass in total, not one pass per question.
+        self._last_offset, self._last_line = start, line
         return start
 
     def line_text(self, line: int) -> str:
@@ -148,6 +151,10 @@ def load_toml(text: str, path: str) -> dict[str, Any]:
 
     try:
         return tomli.loads(text)
+    except RecursionError:
+        from auditor.resolvers._nesting import nesting_error
+
+        raise nesting_error(text, path, "TOML") from None
     except tomli.TOMLDecodeError as error:
         line = getattr(error, "lineno", 0) or _line_from_message(str(error))
         message = getattr(error, "msg", str(error))

@@ -37,6 +37,7 @@ from auditor.model import (
     canonical_name,
     group_scope,
 )
+from auditor.resolvers._jsondup import DuplicateKey, duplicate_key_line, refuse_duplicates
 from auditor.resolvers.base import LineIndex
 
 __all__ = ["PipfileLockResolver", "category_scope", "json_entry_offsets", "python_requirement"]
@@ -122,9 +123,16 @@ class PipfileLockResolver:
     def parse(self, text: str, path: str) -> ResolveResult:
         """The locked packages of every category, with scopes, and the project's Python."""
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=refuse_duplicates)
         except json.JSONDecodeError as error:
             raise InputError(path, error.lineno, f"invalid JSON: {error.msg}") from None
+        except DuplicateKey as error:
+            line = duplicate_key_line(text)
+            raise InputError(path, line, f"duplicate key {error.key!r} in one JSON object: refused") from None
+        except RecursionError:
+            from auditor.resolvers._nesting import nesting_error
+
+            raise nesting_error(text, path, "JSON") from None
         if not isinstance(data, dict):
             raise InputError(path, 1, f"a Pipfile.lock must be a JSON object, not {type(data).__name__}")
         index = LineIndex(text)

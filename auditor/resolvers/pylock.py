@@ -117,6 +117,10 @@ def _first_header(text: str) -> int:
 
 def _line(locator: BlockLocator, keys: Mapping[KeyPath, int], *path: str) -> int:
     offset = keys.get(path)
+    if offset is None and len(path) == 1:
+        # Not ``key = ...`` but a table header (``[packages]`` where an array is due).
+        header = re.search(rf"^[ \t]*\[\[?[ \t]*{re.escape(path[0])}[ \t]*\]", locator.index.text, re.M)
+        offset = header.start() if header else None
     return locator.index.position(offset)[0] if offset is not None else 0
 
 
@@ -137,7 +141,7 @@ def _validate(
         found = _CONTEXT.match(context)
         if found is None:
             key = context.split(".")[0].split("[")[0]
-            raise InputError(path, _line(locator, top, key), str(error)) from None
+            raise InputError(path, _line(locator, top, key), _one_line(error)) from None
         n = int(found.group(1))
         table = found.group(2)
         if table in _TOLERATED_TABLES or any(m in error.message for m in _TOLERATED_MESSAGES):
@@ -145,7 +149,13 @@ def _validate(
         start, end = locator.span(n)
         offset = scan_keys(text, start, end).get(("packages", table)) if table else None
         line = locator.index.position(offset)[0] if offset is not None else locator.header_line(n)
-        raise InputError(path, line, str(error)) from None
+        raise InputError(path, line, _one_line(error)) from None
+
+
+def _one_line(error: PylockValidationError) -> str:
+    """packaging's message, without the caret diagram of a marker/requirement error: one line per failure."""
+    message = (error.message.splitlines() or [str(error)])[0]
+    return f"{message} in {error.context!r}" if error.context else message
 
 
 def _string(

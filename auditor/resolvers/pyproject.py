@@ -50,7 +50,11 @@ class PyprojectResolver:
         result = ResolveResult(file=path, format=self.name, role="manifest")
         project = data.get("project", {})
         if not isinstance(project, dict):
-            raise InputError(path, locate.table_line("project"), "[project] must be a table")
+            raise InputError(path, _top_level_key_line(text, "project"), "[project] must be a table")
+        for key in ("name", "version"):
+            if key in project and not isinstance(project[key], str):
+                line, kind = locate.key_line("project", key), type(project[key]).__name__
+                raise InputError(path, line, f"'{key}' in [project] must be a string, not {kind}")
 
         decl = ProjectDecl(name=None, provenance=locate.key("project", "name"))
         if isinstance(project.get("name"), str):
@@ -89,6 +93,12 @@ class PyprojectResolver:
         return result
 
 
+def _top_level_key_line(text: str, key: str) -> int:
+    """Line of a top-level ``key = ...`` (a table written as a plain value), else 0."""
+    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
+
+
 def _tool_tables(
     data: Mapping[str, Any],
     text: str,
@@ -123,7 +133,8 @@ def _dependency_groups(data: Mapping[str, Any], locate: TomlArrayLocator, path: 
     """PEP 735: each group's requirements, with ``include-group`` expanded (cycles reported)."""
     groups = data.get("dependency-groups", {})
     if not isinstance(groups, dict):
-        raise InputError(path, locate.table_line("dependency-groups"), "[dependency-groups] must be a table")
+        line = locate.table_line("dependency-groups") or _top_level_key_line(locate.index.text, "dependency-groups")
+        raise InputError(path, line, "[dependency-groups] must be a table")
 
     def expand(group: str, scope: str, stack: tuple[str, ...]) -> None:
         line = locate.key_line("dependency-groups", group)
@@ -166,6 +177,7 @@ def requirement_edge(text: str, scope: str, at: Provenance | None, path: str) ->
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
+        # packaging's message has a caret diagram on extra lines: keep the first line only.
         reason = str(error).splitlines()[0] if str(error) else "not PEP 508"
         raise InputError(path, at.line if at else 0, f"invalid requirement {text!r}: {reason}") from None
     source: SourceKind = "registry"

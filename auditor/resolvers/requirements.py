@@ -13,9 +13,11 @@ file has no annotations: every line is a direct dependency.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
+
+from packaging.requirements import InvalidRequirement, Requirement
 
 from auditor.errors import InputError
 from auditor.model import (
@@ -72,11 +74,14 @@ class RequirementsResolver:
 
         if "\x00" in text:
             raise InputError(path, 1, "binary data where a requirements file was expected")
+        text = _one_kind_of_line_break(text)
         prepared, result_skipped = _prepare(text, path)
+        plain, rest = _split_plain(prepared) if FAST_PATH else ([], prepared)
         try:
-            parsed = _parse_text(RequirementsFile, prepared)
+            parsed = _parse_text(RequirementsFile, rest)
         except Exception as error:  # pip's parser raises bare Exceptions and its own types
-            raise InputError(path, _line_of(error), f"cannot parse requirements: {error}") from None
+            raise InputError(path, _line_of(error), f"cannot parse requirements: {_one_line(str(error))}") from None
+        requirements = sorted([*plain, *parsed.requirements], key=lambda r: r.line_number)
         index = LineIndex(text)
         result = ResolveResult(file=path, format=self.name, role="manifest", skipped=result_skipped)
         for option in parsed.options:
@@ -87,13 +92,13 @@ class RequirementsResolver:
         for invalid in parsed.invalid_lines:
             if invalid.error_message.startswith("Incorrect and ignored trailing"):
                 continue  # pip tolerates these ("--index-url URL pkg"); so do we
-            reason = invalid.error_message.splitlines()[0].removeprefix("Invalid requirement: ").lstrip(": ")
+            reason = _one_line(invalid.error_message)
             raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {reason}")
         vias = _annotations(index)
         compiled = bool(vias)
         if compiled:
             result.role = "lock"
-        for requirement in parsed.requirements:
+        for requirement in requirements:
             self._add(requirement, index, path, vias, compiled, result)
         if compiled:
             # `# via my-project` names the project itself, which has no line of its own.
@@ -203,6 +208,81 @@ def _annotations(index: LineIndex) -> dict[int, list[str]]:
     return vias
 
 
+# pip's parser builds an optparse parser for every line (about 1 ms a line, and a
+# 100k-line file took minutes). Lines that are a bare PEP 508 name-and-specifier
+# are parsed here with ``packaging`` instead, and blanked in the text pip sees,
+# so line numbers stay put; options, URLs, paths, ``${VAR}``, continuations and
+# anything ``packaging`` rejects still go through pip's grammar and messages.
+FAST_PATH = True
+_PIP_COMMENT = re.compile(r"(^|\s+)#.*$")
+_NOT_PLAIN = re.compile(r"^-|\s-|[@$/\\:]|^\.")
+_ARCHIVE = re.compile(r"\.(whl|zip|tar|tgz|tbz2?|txz|tlz|gz|bz2|xz|lz|lzma)\b", re.IGNORECASE)  # a file to pip
+
+
+# ``name==1.2.3`` (the bulk of compiled files): a strict subset of PEP 440, no packaging call needed.
+_EXACT_PIN = re.compile(
+    r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*==\s*"
+    r"([0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainRequirement:
+    """The attributes of pip's ``InstallRequirement`` that ``_add`` reads, for a plain line."""
+
+    name: str
+    specifier: str
+    marker: Any
+    extras: frozenset[str]
+    line_number: int
+    line: str
+    link: None = None
+    is_editable: bool = False
+
+
+def _plain(body: str, line_number: int, line: str) -> _PlainRequirement | None:
+    pin = _EXACT_PIN.match(body)
+    if pin:
+        return _PlainRequirement(pin.group(1), f"=={pin.group(2)}", None, frozenset(), line_number, line)
+    try:
+        requirement = Requirement(body)
+    except InvalidRequirement:
+        return None  # pip reports it, with its own message
+    if requirement.url is not None:
+        return None
+    specifier = str(requirement.specifier)
+    # pip's ``safe_extra``: runs of other characters become "_", lowercased.
+    extras = frozenset(re.sub(r"[^A-Za-z0-9.-]+", "_", extra).lower() for extra in requirement.extras)
+    return _PlainRequirement(requirement.name, specifier, requirement.marker, extras, line_number, line)
+
+
+# str.splitlines() (which pip's parser uses) also breaks lines at these; LineIndex and
+# every other resolver count "\n" only. Made spaces, both agree on every line number.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _one_kind_of_line_break(text: str) -> str:
+    return _OTHER_BREAKS.sub(" ", text) if _OTHER_BREAKS.search(text) else text
+
+
+def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
+    """The plain requirement lines, and the text with those lines blanked for pip."""
+    lines = text.split("\n")
+    plain: list[_PlainRequirement] = []
+    continued = False
+    for n, raw in enumerate(lines):
+        line = raw.rstrip("\r")
+        previous, continued = continued, line.endswith("\\")
+        if previous or continued:
+            continue
+        body = _PIP_COMMENT.sub("", line).strip()
+        if not body or _NOT_PLAIN.search(body) or _ARCHIVE.search(body):
+            continue
+        found = _plain(body, n + 1, line)
+        if found is not None:
+            plain.append(found)
+            lines[n] = ""
+    return plain, "\n".join(lines)
 def _prepare(text: str, path: str) -> tuple[str, list[Skipped]]:
     """What pip's (2022-vintage) parser should see, line numbers preserved.
 
@@ -250,6 +330,12 @@ def _source_kind(requirement: Any) -> SourceKind:
     if url.startswith("file:") or not re.match(r"^[a-z]+://", url):
         return "path"
     return "url"
+
+
+def _one_line(message: str) -> str:
+    """pip's and packaging's messages: first line, without the empty ``Invalid requirement: :`` prefix."""
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "not a requirement")
+    return re.sub(r"^Invalid requirement:\s*:?\s*", "", first) or first
 
 
 def _line_of(error: Exception) -> int:

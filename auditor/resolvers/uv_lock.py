@@ -13,6 +13,7 @@ Format reference: https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
@@ -74,8 +75,8 @@ class UvLockResolver:
             raise InputError(path, 1, "'package' must be an array of tables")
         requires_python = data.get("requires-python")
         if requires_python is not None and not isinstance(requires_python, str):
-            raise InputError(path, 1, "'requires-python' must be a string")
-        members = _members(data, path)
+            raise InputError(path, _key_line(text, "requires-python"), "'requires-python' must be a string")
+        members = _members(data, path, text)
 
         result = ResolveResult(file=path, format=self.name, role="lock")
         for n, entry in enumerate(raw_packages):
@@ -84,7 +85,9 @@ class UvLockResolver:
             if not isinstance(entry, dict):
                 raise InputError(path, line, f"package[{n}] must be a table")
             name = entry.get("name")
-            if not isinstance(name, str) or not name:
+            if name is not None and not isinstance(name, str):
+                raise InputError(path, line, f"'name' in package[{n}] must be a string, not {type(name).__name__}")
+            if not name:
                 raise InputError(path, locator.header_line(n), f"missing 'name' in package[{n}]")
             version_value = entry.get("version")
             if version_value is not None and not isinstance(version_value, str):
@@ -135,13 +138,19 @@ class UvLockResolver:
         return result
 
 
-def _members(data: Mapping[str, Any], path: str) -> set[NormalizedName]:
+def _key_line(text: str, key: str) -> int:
+    """Line of the first ``key = ...`` in the text (0 when absent): top-level keys have no locator."""
+    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
+
+
+def _members(data: Mapping[str, Any], path: str, text: str) -> set[NormalizedName]:
     manifest = data.get("manifest", {})
     if not isinstance(manifest, dict):
-        raise InputError(path, 0, "'manifest' must be a table")
+        raise InputError(path, _key_line(text, "manifest"), "'manifest' must be a table")
     members = manifest.get("members", [])
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
-        raise InputError(path, 0, "'manifest.members' must be an array of strings")
+        raise InputError(path, _key_line(text, "members"), "'manifest.members' must be an array of strings")
     return {canonical_name(m) for m in members}
 
 
@@ -229,7 +238,8 @@ def _edges(
         tables.extend((scope_of(group), deps) for group, deps in table.items())
     for scope, deps in tables:
         if not isinstance(deps, list):
-            raise InputError(path, line, f"dependencies of {parent!r} must be an array")
+            where = "dependencies" if scope == MAIN else f"dependencies in scope {scope!r}"
+            raise InputError(path, line, f"{where} of {parent!r} must be an array")
         for dep in deps:
             if not isinstance(dep, dict) or not isinstance(dep.get("name"), str):
                 raise InputError(path, line, f"a dependency of {parent!r} has no 'name'")

@@ -189,20 +189,20 @@ class History:
     def _copy_repo(self, sweep_id: int, prior: int, name: str, reused: bool, source: str = "main") -> None:
         columns = _REPO_COLUMNS.replace("reused", "?")
         self.db.execute(
-            f"INSERT OR REPLACE INTO repos(sweep_id, {_REPO_COLUMNS})"  # noqa: S608 (fixed column lists)
+            f"INSERT OR REPLACE INTO repos(sweep_id, {_REPO_COLUMNS})"  # noqa: S608 (fixed column lists)  # fixed identifiers, bound values: # nosec B608
             f" SELECT ?, {columns} FROM {source}.repos WHERE sweep_id=? AND name=?",
             (sweep_id, int(reused), prior, name),
         )
         for table, cols in (("findings", _FINDING_COLUMNS), ("projects", _PROJECT_COLUMNS)):
-            self.db.execute(f"DELETE FROM {table} WHERE sweep_id=? AND repo=?", (sweep_id, name))  # noqa: S608
+            self.db.execute(f"DELETE FROM {table} WHERE sweep_id=? AND repo=?", (sweep_id, name))  # noqa: S608  # fixed identifiers, bound values: # nosec B608
             self.db.execute(
-                f"INSERT INTO {table}(sweep_id, {cols}) SELECT ?, {cols} FROM {source}.{table}"  # noqa: S608
+                f"INSERT INTO {table}(sweep_id, {cols}) SELECT ?, {cols} FROM {source}.{table}"  # noqa: S608  # fixed identifiers, bound values: # nosec B608
                 " WHERE sweep_id=? AND repo=?",
                 (sweep_id, prior, name),
             )
         self.db.execute("DELETE FROM errors WHERE sweep_id=? AND repo=?", (sweep_id, name))
         self.db.execute(
-            f"INSERT INTO errors SELECT ?, repo, kind, message FROM {source}.errors"  # noqa: S608
+            f"INSERT INTO errors SELECT ?, repo, kind, message FROM {source}.errors"  # noqa: S608  # fixed identifiers, bound values: # nosec B608
             " WHERE sweep_id=? AND repo=?",
             (sweep_id, prior, name),
         )
@@ -217,7 +217,7 @@ class History:
         status = "ok" if outcome.ok else "failed"
         with self._tx():
             for table in ("findings", "projects", "errors"):
-                self.db.execute(f"DELETE FROM {table} WHERE sweep_id=? AND repo=?", (sweep_id, spec.name))  # noqa: S608
+                self.db.execute(f"DELETE FROM {table} WHERE sweep_id=? AND repo=?", (sweep_id, spec.name))  # noqa: S608  # fixed identifiers, bound values: # nosec B608
             self.db.execute(
                 f"INSERT OR REPLACE INTO repos(sweep_id, {_REPO_COLUMNS})"
                 " VALUES(?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,NULL)",

@@ -113,7 +113,11 @@ def test_example_reports_exactly_what_its_readme_says(example: str) -> None:
 
 def test_inferred_profiles_are_announced() -> None:
     """Without --profile the best-matching profile is chosen and the output says so and why."""
-    cases = {"django-monolith": "django-monolith", "fastapi-service": "fastapi-python", "drf-no-ratelimit": "django-monolith"}
+    cases = {
+        "django-monolith": "django-monolith",
+        "fastapi-service": "fastapi-python",
+        "drf-no-ratelimit": "django-monolith",
+    }
     for example, profile in cases.items():
         _code, data = audit_json(EXAMPLES / example)
         [project] = data["projects"]

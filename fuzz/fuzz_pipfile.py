@@ -1,0 +1,11 @@
+"""atheris fuzzer for the ``pipfile`` resolver.
+
+Usage: ``python fuzz/fuzz_pipfile.py [corpus_dir] [libFuzzer flags]`` (see fuzz/README.md).
+"""
+
+from __future__ import annotations
+
+from _harness import run
+
+if __name__ == "__main__":
+    run("pipfile")
