@@ -13,10 +13,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, Specifier
-from packaging.version import VERSION_PATTERN, InvalidVersion, Version
-
 from auditor.errors import InputError
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.resolvers.base import TomlLineLocator
@@ -30,7 +26,15 @@ __all__ = [
     "url_source",
 ]
 
-_PLAIN_VERSION = re.compile(VERSION_PATTERN, re.VERBOSE | re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _plain_version() -> re.Pattern[str]:
+    # packaging is imported on first use: start-up of an audit that reads no such lock stays lean.
+    from packaging.version import VERSION_PATTERN
+
+    return re.compile(VERSION_PATTERN, re.VERBOSE | re.IGNORECASE)
+
 _OPERATOR = re.compile(r"^(~=|===|==|!=|<=|>=|<|>|=|\^|~)?\s*(.*)$")
 _EXTRA_EQ = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
 
@@ -67,6 +71,8 @@ def _one_constraint(piece: str) -> str | None:
     if version in ("*", ""):
         return ""
     if operator in ("^", "~"):
+        from packaging.version import InvalidVersion, Version
+
         try:
             release = Version(version).release
         except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
@@ -85,8 +91,10 @@ def _one_constraint(piece: str) -> str | None:
     candidate = f"{operator}{version}"
     # packaging's own version grammar, compiled once: a Specifier object per edge cost
     # ~40% of reading a 5,000-package lock. Wildcards (==1.*) and === go the slow way.
-    if operator != "===" and _PLAIN_VERSION.fullmatch(version):
+    if operator != "===" and _plain_version().fullmatch(version):
         return candidate
+    from packaging.specifiers import InvalidSpecifier, Specifier
+
     try:
         Specifier(candidate)
     except InvalidSpecifier:
@@ -138,6 +146,8 @@ def requirement_edge(
     scope: str = MAIN,
 ) -> Edge:
     """An edge from a PEP 508 requirement string, or a located :class:`InputError`."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         requirement = Requirement(spec)
     except InvalidRequirement as error:

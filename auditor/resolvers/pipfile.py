@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
 from auditor.errors import InputError
 from auditor.model import (
     Edge,
@@ -126,6 +124,8 @@ def _specifier(raw: str, path: str, line: int, where: str) -> str:
     raw = raw.strip()
     if raw in ("*", ""):
         return ""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # on first use: lean start-up
+
     try:
         return str(SpecifierSet(raw))
     except InvalidSpecifier:

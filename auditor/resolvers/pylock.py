@@ -26,9 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from packaging.pylock import Pylock, PylockUnsupportedVersionError, PylockValidationError
+if TYPE_CHECKING:
+    from packaging.pylock import PylockValidationError
 
 from auditor.errors import InputError
 from auditor.model import (
@@ -132,6 +133,8 @@ def _validate(
         # Checked first: packaging validates the packages before the version.
         line = _line(locator, top, "lock-version")
         raise InputError(path, line, f"unsupported lock-version {version!r} (expected 1.x)")
+    from packaging.pylock import Pylock, PylockUnsupportedVersionError, PylockValidationError
+
     try:
         Pylock.from_dict(data)
     except PylockUnsupportedVersionError as error:

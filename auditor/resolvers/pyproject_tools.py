@@ -18,8 +18,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from packaging.specifiers import SpecifierSet
-
 from auditor.errors import InputError
 from auditor.model import (
     DEV,
@@ -227,6 +225,8 @@ def _marker(constraint: Mapping[str, Any]) -> str | None:
     if isinstance(python, str):
         converted = poetry_to_pep440(python)
         if converted:
+            from packaging.specifiers import SpecifierSet  # on first use: lean start-up
+
             parts.extend(
                 f"python_version {spec.operator} '{spec.version}'"
                 for spec in sorted(SpecifierSet(converted), key=str)

@@ -17,8 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from auditor.errors import InputError
 from auditor.model import (
     DEV,
@@ -248,6 +246,8 @@ def _plain(body: str, line_number: int, line: str) -> _PlainRequirement | None:
     pin = _EXACT_PIN.match(body)
     if pin:
         return _PlainRequirement(pin.group(1), f"=={pin.group(2)}", None, frozenset(), line_number, line)
+    from packaging.requirements import InvalidRequirement, Requirement  # on first use: lean start-up
+
     try:
         requirement = Requirement(body)
     except InvalidRequirement:
