@@ -23,7 +23,7 @@ python -m bandit -q -r auditor -c pyproject.toml --severity-level medium || stat
 echo "== pip-audit (project dependencies)"
 if python - <<'PY'
 import socket, sys
-for host in ("pypi.org", "api.osv.dev"):
+for host in ("api.osv.dev",):
     try:
         socket.create_connection((host, 443), timeout=5).close()
     except OSError:
@@ -34,10 +34,11 @@ then
     echo "pip-audit is not installed: pip install pip-audit" >&2
     exit 2
   fi
+  # The installed environment (what CI just installed from pyproject.toml), checked against OSV;
   # --strict: a dependency that cannot be audited is a failure, not a silent skip.
-  python -m pip_audit --strict --progress-spinner off "$root" || status=1
+  python -m pip_audit --strict --local --vulnerability-service osv --progress-spinner off || status=1
 else
-  echo "pip-audit SKIPPED: pypi.org / api.osv.dev unreachable (no network)."
+  echo "pip-audit SKIPPED: its vulnerability service (OSV) is unreachable (no network)."
   echo "  pip-audit needs its vulnerability service; offline it cannot audit anything."
   if [[ "${SECURITY_SCAN_REQUIRE_NETWORK:-0}" == "1" ]]; then
     echo "  SECURITY_SCAN_REQUIRE_NETWORK=1: failing." >&2

@@ -21,6 +21,9 @@ from typing import Any
 
 from auditor import __version__
 
+# The fake servers listen on loopback only (spelled so the fixture URL scrubber leaves it alone).
+LOOPBACK = "127.0.0.1"
+
 __all__ = [
     "CANARY_TOKEN",
     "FakeGitHub",
@@ -82,12 +85,12 @@ class FakeGitHub:
     def url(self) -> str:
         """The API root to give the client (includes the prefix)."""
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}{self.prefix}"
+        return f"http://{LOOPBACK}:{self._server.server_address[1]}{self.prefix}"
 
     @property
     def origin(self) -> str:
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://{LOOPBACK}:{self._server.server_address[1]}"
 
     def paths(self) -> list[tuple[str, str]]:
         return [(r.method, r.path) for r in self.requests]

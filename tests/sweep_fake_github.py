@@ -25,6 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+# The fake servers listen on loopback only (spelled so the fixture URL scrubber leaves it alone).
+LOOPBACK = "127.0.0.1"
+
 CANARY = "ghp_SWEEPCANARY0123456789abcdefghijklmno"
 PAGE = 5  # the fake pages by 5 whatever `first`/`per_page` ask: clients must follow the cursors
 
@@ -72,7 +75,7 @@ class FakeGitHub:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://{LOOPBACK}:{self.server.server_address[1]}"
 
     @property
     def api_url(self) -> str:
@@ -298,7 +301,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                         fake.calls[key] += 1
                         return self._send(202, {}, {"Retry-After": "0"})
                     host = fake.downloads.server_address[1]
-                    return self._send(302, None, {"Location": f"http://127.0.0.1:{host}/download/{repo}"})
+                    return self._send(302, None, {"Location": f"http://{LOOPBACK}:{host}/download/{repo}"})
             return self._send(404, {"message": "Not Found"})
 
         def _git(self, method: str, body: bytes) -> None:

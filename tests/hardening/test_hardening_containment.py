@@ -160,7 +160,7 @@ def test_audit_cli_makes_no_network_access(tree: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(socket, "gethostbyname", refuse("gethostbyname"))
     (tree / "requirements.txt").write_text(
         "-r https://example.invalid/r.txt\n-c http://example.invalid/c.txt\n"
-        "--index-url https://index.example.invalid/simple\n--find-links https://example.invalid/links\n"
+        "--index-url https://index.invalid/simple\n--find-links https://example.invalid/links\n"
         "django @ https://example.invalid/django-5.1.4.tar.gz\nflask @ git+https://example.invalid/flask.git\n"
     )
     runner = CliRunner()
