@@ -10,7 +10,7 @@ from typing import Any
 from auditor.errors import ConfigError
 from auditor.policy.conditions import Condition, ConditionError, compile_condition
 from auditor.policy.locate import toml_line
-from auditor.policy.schema import load_schema, validate
+from auditor.policy.schema import load_validated_toml
 from auditor.resources import shipped_rules_dir
 
 __all__ = ["AntiEntry", "Catalog", "Token", "load_catalog"]
@@ -65,23 +65,8 @@ def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
 
 
 def _merge(catalog: Catalog, path: Path) -> None:
-    import tomli
-
     label = path.as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(label, 0, f"cannot read catalog: {error}") from None
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as error:
-        raise ConfigError(
-            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
-        ) from None
-    problems = validate(data, load_schema("catalog"))
-    if problems:
-        first = problems[0]
-        raise ConfigError(label, toml_line(text, first.path), f"{first.where()}: {first.message}")
+    text, data = load_validated_toml(path, "catalog", "catalog")
     for name, entry in data.get("tokens", {}).items():
         line = toml_line(text, ("tokens", name))
         catalog.tokens[name] = Token(

@@ -18,7 +18,7 @@ from auditor.findings import RuleMeta, Severity
 from auditor.model import Provenance
 from auditor.policy.conditions import Condition, ConditionError, compile_condition
 from auditor.policy.locate import toml_line
-from auditor.policy.schema import load_schema, validate
+from auditor.policy.schema import load_validated_toml
 from auditor.resources import shipped_rules_dir
 
 __all__ = ["HELP_SECTIONS", "RULE_DOCS_BASE", "Rule", "check_help", "load_rules", "rule_doc_path"]
@@ -92,23 +92,8 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
 
 def load_rule_file(path: Path) -> list[Rule]:
     """The rules of one file, or a :class:`ConfigError` naming the file and line of the first problem."""
-    import tomli
-
     label = path.as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(label, 0, f"cannot read rule file: {error}") from None
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as error:
-        raise ConfigError(
-            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
-        ) from None
-    problems = validate(data, load_schema("rule-file"))
-    if problems:
-        first = problems[0]
-        raise ConfigError(label, toml_line(text, first.path), f"{first.where()}: {first.message}")
+    text, data = load_validated_toml(path, "rule-file", "rule file")
     return [_rule(entry, label, text, n) for n, entry in enumerate(data["rule"])]
 
 

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SchemaProblem", "load_schema", "validate"]
+__all__ = ["SchemaProblem", "load_schema", "load_validated_toml", "validate"]
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
@@ -195,3 +195,29 @@ def _json_type(value: Any) -> str:
         if isinstance(value, types):
             return name
     return type(value).__name__
+
+
+def load_validated_toml(path: Path, schema: str, what: str) -> tuple[str, dict[str, Any]]:
+    """Read a TOML data file (rule file, catalog) and check it against ``schema``: its text and data.
+
+    Every problem is a :class:`ConfigError` naming the file and line.
+    """
+    import tomli
+
+    from auditor.errors import ConfigError
+    from auditor.policy.locate import toml_line
+
+    label = path.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(label, 0, f"cannot read {what}: {error}") from None
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
+    problems = validate(data, load_schema(schema))
+    if problems:
+        first = problems[0]
+        raise ConfigError(label, toml_line(text, first.path), f"{first.where()}: {first.message}")
+    return text, data
