@@ -27,6 +27,7 @@ LOOPBACK = "127.0.0.1"
 __all__ = [
     "CANARY_TOKEN",
     "FakeGitHub",
+    "FakeTime",
     "Recorded",
     "Reply",
     "assert_api_headers",
@@ -136,9 +137,7 @@ class FakeGitHub:
                 pass  # keep test output clean
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 
@@ -184,3 +183,21 @@ def assert_no_canary(*texts: object) -> None:
     for text in texts:
         assert CANARY_TOKEN not in str(text), "the token leaked into output"
         assert CANARY_TOKEN[4:] not in str(text), "part of the token leaked into output"
+
+
+class FakeTime:
+    """A clock that only moves when the code under test sleeps; sleeps are recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+    def wall(self) -> float:
+        return 1_700_000_000.0 + self.now

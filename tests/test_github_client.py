@@ -19,25 +19,10 @@ from auditor.github.client import (
     token_from_env,
 )
 from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError
-from tests.fake_github import CANARY_TOKEN, FakeGitHub, Reply, assert_api_headers, assert_no_canary
+from tests.fake_github import CANARY_TOKEN, FakeGitHub, FakeTime, Reply, assert_api_headers, assert_no_canary
 
 # The fake servers listen on loopback only (spelled so the fixture URL scrubber leaves it alone).
 LOOPBACK = "127.0.0.1"
-
-
-class FakeTime:
-    """Sleeps are recorded and advance a fake wall clock."""
-
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def wall(self) -> float:
-        return self.now
 
 
 @pytest.fixture(autouse=True)
@@ -268,7 +253,7 @@ def test_429_without_headers_backs_off_from_a_minute(server: FakeGitHub, ftime: 
 
 def test_retry_after_as_http_date(server: FakeGitHub, ftime: FakeTime) -> None:
     """Retry-After may be an HTTP date: wait until then."""
-    when = email.utils.formatdate(ftime.now + 42, usegmt=True)
+    when = email.utils.formatdate(ftime.wall() + 42, usegmt=True)
     server.add("GET", "/busy", Reply(429, {}, {"Retry-After": when}), Reply(200, {}))
     client_for(server, ftime).get_json("/busy")
     assert ftime.sleeps == [pytest.approx(42.0, abs=1.0)]
@@ -291,9 +276,7 @@ def test_etag_cache_revalidates_with_if_none_match(server: FakeGitHub, ftime: Fa
     server.add(
         "GET",
         "/repos/o/r",
-        Reply(
-            200, {"full_name": "o/r"}, {"ETag": '"abc123"', "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"}
-        ),
+        Reply(200, {"full_name": "o/r"}, {"ETag": '"abc123"', "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"}),
         Reply(304, None, {"ETag": '"abc123"'}),
     )
     cache = MemoryCache()
@@ -348,9 +331,7 @@ def test_paginate_follows_link_next(server: FakeGitHub, ftime: FakeTime) -> None
 
 def test_paginate_items_key(server: FakeGitHub, ftime: FakeTime) -> None:
     """Object-shaped pages (GET /installation/repositories) are unwrapped with items_key."""
-    server.add(
-        "GET", "/installation/repositories", Reply(200, {"total_count": 1, "repositories": [{"id": 7}]})
-    )
+    server.add("GET", "/installation/repositories", Reply(200, {"total_count": 1, "repositories": [{"id": 7}]}))
     client = client_for(server, ftime)
     assert list(client.paginate("/installation/repositories", items_key="repositories")) == [{"id": 7}]
 

@@ -24,6 +24,7 @@ from auditor.github.upload import UploadResult, encode_sarif, upload_sarif
 from tests.fake_github import (
     CANARY_TOKEN,
     FakeGitHub,
+    FakeTime,
     Reply,
     assert_api_headers,
     assert_no_canary,
@@ -55,24 +56,6 @@ def status(state: str, errors: list[str] | None = None) -> Reply:
     )
 
 
-class FakeTime:
-    """A clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
-
-    def wall(self) -> float:
-        return 1_700_000_000.0 + self.now
-
-
 @pytest.fixture(autouse=True)
 def _no_token_in_output(capsys: pytest.CaptureFixture[str]) -> Iterator[None]:
     """Every scenario: the canary token never reaches stdout or stderr."""
@@ -93,9 +76,7 @@ def ftime() -> FakeTime:
 
 
 def run_upload(fake: FakeGitHub, ftime: FakeTime, path: Path = SARIF, **kwargs: Any) -> UploadResult:
-    client = GitHubClient(
-        fake.url, Secret(CANARY_TOKEN), sleep=ftime.sleep, wall_clock=ftime.wall, jitter=lambda: 0.5
-    )
+    client = GitHubClient(fake.url, Secret(CANARY_TOKEN), sleep=ftime.sleep, wall_clock=ftime.wall, jitter=lambda: 0.5)
     return upload_sarif(
         path,
         REPO,
@@ -365,9 +346,7 @@ def fast_cli(monkeypatch: pytest.MonkeyPatch, ftime: FakeTime) -> None:
     from auditor.github import upload as upload_module
 
     real = upload_module.upload_sarif
-    monkeypatch.setattr(
-        upload_module, "upload_sarif", functools.partial(real, sleep=ftime.sleep, clock=ftime.clock)
-    )
+    monkeypatch.setattr(upload_module, "upload_sarif", functools.partial(real, sleep=ftime.sleep, clock=ftime.clock))
 
 
 def gh_env(server: FakeGitHub, **extra: str | None) -> dict[str, str | None]:
@@ -403,9 +382,7 @@ def test_cli_options_override_env_and_gh_token_works(server: FakeGitHub) -> None
     server.add("POST", "/repos/other/repo/code-scanning/sarifs", RECEIPT)
     args = [str(SARIF), "--repo", "other/repo", "--ref", pr_ref, "--commit", SHA, "--api-url", server.url]
     args += ["--checkout-uri", "file:///work", "--no-wait"]
-    env = gh_env(
-        server, GITHUB_TOKEN=None, GH_TOKEN=CANARY_TOKEN, GITHUB_REPOSITORY="x/y", GITHUB_API_URL=None
-    )
+    env = gh_env(server, GITHUB_TOKEN=None, GH_TOKEN=CANARY_TOKEN, GITHUB_REPOSITORY="x/y", GITHUB_API_URL=None)
     code, _, err = invoke(args, env)
     assert code == 0, err
     assert "not waiting" in err
