@@ -73,14 +73,17 @@ def resolver_for(path: Path, forced: str | None = None, sniff: bool = False) -> 
     for resolver in RESOLVERS:
         if resolver.detect(posix):
             return resolver
-    if not sniff:
-        return None
+    return _sniff(path, RESOLVERS) if sniff else None
+
+
+def _sniff(path: Path, candidates: tuple[Resolver, ...]) -> Resolver | None:
+    """The first candidate that recognises the start of the file's content."""
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
-    return next((resolver for resolver in RESOLVERS if resolver.sniff(head)), None)
+    return next((resolver for resolver in candidates if resolver.sniff(head)), None)
 
 
 def discover(
@@ -159,12 +162,7 @@ def _sniff_sbom(file: Path) -> Resolver | None:
     """In a tree walk, an SBOM may have any name (``sbom.json``); lockfile look-alikes are not guessed at."""
     if not file.name.endswith(SBOM_SUFFIXES) or file.is_symlink():
         return None
-    try:
-        with file.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    return next((r for r in RESOLVERS if r.role == "sbom" and r.sniff(head)), None)
+    return _sniff(file, tuple(r for r in RESOLVERS if r.role == "sbom"))
 
 
 def _join(folder: str, name: str) -> str:

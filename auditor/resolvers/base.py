@@ -9,7 +9,7 @@ at the first bytes of the text, for files whose names are not canonical
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -197,5 +197,3 @@ def iter_tables(value: Any, path: str, where: str, line: int = 0) -> Iterator[tu
             raise InputError(path, line, f"{where}[{n}] must be a table, not {type(item).__name__}")
         yield n, item
 
-
-SniffFunc = Callable[[str], bool]
