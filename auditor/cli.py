@@ -6,7 +6,6 @@ the commands that need them, so ``--version`` and a small audit start fast.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -14,6 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from auditor import __version__
+from auditor.audit_command import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, write_output
 from auditor.errors import AuditorError
 
 __all__ = ["app", "main"]
@@ -29,9 +29,6 @@ profiles_app = typer.Typer(help="List and inspect stack profiles.", no_args_is_h
 rules_app = typer.Typer(help="List and inspect rules.", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(rules_app, name="rules")
-
-SEVERITIES = ("error", "warning", "note", "never")
-
 
 def _version(value: bool) -> None:
     if value:
@@ -51,22 +48,6 @@ def _root(
 def _fail(message: str) -> NoReturn:
     typer.echo(f"stack-auditor: {message}", err=True)
     raise typer.Exit(2)
-
-
-def _renderer_names() -> list[str]:
-    from auditor.render import RENDERERS
-
-    return [renderer.name for renderer in RENDERERS]
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Print, or write atomically: a temp file in the same folder, then a rename."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        return
-    from auditor.atomic import write_atomic
-
-    write_atomic(output, text)
 
 
 @app.command()
@@ -115,72 +96,36 @@ def audit(
     ] = False,
     max_file_bytes: Annotated[
         int, typer.Option("--max-file-bytes", min=1, help="Report larger input files as too large, unread.")
-    ] = 64 * 1024 * 1024,
+    ] = DEFAULT_MAX_FILE_BYTES,
     max_packages: Annotated[
         int, typer.Option("--max-packages", min=1, help="Report a project with more packages as too large.")
-    ] = 100_000,
+    ] = DEFAULT_MAX_PACKAGES,
 ) -> None:
     """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
-    from auditor.audit import AuditOptions
-    from auditor.audit import audit as run_audit
-    from auditor.render import RenderOptions, by_name
+    from auditor.audit_command import run_audit_command
 
-    renderer = by_name(output_format)
-    if renderer is None:
-        _fail(f"unknown --format {output_format!r} (choose from: {', '.join(_renderer_names())})")
-    if fail_on is not None and fail_on not in SEVERITIES:
-        _fail(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")
-    options = AuditOptions(
-        profile=profile,
-        rule_dirs=tuple(rules or ()),
-        excludes=tuple(exclude or ()),
-        input_format=input_format,
-        explain_profile=explain_profile,
-        use_config=not no_config,
-        fail_on=fail_on,
-        max_file_bytes=max_file_bytes,
-        max_packages=max_packages,
+    raise typer.Exit(
+        run_audit_command(
+            paths=paths,
+            profile=profile,
+            output_format=output_format,
+            output=output,
+            fail_on=fail_on,
+            rules=rules,
+            exclude=exclude,
+            input_format=input_format,
+            category=category,
+            explain_profile=explain_profile,
+            link_base=link_base,
+            color=color,
+            baseline=baseline,
+            fail_on_new=fail_on_new,
+            sarif_per_project=sarif_per_project,
+            no_config=no_config,
+            max_file_bytes=max_file_bytes,
+            max_packages=max_packages,
+        )
     )
-    try:
-        targets = list(paths or [Path()])
-        report = run_audit(targets if len(targets) > 1 else targets[0], options)
-    except AuditorError as error:
-        _fail(str(error))
-    if fail_on_new and baseline is None:
-        _fail("--fail-on-new needs --baseline")
-    if baseline is not None:
-        from auditor.baseline import apply_baseline
-
-        try:
-            apply_baseline(report, baseline)
-        except AuditorError as error:
-            _fail(str(error))
-    if sarif_per_project is not None:
-        from auditor.render.sarif import write_per_project
-
-        write_per_project(report, sarif_per_project)
-    use_color = (
-        color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    )
-    render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
-    write_output(renderer.render(report, render_options), output)
-    for failure in report.failures:
-        typer.echo(f"stack-auditor: {failure}", err=True)
-    raise typer.Exit(exit_code(report, options.fail_on or "error", only_new=fail_on_new))
-
-
-def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
-    """2 when an input failed, else 1 when a counted (with ``only_new``: new) finding reaches ``fail_on``."""
-    from auditor.findings import Report, Severity
-
-    assert isinstance(report, Report)
-    if report.failures:
-        return 2
-    if fail_on == "never":
-        return 0
-    threshold = Severity(fail_on)
-    counted = [f for f in report.counted() if not only_new or f.baseline_state == "new"]
-    return 1 if any(f.severity >= threshold for f in counted) else 0
 
 
 @app.command()
@@ -328,10 +273,11 @@ app.command("merge")(merge)
 
 
 def main() -> None:
-    """Console-script entry point: every AuditorError becomes a message and exit code 2."""
-    if sys.argv[1:] == ["--version"]:  # the fast path: no Typer parsing needed
-        sys.stdout.write(f"stack-auditor {__version__}\n")
-        return
+    """Run the Typer app: every AuditorError becomes a message and exit code 2.
+
+    The console script enters through ``auditor.entry.main``, which answers
+    ``--version`` and common ``audit`` command lines before this app is built.
+    """
     try:
         app()
     except AuditorError as error:

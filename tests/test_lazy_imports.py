@@ -40,11 +40,11 @@ def test_importing_the_cli_imports_no_heavy_library() -> None:
 
 
 def test_version_fast_path_imports_no_heavy_library() -> None:
-    """`stack-auditor --version` answers before any heavy import."""
+    """`stack-auditor --version` answers before any heavy import, and before Typer."""
     loaded = _modules_after(
-        "import sys\nsys.argv = ['stack-auditor', '--version']\nfrom auditor.cli import main\nmain()"
+        "import sys\nsys.argv = ['stack-auditor', '--version']\nfrom auditor.entry import main\nmain()"
     )
-    assert not [m for m in HEAVY if m in loaded]
+    assert not [m for m in (*HEAVY, "typer") if m in loaded]
 
 
 def test_auditing_a_uv_lock_needs_no_sbom_or_network_library() -> None:

@@ -1,0 +1,124 @@
+"""The ``audit`` command's behaviour, independent of the command-line library.
+
+``auditor.cli`` (Typer) and ``auditor.fastpath`` (the start-up fast path)
+both call :func:`run_audit_command`, so the two ways in cannot drift apart.
+The defaults here are the documented ones; a test checks that Typer's match.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from auditor.errors import AuditorError
+
+__all__ = ["SEVERITIES", "exit_code", "run_audit_command", "write_output"]
+
+SEVERITIES = ("error", "warning", "note", "never")
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_PACKAGES = 100_000
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print, or write atomically: a temp file in the same folder, then a rename."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    from auditor.atomic import write_atomic
+
+    write_atomic(output, text)
+
+
+def error_line(message: str) -> None:
+    """One ``stack-auditor: message`` line on stderr."""
+    sys.stderr.write(f"stack-auditor: {message}\n")
+
+
+def run_audit_command(
+    paths: list[Path] | None = None,
+    profile: str | None = None,
+    output_format: str = "text",
+    output: Path | None = None,
+    fail_on: str | None = None,
+    rules: list[Path] | None = None,
+    exclude: list[str] | None = None,
+    input_format: str | None = None,
+    category: str | None = None,
+    explain_profile: bool = False,
+    link_base: str | None = None,
+    color: bool | None = None,
+    baseline: Path | None = None,
+    fail_on_new: bool = False,
+    sarif_per_project: Path | None = None,
+    no_config: bool = False,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_packages: int = DEFAULT_MAX_PACKAGES,
+) -> int:
+    """Audit ``paths``, write the report, and return the exit code (0, 1 or 2)."""
+    from auditor.audit import AuditOptions
+    from auditor.audit import audit as run_audit
+    from auditor.render import RENDERERS, RenderOptions, by_name
+
+    renderer = by_name(output_format)
+    if renderer is None:
+        names = ", ".join(r.name for r in RENDERERS)
+        return _usage_failure(f"unknown --format {output_format!r} (choose from: {names})")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        return _usage_failure(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")
+    options = AuditOptions(
+        profile=profile,
+        rule_dirs=tuple(rules or ()),
+        excludes=tuple(exclude or ()),
+        input_format=input_format,
+        explain_profile=explain_profile,
+        use_config=not no_config,
+        fail_on=fail_on,
+        max_file_bytes=max_file_bytes,
+        max_packages=max_packages,
+    )
+    try:
+        targets = list(paths or [Path()])
+        report = run_audit(targets if len(targets) > 1 else targets[0], options)
+    except AuditorError as error:
+        return _usage_failure(str(error))
+    if fail_on_new and baseline is None:
+        return _usage_failure("--fail-on-new needs --baseline")
+    if baseline is not None:
+        from auditor.baseline import apply_baseline
+
+        try:
+            apply_baseline(report, baseline)
+        except AuditorError as error:
+            return _usage_failure(str(error))
+    if sarif_per_project is not None:
+        from auditor.render.sarif import write_per_project
+
+        write_per_project(report, sarif_per_project)
+    use_color = (
+        color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    )
+    render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
+    write_output(renderer.render(report, render_options), output)
+    for failure in report.failures:
+        error_line(str(failure))
+    return exit_code(report, options.fail_on or "error", only_new=fail_on_new)
+
+
+def _usage_failure(message: str) -> int:
+    error_line(message)
+    return 2
+
+
+def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
+    """2 when an input failed, else 1 when a counted (with ``only_new``: new) finding reaches ``fail_on``."""
+    from auditor.findings import Report, Severity
+
+    assert isinstance(report, Report)
+    if report.failures:
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on)
+    counted = [f for f in report.counted() if not only_new or f.baseline_state == "new"]
+    return 1 if any(f.severity >= threshold for f in counted) else 0
