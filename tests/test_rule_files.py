@@ -101,6 +101,34 @@ def test_shipped_rules_and_catalog_help() -> None:
             assert check_help(entry.help) is None, entry.key
 
 
+def test_shipped_files_pass_the_checks_skipped_at_run_time() -> None:
+    """Shipped rule files and the catalog load to the same rules with every check on (schema, conditions)."""
+    from auditor.policy.catalog import CATALOG_FILE, Catalog, _merge
+    from auditor.resources import shipped_rules_dir
+
+    files = sorted(shipped_rules_dir().glob("*.toml"))
+    assert len(files) >= 4
+    for path in files:
+        if path.name == CATALOG_FILE:
+            checked, trusted = Catalog(), Catalog()
+            _merge(checked, path)
+            _merge(trusted, path, shipped=True)
+            assert checked == trusted
+        else:
+            assert load_rule_file(path) == load_rule_file(path, shipped=True)
+
+
+def test_an_extra_rules_folder_is_checked_in_full(tmp_path: Path) -> None:
+    """Only stack-auditor's own files skip the checks: an extra folder's bad specifier is still refused."""
+    (tmp_path / "catalog.toml").write_text(
+        '[anti.x]\nsummary = "x"\ncondition = { present = ["django"], version = ">=>5" }\n'
+    )
+    from auditor.policy.catalog import load_catalog
+
+    with pytest.raises(ConfigError, match="invalid version specifier"):
+        load_catalog([tmp_path])
+
+
 @pytest.mark.parametrize("name", ["rule-file", "profile", "catalog"])
 def test_schemas_are_valid_json_schema(name: str) -> None:
     """The shipped schemas are real JSON Schema (checked by jsonschema's meta-schema)."""

@@ -57,16 +57,17 @@ class Catalog:
 def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
     """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir."""
     catalog = Catalog()
-    for folder in (shipped_rules_dir(), *extra_dirs):
+    shipped = shipped_rules_dir()
+    for folder in (shipped, *extra_dirs):
         path = folder / CATALOG_FILE
         if path.is_file():
-            _merge(catalog, path)
+            _merge(catalog, path, shipped=folder == shipped)
     return catalog
 
 
-def _merge(catalog: Catalog, path: Path) -> None:
+def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
     label = path.as_posix()
-    text, data = load_validated_toml(path, "catalog", "catalog")
+    text, data = load_validated_toml(path, "catalog", "catalog", shipped)
     for name, entry in data.get("tokens", {}).items():
         line = toml_line(text, ("tokens", name))
         catalog.tokens[name] = Token(
@@ -86,7 +87,7 @@ def _merge(catalog: Catalog, path: Path) -> None:
         condition = None
         if "condition" in entry:
             try:
-                condition = compile_condition(entry["condition"], f"anti.{key}.condition")
+                condition = compile_condition(entry["condition"], f"anti.{key}.condition", shipped)
             except ConditionError as error:
                 raise ConfigError(label, line, str(error)) from None
         elif not entry.get("not-checkable"):

@@ -69,7 +69,8 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     """Every rule of the shipped rules folder and of each extra folder, sorted by id; ids are unique."""
     rules: dict[str, Rule] = {}
     seen: set[Path] = set()
-    for folder in (shipped_rules_dir(), *extra_dirs):
+    shipped = shipped_rules_dir()
+    for folder in (shipped, *extra_dirs):
         if not folder.is_dir():
             raise ConfigError(folder.as_posix(), 0, "rules directory not found")
         if folder.resolve() in seen:
@@ -78,7 +79,7 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
         for path in sorted(folder.glob("*.toml")):
             if path.name in NOT_RULE_FILES:
                 continue
-            for rule in load_rule_file(path):
+            for rule in load_rule_file(path, shipped=folder == shipped):
                 if rule.id in rules:
                     at = rule.meta.declared_at
                     raise ConfigError(
@@ -90,18 +91,21 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     return [rules[key] for key in sorted(rules)]
 
 
-def load_rule_file(path: Path) -> list[Rule]:
-    """The rules of one file, or a :class:`ConfigError` naming the file and line of the first problem."""
+def load_rule_file(path: Path, shipped: bool = False) -> list[Rule]:
+    """The rules of one file, or a :class:`ConfigError` naming the file and line of the first problem.
+
+    A ``shipped`` file is not re-checked on every run (see ``load_validated_toml``).
+    """
     label = path.as_posix()
-    text, data = load_validated_toml(path, "rule-file", "rule file")
-    return [_rule(entry, label, text, n) for n, entry in enumerate(data["rule"])]
+    text, data = load_validated_toml(path, "rule-file", "rule file", shipped)
+    return [_rule(entry, label, text, n, shipped) for n, entry in enumerate(data["rule"])]
 
 
-def _rule(entry: dict[str, object], label: str, text: str, n: int) -> Rule:
+def _rule(entry: dict[str, object], label: str, text: str, n: int, shipped: bool) -> Rule:
     where = f"rule[{n}]"
     line = toml_line(text, ("rule", n))
     try:
-        condition = compile_condition(entry["condition"], f"{where}.condition")
+        condition = compile_condition(entry["condition"], f"{where}.condition", shipped)
     except ConditionError as error:
         raise ConfigError(label, toml_line(text, ("rule", n, "condition")), str(error)) from None
     help_text = str(entry["help"]).strip()
