@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = (
     "cyclonedx",
@@ -59,3 +60,24 @@ def test_auditing_a_uv_lock_needs_no_sbom_or_network_library() -> None:
     )
     loaded = _modules_after(code)
     assert not [m for m in ("cyclonedx", "rich", "jsonschema", "httpx", "pydantic", "sqlite3", "ssl") if m in loaded]
+
+
+def test_a_small_audit_loads_neither_typer_nor_packaging(tmp_path: Path) -> None:
+    """The start-up target's own scenario: a pinned requirements file to SARIF, through the console entry point.
+
+    It needs no Typer (the fast path parses the command line), no packaging (an
+    exact pin takes the regex path; shipped rules are not re-validated), no XML
+    and no uuid (CycloneDX output only).
+    """
+    (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
+    out = tmp_path / "out.sarif"
+    code = (
+        "import sys\n"
+        f"sys.argv = ['stack-auditor', 'audit', {str(tmp_path / 'requirements.txt')!r}, '-f', 'sarif', '-o', "
+        f"{str(out)!r}]\n"
+        "from auditor.entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    loaded = _modules_after(code)
+    assert out.is_file()
+    assert not [m for m in ("typer", "packaging", "xml.etree", "defusedxml", "uuid", *HEAVY) if m in loaded]

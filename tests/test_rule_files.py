@@ -102,7 +102,7 @@ def test_shipped_rules_and_catalog_help() -> None:
 
 
 def test_shipped_files_pass_the_checks_skipped_at_run_time() -> None:
-    """Shipped rule files and the catalog load to the same rules with every check on (schema, conditions)."""
+    """Shipped rule files and the catalog load the same with every check on; shipped profiles pass the schema."""
     from auditor.policy.catalog import CATALOG_FILE, Catalog, _merge
     from auditor.resources import shipped_rules_dir
 
@@ -116,6 +116,10 @@ def test_shipped_files_pass_the_checks_skipped_at_run_time() -> None:
             assert checked == trusted
         else:
             assert load_rule_file(path) == load_rule_file(path, shipped=True)
+    profiles = sorted((ROOT / "profiles").glob("*.json"))
+    assert len(profiles) >= 6
+    for profile in profiles:
+        assert validate(json.loads(profile.read_text()), load_schema("profile")) == [], profile.name
 
 
 def test_an_extra_rules_folder_is_checked_in_full(tmp_path: Path) -> None:

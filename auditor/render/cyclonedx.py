@@ -24,7 +24,6 @@ import time: it is a large import most runs do not need):
 
 from __future__ import annotations
 
-import uuid
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -35,7 +34,7 @@ from auditor.render.base import RenderOptions
 
 __all__ = ["CycloneDxRenderer"]
 
-_SERIAL_NAMESPACE = uuid.UUID("6f1b0a52-3f4e-4c55-9a57-8a2f3d0c9e11")
+_SERIAL_NAMESPACE = "6f1b0a52-3f4e-4c55-9a57-8a2f3d0c9e11"
 
 
 @dataclass(slots=True)
@@ -79,7 +78,9 @@ class CycloneDxRenderer:
                 scope=ComponentScope.REQUIRED if MAIN in entry.scopes else ComponentScope.OPTIONAL,
                 properties=[Property(name="stack-auditor:scope", value=s) for s in sorted(entry.scopes)],
             )
-        bom = Bom(serial_number=uuid.uuid5(_SERIAL_NAMESPACE, "\n".join(sorted(entries))))
+        import uuid  # with cyclonedx-python-lib: only for this output
+
+        bom = Bom(serial_number=uuid.uuid5(uuid.UUID(_SERIAL_NAMESPACE), "\n".join(sorted(entries))))
         bom.metadata.timestamp = None  # type: ignore[assignment]  # reproducible output, as cyclonedx-py does
         tool = Component(
             name="stack-auditor",

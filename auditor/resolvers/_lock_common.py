@@ -35,6 +35,8 @@ def _plain_version() -> re.Pattern[str]:
 
     return re.compile(VERSION_PATTERN, re.VERBOSE | re.IGNORECASE)
 
+_TWO_RELEASE_PARTS = re.compile(r"v?[0-9]+\.[0-9]+")
+_RELEASE_WILDCARD = re.compile(r"v?[0-9]+(?:\.[0-9]+)*\.\*")
 _OPERATOR = re.compile(r"^(~=|===|==|!=|<=|>=|<|>|=|\^|~)?\s*(.*)$")
 _EXTRA_EQ = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
 
@@ -90,8 +92,12 @@ def _one_constraint(piece: str) -> str | None:
         operator = "=="
     candidate = f"{operator}{version}"
     # packaging's own version grammar, compiled once: a Specifier object per edge cost
-    # ~40% of reading a 5,000-package lock. Wildcards (==1.*) and === go the slow way.
-    if operator != "===" and _plain_version().fullmatch(version):
+    # ~40% of reading a 5,000-package lock. Plain-release wildcards (==4.*) are the other
+    # common form; the rest (===, ==1.0rc1.*) go through packaging, whose import alone
+    # costs more than reading a real lock.
+    if operator in ("==", "!=") and _RELEASE_WILDCARD.fullmatch(version):
+        return candidate
+    if _plain_form(operator, version) and _plain_version().fullmatch(version):
         return candidate
     from packaging.specifiers import InvalidSpecifier, Specifier
 
@@ -100,6 +106,14 @@ def _one_constraint(piece: str) -> str | None:
     except InvalidSpecifier:
         return None
     return candidate
+
+
+def _plain_form(operator: str, version: str) -> bool:
+    # Where PEP 440 limits an operator (a local version only with == and !=; ~= with two
+    # release parts at least), leave the judgement to packaging.
+    if operator == "===" or ("+" in version and operator not in ("==", "!=")):
+        return False
+    return operator != "~=" or _TWO_RELEASE_PARTS.match(version) is not None
 
 
 @lru_cache(maxsize=16384)

@@ -24,17 +24,18 @@ version; extension elements in other namespaces are ignored.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # only for the Element type and ParseError
 from pathlib import PurePosixPath
-from typing import Any, ClassVar
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from auditor.errors import InputError
 from auditor.model import FileRole, Provenance, ResolveResult
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
 from auditor.resolvers._sbom import clip
+
+if TYPE_CHECKING:  # the XML modules load in _parse_xml, when a BOM is read
+    import xml.etree.ElementTree as ET
+
+    from defusedxml import DefusedXmlException
 
 __all__ = ["CycloneDxXmlResolver"]
 
@@ -81,16 +82,24 @@ class CycloneDxXmlResolver:
         return build(path, self.name, raw_root, components, dependencies, parts)
 
 
-class _LineTarget(ET.TreeBuilder):
-    """A tree builder that remembers where each element's start tag is: (line, byte offset)."""
+class _LineTarget:
+    """ElementTree's tree builder, remembering where each element's start tag is: (line, byte offset).
 
-    def __init__(self) -> None:
-        super().__init__()
+    Composition rather than a subclass, so that this module imports no XML
+    code until a BOM is read; ``end``, ``data`` and ``close`` are the builder's
+    own (C) methods, so only ``start`` runs Python code per element.
+    """
+
+    def __init__(self, builder: ET.TreeBuilder) -> None:
+        self._start = builder.start
+        self.end = builder.end
+        self.data = builder.data
+        self.close = builder.close
         self.starts: dict[ET.Element, tuple[int, int]] = {}
         self.expat: Any = None
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
-        element = super().start(tag, attrs)
+        element = self._start(tag, attrs)
         expat = self.expat
         if expat is not None:
             self.starts[element] = (expat.CurrentLineNumber, expat.CurrentByteIndex)
@@ -98,7 +107,12 @@ class _LineTarget(ET.TreeBuilder):
 
 
 def _parse_xml(text: str, path: str) -> tuple[ET.Element, dict[ET.Element, tuple[int, int]], bytes]:
-    target = _LineTarget()
+    import xml.etree.ElementTree as ET
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    target = _LineTarget(ET.TreeBuilder())
     parser = DefusedXMLParser(
         target=target, encoding="utf-8", forbid_dtd=True, forbid_entities=True, forbid_external=True
     )

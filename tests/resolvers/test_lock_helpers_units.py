@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.resolvers._lock_common import poetry_to_pep440
 from auditor.resolvers._toml_lines import array_string_offsets, scan_keys
@@ -75,6 +77,24 @@ def test_scan_keys_shapes() -> None:
 def test_poetry_to_pep440(constraint: str, pep440: str | None) -> None:
     """Poetry's caret/tilde/wildcard/space-separated forms map to PEP 440; unions have no form."""
     assert poetry_to_pep440(constraint) == pep440
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(["", "=", "==", "!=", ">=", "<", "~=", "==="]),
+    st.from_regex(r"v?[0-9]{1,3}(\.[0-9]{1,3}){0,3}((a|b|rc|\.post|\.dev)[0-9])?(\.\*|\+local)?", fullmatch=True),
+)
+def test_poetry_constraint_fast_paths_agree_with_packaging(operator: str, version: str) -> None:
+    """The regex fast paths (plain versions, ==X.* wildcards) accept exactly what packaging's Specifier accepts."""
+    from packaging.specifiers import InvalidSpecifier, Specifier
+
+    candidate = f"=={version}" if operator in ("", "=") else f"{operator}{version}"
+    try:
+        Specifier(candidate)
+        expected: str | None = candidate
+    except InvalidSpecifier:
+        expected = None
+    assert poetry_to_pep440(f"{operator}{version}") == expected
 
 
 def test_scan_keys_escapes_and_unterminated_strings() -> None:
