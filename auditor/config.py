@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.errors import ConfigError
 from auditor.model import Provenance
@@ -41,8 +41,7 @@ _KEYS = {"profile", "rules", "severity", "fail-on", "ignore"}
 _IGNORE_KEYS = {"rule", "package", "paths", "reason", "until"}
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreEntry:
+class IgnoreEntry(NamedTuple):
     """One ignore: a rule id, maybe narrowed to a package and path globs; a reason; maybe an expiry."""
 
     rule: str

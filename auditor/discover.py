@@ -12,6 +12,7 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from auditor.errors import UsageError
 from auditor.resolvers import RESOLVERS, Resolver, by_name
@@ -45,8 +46,7 @@ SKIP_DIRS = frozenset(
 SNIFF_BYTES = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
+class InputFile(NamedTuple):
     """One file to parse: its path relative to the audited root, and the resolver for it."""
 
     path: str

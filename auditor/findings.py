@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.model import Provenance, Skipped
 
@@ -64,8 +64,7 @@ class Severity(enum.Enum):
 _RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMeta:
+class RuleMeta(NamedTuple):
     """Everything SARIF ``rules[]``, ``rules show`` and the docs need about one rule id."""
 
     id: str
@@ -79,16 +78,14 @@ class RuleMeta:
     declared_at: Provenance | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(NamedTuple):
     """A secondary location: the other side of a conflict, or the profile entry that demanded it."""
 
     location: Provenance
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """Why a finding is not counted: an ignore entry or an inline comment."""
 
     kind: str  # "external" (config ignore) or "inSource" (inline comment)
@@ -140,8 +137,7 @@ def fingerprint(rule_id: str, project: str, file: str, package: str | None) -> s
     return digest.hexdigest()[:32]
 
 
-@dataclass(frozen=True, slots=True)
-class NotCheckable:
+class NotCheckable(NamedTuple):
     """A profile entry that cannot be judged from dependencies alone, with the reason."""
 
     key: str  # e.g. "stack/orm" or "raw-sql-without-justification"
@@ -149,8 +145,7 @@ class NotCheckable:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class InputFailure:
+class InputFailure(NamedTuple):
     """A file that could not be read; the rest of the run goes on."""
 
     file: str
@@ -161,8 +156,7 @@ class InputFailure:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class PackageView:
+class PackageView(NamedTuple):
     """A package as a report shows it (``graph`` command, CycloneDX output)."""
 
     name: str

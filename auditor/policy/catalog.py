@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.errors import ConfigError
 from auditor.policy.conditions import Condition, ConditionError, compile_condition
@@ -18,8 +18,7 @@ __all__ = ["AntiEntry", "Catalog", "Token", "load_catalog"]
 CATALOG_FILE = "catalog.toml"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """What one stack token means in packages (or why it cannot be judged)."""
 
     name: str
@@ -34,8 +33,7 @@ class Token:
     declared_in: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class AntiEntry:
+class AntiEntry(NamedTuple):
     """What one anti-recommendation key checks (or why it cannot be judged)."""
 
     key: str

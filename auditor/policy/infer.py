@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from auditor.graph import ProjectGraph
 from auditor.policy.catalog import Catalog
@@ -15,8 +15,7 @@ __all__ = ["FRAMEWORK_KEYS", "ProfileFit", "choose_profile", "rank_profiles"]
 FRAMEWORK_KEYS = ("framework",)
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileFit:
+class ProfileFit(NamedTuple):
     """One profile's score on a project: whether it fits, and why."""
 
     name: str

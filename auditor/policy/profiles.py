@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.errors import ConfigError
 from auditor.findings import Severity
@@ -34,8 +34,7 @@ _SEVERITY = {"kill": Severity.ERROR, "warn": Severity.WARNING, "note": Severity.
 MAX_EXTENDS_DEPTH = 8
 
 
-@dataclass(frozen=True, slots=True)
-class AntiRecommendation:
+class AntiRecommendation(NamedTuple):
     """One anti-recommendation: the key, its severity (kill -> error, warn -> warning) and the reason."""
 
     key: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from auditor.errors import ConfigError
 from auditor.findings import RuleMeta, Severity
@@ -28,8 +28,7 @@ RULE_DOCS_BASE = "https://github.com/stack-auditor/stack-auditor/blob/main/docs"
 NOT_RULE_FILES = {"catalog.toml"}
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A loaded rule: metadata plus its compiled condition."""
 
     meta: RuleMeta

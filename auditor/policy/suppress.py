@@ -13,7 +13,6 @@ import datetime as dt
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 
 from auditor.config import IgnoreEntry
 from auditor.findings import Finding, Related, RuleMeta, Severity, Suppression
@@ -37,7 +36,7 @@ def apply_severity(
         if override is not None:
             finding.severity = Severity(override)
             if finding.rule_id in rules:
-                rules[finding.rule_id] = replace(rules[finding.rule_id], severity=Severity(override))
+                rules[finding.rule_id] = rules[finding.rule_id]._replace(severity=Severity(override))
         kept.append(finding)
     return kept
 

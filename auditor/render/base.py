@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar, NamedTuple, Protocol
 
 from auditor.findings import Report
 
 __all__ = ["RenderOptions", "Renderer"]
 
 
-@dataclass(frozen=True, slots=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """Options a renderer may honour; each ignores what does not concern it."""
 
     color: bool = False

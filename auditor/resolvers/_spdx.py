@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from auditor.errors import InputError
 from auditor.model import (
@@ -92,8 +93,7 @@ class RawPackage:
     purls: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class RawRelationship:
+class RawRelationship(NamedTuple):
     """``element relationship_type related``, as written."""
 
     element: str

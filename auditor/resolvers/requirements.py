@@ -13,9 +13,9 @@ file has no annotations: every line is a direct dependency.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from auditor.errors import InputError
 from auditor.model import (
@@ -228,8 +228,7 @@ _EXACT_PIN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _PlainRequirement:
+class _PlainRequirement(NamedTuple):
     """The attributes of pip's ``InstallRequirement`` that ``_add`` reads, for a plain line."""
 
     name: str
@@ -314,8 +313,7 @@ def _prepare(text: str, path: str) -> tuple[str, list[Skipped]]:
     return "\n".join(lines), skipped
 
 
-@dataclass(frozen=True)
-class _Nothing:
+class _Nothing(NamedTuple):
     """What pip's parser would say about a text of blank and comment lines (without importing it)."""
 
     requirements: tuple[()] = ()
