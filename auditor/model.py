@@ -111,8 +111,7 @@ class Package:
         return (self.ecosystem, self.name)
 
 
-@dataclass(slots=True)  # not frozen: a frozen __init__ costs 5x, and locks hold tens of thousands of edges
-class Edge:
+class Edge(NamedTuple):
     """``parent`` depends on ``child``.
 
     ``parent is None`` means the project the file belongs to (a direct

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
@@ -39,8 +40,7 @@ class Evaluation:
     rules: dict[str, RuleMeta] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class TokenResult:
+class TokenResult(NamedTuple):
     """How one token fares on a graph."""
 
     token: str

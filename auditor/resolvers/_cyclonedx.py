@@ -25,7 +25,7 @@ Both readers reduce a document to :class:`RawComponent` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from auditor.errors import InputError
 from auditor.model import (
@@ -49,8 +49,7 @@ EXCLUDED = "excluded"
 _SCOPES = {"": MAIN, "required": MAIN, "optional": OPTIONAL, "excluded": EXCLUDED}
 
 
-@dataclass(slots=True)
-class RawComponent:
+class RawComponent(NamedTuple):
     """One ``component`` as written, and where its declaration starts."""
 
     name: str
@@ -63,13 +62,12 @@ class RawComponent:
     bom_ref: str = ""
 
 
-@dataclass(slots=True)
-class RawDependency:
+class RawDependency(NamedTuple):
     """One ``dependencies`` entry: ``ref`` depends on each of ``depends_on``."""
 
     ref: str
     provenance: Provenance
-    depends_on: list[str] = field(default_factory=list)
+    depends_on: list[str]
 
 
 def scope_of(raw: RawComponent, path: str) -> str:

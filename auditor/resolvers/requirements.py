@@ -13,7 +13,6 @@ file has no annotations: every line is a direct dependency.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, NamedTuple
 
@@ -104,12 +103,12 @@ class RequirementsResolver:
             # `# via my-project` names the project itself, which has no line of its own.
             known = {package.name for package in result.packages}
             result.edges = [
-                edge if edge.parent is None or edge.parent in known else replace(edge, parent=None)
+                edge if edge.parent is None or edge.parent in known else edge._replace(parent=None)
                 for edge in result.edges
             ]
         scope = scope_of_file(path)
         if scope != MAIN:
-            result.edges = [replace(edge, scope=scope) for edge in result.edges]
+            result.edges = [edge._replace(scope=scope) for edge in result.edges]
         return result
 
     def _add(
