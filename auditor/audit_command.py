@@ -58,11 +58,11 @@ def run_audit_command(
     """Audit ``paths``, write the report, and return the exit code (0, 1 or 2)."""
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit
-    from auditor.render import RENDERERS, RenderOptions, by_name
+    from auditor.render import FORMATS, RenderOptions, by_name
 
     renderer = by_name(output_format)
     if renderer is None:
-        names = ", ".join(r.name for r in RENDERERS)
+        names = ", ".join(FORMATS)
         return _usage_failure(f"unknown --format {output_format!r} (choose from: {names})")
     if fail_on is not None and fail_on not in SEVERITIES:
         return _usage_failure(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")

@@ -12,10 +12,11 @@ import jsonschema
 import pytest
 
 from auditor.audit import AuditOptions, audit
-from auditor.render import RENDERERS, RenderOptions
+from auditor.render import FORMATS, RenderOptions, all_renderers
 from tests.conftest import EXAMPLES, GOLDEN, check_golden, sarif_schema
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and p.name not in ("github", "kubernetes"))
+RENDERERS = all_renderers()
 GOLDEN_FORMATS = [r.name for r in RENDERERS]
 
 
@@ -34,6 +35,11 @@ def test_example_sarif_is_valid(example: str) -> None:
     """The SARIF of every example validates against the official SARIF 2.1.0 schema."""
     document = json.loads((GOLDEN / "sarif" / f"{example}.sarif").read_text())
     jsonschema.Draft4Validator(sarif_schema()).validate(document)
+
+
+def test_registry_names_match_the_renderers() -> None:
+    """Each --format name in the registry loads a renderer that calls itself by that name."""
+    assert [r.name for r in RENDERERS] == list(FORMATS)
 
 
 def test_every_renderer_has_golden_files() -> None:
