@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from auditor import __version__
 from auditor.config import Config, load_config
@@ -52,13 +53,12 @@ class AuditOptions:
     today: dt.date | None = None  # for ignore expiry; injectable for tests
 
 
-@dataclass(slots=True)
-class ProjectAudit:
+class ProjectAudit(NamedTuple):
     """A project's graph before evaluation (``graph`` and ``why`` stop here)."""
 
     path: str
     graph: ProjectGraph
-    failures: list[InputFailure] = field(default_factory=list)
+    failures: list[InputFailure]
 
 
 def read_text(root: Path, relative: str, max_bytes: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -53,12 +52,11 @@ class InputFile(NamedTuple):
     resolver: Resolver
 
 
-@dataclass(slots=True)
-class ProjectInput:
+class ProjectInput(NamedTuple):
     """The input files of one project. ``path`` is relative to the audited root ("." for the root)."""
 
     path: str
-    files: list[InputFile] = field(default_factory=list)
+    files: list[InputFile]
 
 
 def resolver_for(path: Path, forced: str | None = None, sniff: bool = False) -> Resolver | None:
@@ -121,7 +119,7 @@ def _add_file(root: Path, file: Path, forced: str | None, projects: dict[str, Pr
     # reading it reports where it leads (audit.read_text) instead of a ValueError here.
     relative = (file.parent.resolve() / file.name).relative_to(root.resolve()).as_posix()
     project_path = relative if resolver.role == "sbom" else PurePosixPath(relative).parent.as_posix()
-    project = projects.setdefault(project_path, ProjectInput(project_path))
+    project = projects.setdefault(project_path, ProjectInput(project_path, []))
     if all(f.path != relative for f in project.files):
         project.files.append(InputFile(relative, resolver))
 
@@ -150,7 +148,7 @@ def _walk(root: Path, top: Path, excludes: tuple[str, ...], projects: dict[str, 
             if resolver is None:
                 continue
             project_path = _project_of(relative, resolver)
-            project = projects.setdefault(project_path, ProjectInput(project_path))
+            project = projects.setdefault(project_path, ProjectInput(project_path, []))
             if all(f.path != relative for f in project.files):
                 project.files.append(InputFile(relative, resolver))
 

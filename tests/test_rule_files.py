@@ -110,7 +110,7 @@ def test_shipped_files_pass_the_checks_skipped_at_run_time() -> None:
     assert len(files) >= 4
     for path in files:
         if path.name == CATALOG_FILE:
-            checked, trusted = Catalog(), Catalog()
+            checked, trusted = Catalog({}, {}), Catalog({}, {})
             _merge(checked, path)
             _merge(trusted, path, shipped=True)
             assert checked == trusted

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,15 +45,14 @@ class AntiEntry(NamedTuple):
     declared_in: str = ""
 
 
-@dataclass(slots=True)
-class Catalog:
-    tokens: dict[str, Token] = field(default_factory=dict)
-    anti: dict[str, AntiEntry] = field(default_factory=dict)
+class Catalog(NamedTuple):
+    tokens: dict[str, Token]
+    anti: dict[str, AntiEntry]
 
 
 def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
     """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir."""
-    catalog = Catalog()
+    catalog = Catalog(tokens={}, anti={})
     shipped = shipped_rules_dir()
     for folder in (shipped, *extra_dirs):
         path = folder / CATALOG_FILE
