@@ -8,6 +8,7 @@ the deepest key name inside that window.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -18,14 +19,33 @@ def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+class _Headers:
+    """The table headers of one TOML text, indexed by dotted name (one scan per file)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.tables: dict[str, int] = {}
+        self.arrays: dict[str, list[int]] = {}
+        for match in _HEADER.finditer(text):
+            name = ".".join(part.strip().strip('"') for part in match.group(2).split("."))
+            self.starts.append(match.start())
+            if match.group(1) == "[[":
+                self.arrays.setdefault(name, []).append(match.start())
+            else:
+                self.tables.setdefault(name, match.start())
+
+    def end_of(self, start: int, text_end: int) -> int:
+        """Where the table starting at ``start`` ends: the next header, or the end of the text."""
+        following = bisect_right(self.starts, start)
+        return self.starts[following] if following < len(self.starts) else text_end
+
+
+_HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
+
+
 @lru_cache(maxsize=32)
-def _headers(text: str) -> tuple[tuple[int, str, bool], ...]:
-    """(offset, dotted name, is-array-of-tables) of every table header (cached: one scan per file)."""
-    found = []
-    for match in re.finditer(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$", text, re.M):
-        name = ".".join(part.strip().strip('"') for part in match.group(2).split("."))
-        found.append((match.start(), name, match.group(1) == "[["))
-    return tuple(found)
+def _headers(text: str) -> _Headers:
+    return _Headers(text)
 
 
 def toml_line(text: str, path: Sequence[str | int]) -> int:
@@ -36,21 +56,17 @@ def toml_line(text: str, path: Sequence[str | int]) -> int:
     consumed = 0
     for n, part in enumerate(path):
         if isinstance(part, int):
-            name = ".".join(prefix)
-            arrays = [h for h in headers if h[1] == name and h[2]]
+            arrays = headers.arrays.get(".".join(prefix), [])
             if part < len(arrays):
-                start = arrays[part][0]
-                following = [h[0] for h in headers if h[0] > start]
-                end = following[0] if following else len(text)
+                start = arrays[part]
+                end = headers.end_of(start, len(text))
                 consumed = n + 1
             break
         prefix.append(part)
-        name = ".".join(prefix)
-        table = [h for h in headers if h[1] == name and not h[2]]
-        if table:
-            start = table[0][0]
-            following = [h[0] for h in headers if h[0] > start]
-            end = following[0] if following else len(text)
+        table = headers.tables.get(".".join(prefix))
+        if table is not None:
+            start = table
+            end = headers.end_of(start, len(text))
             consumed = n + 1
     keys = [p for p in path[consumed:] if isinstance(p, str)]
     for key in reversed(keys):
