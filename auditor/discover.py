@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from auditor.errors import UsageError
-from auditor.resolvers import RESOLVERS, Resolver, by_name
+from auditor.resolvers import FORMATS, Format, Resolver, format_named
 
 __all__ = ["SKIP_DIRS", "InputFile", "ProjectInput", "discover", "resolver_for"]
 
@@ -62,26 +62,26 @@ class ProjectInput(NamedTuple):
 def resolver_for(path: Path, forced: str | None = None, sniff: bool = False) -> Resolver | None:
     """The resolver for one file: forced by name, else by file name, else (if asked) by content."""
     if forced:
-        resolver = by_name(forced)
-        if resolver is None:
-            names = ", ".join(r.name for r in RESOLVERS)
+        entry = format_named(forced)
+        if entry is None:
+            names = ", ".join(f.name for f in FORMATS)
             raise UsageError(f"unknown input format {forced!r} (known: {names})")
-        return resolver
+        return entry.resolver
     posix = PurePosixPath(path.as_posix())
-    for resolver in RESOLVERS:
-        if resolver.detect(posix):
-            return resolver
-    return _sniff(path, RESOLVERS) if sniff else None
+    for entry in FORMATS:
+        if entry.detect(posix):
+            return entry.resolver
+    return _sniff(path, FORMATS) if sniff else None
 
 
-def _sniff(path: Path, candidates: tuple[Resolver, ...]) -> Resolver | None:
-    """The first candidate that recognises the start of the file's content."""
+def _sniff(path: Path, candidates: tuple[Format, ...]) -> Resolver | None:
+    """The resolver of the first candidate that recognises the start of the file's content."""
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
-    return next((resolver for resolver in candidates if resolver.sniff(head)), None)
+    return next((entry.resolver for entry in candidates if entry.resolver.sniff(head)), None)
 
 
 def discover(
@@ -160,7 +160,7 @@ def _sniff_sbom(file: Path) -> Resolver | None:
     """In a tree walk, an SBOM may have any name (``sbom.json``); lockfile look-alikes are not guessed at."""
     if not file.name.endswith(SBOM_SUFFIXES) or file.is_symlink():
         return None
-    return _sniff(file, tuple(r for r in RESOLVERS if r.role == "sbom"))
+    return _sniff(file, tuple(f for f in FORMATS if f.role == "sbom"))
 
 
 def _join(folder: str, name: str) -> str:

@@ -19,10 +19,11 @@ A new case needs no code.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from auditor.model import ResolveResult
+from auditor.resolvers import FORMATS
 
 __all__ = ["CASES_ROOT", "case_dirs", "error_cases", "summarize"]
 
@@ -73,3 +74,8 @@ def summarize(result: ResolveResult) -> dict[str, Any]:
 def load_expected(case: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((case / "expected.json").read_text())
     return data
+
+
+def detects(resolver_name: str, path: PurePosixPath) -> bool:
+    """True when the registry recognises ``path`` by name as the format of ``resolver_name``."""
+    return next(f for f in FORMATS if f.name == resolver_name).detect(path)

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from auditor.errors import InputError
+from auditor.resolvers import FORMATS
 from auditor.resolvers.cyclonedx_json import CycloneDxJsonResolver
 from tests.resolver_cases import input_file
 from tests.sbom_support import (
@@ -20,6 +21,7 @@ from tests.sbom_support import (
 )
 
 RESOLVER = CycloneDxJsonResolver()
+FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
 
 
 @pytest.mark.parametrize("case", case_params("cyclonedx-json"))
@@ -59,7 +61,7 @@ def test_case_inputs_are_valid_cyclonedx(case: Path) -> None:
 )
 def test_detect(name: str, expected: bool) -> None:
     """Only the names the CycloneDX spec recommends are claimed by name."""
-    assert RESOLVER.detect(PurePosixPath("some/dir") / name) is expected
+    assert FORMAT.detect(PurePosixPath("some/dir") / name) is expected
 
 
 def test_sniff_sorted_keys() -> None:

@@ -10,7 +10,7 @@ import pytest
 from auditor.errors import InputError
 from auditor.resolvers.cyclonedx_json import CycloneDxJsonResolver
 from auditor.resolvers.cyclonedx_xml import CycloneDxXmlResolver
-from tests.resolver_cases import input_file
+from tests.resolver_cases import detects, input_file
 from tests.sbom_support import (
     FIXTURES,
     assert_case,
@@ -92,7 +92,7 @@ def test_parameter_entities_are_refused_at_the_doctype() -> None:
 )
 def test_detect(name: str, expected: bool) -> None:
     """Only the names the CycloneDX spec recommends are claimed by name."""
-    assert RESOLVER.detect(PurePosixPath(name)) is expected
+    assert detects(RESOLVER.name, PurePosixPath(name)) is expected
 
 
 def test_sniff() -> None:

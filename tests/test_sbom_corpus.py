@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from auditor.resolvers.cyclonedx_json import CycloneDxJsonResolver
 from auditor.resolvers.cyclonedx_xml import CycloneDxXmlResolver
 from auditor.resolvers.spdx_json import SpdxJsonResolver
 from auditor.resolvers.spdx_tv import SpdxTagValueResolver
+from tests.resolver_cases import detects
 from tests.sbom_support import SHARED_CORPUS
 
 pytestmark = pytest.mark.corpus
@@ -55,7 +56,7 @@ def test_corpus_file_parses_with_located_packages(folder: str, path: Path) -> No
     """Every corpus file parses; the content sniff recognises it; every package and edge has a real line."""
     text, result = _parse(folder, path)
     resolver = RESOLVERS[folder]
-    recognised = resolver.detect(path) or resolver.sniff(text[:4096])
+    recognised = detects(folder, PurePosixPath(path.name)) or resolver.sniff(text[:4096])
     assert recognised, "neither the name nor the content is recognised"
     assert result.packages
     line_count = text.count("\n") + 1

@@ -6,11 +6,13 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from auditor.resolvers import FORMATS
 from auditor.resolvers.spdx_json import SpdxJsonResolver
 from tests.resolver_cases import input_file
 from tests.sbom_support import assert_case, assert_error, case_params, error_params, parse_file
 
 RESOLVER = SpdxJsonResolver()
+FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
 CASES = Path(__file__).parent / "corpus" / "spdx-json"
 
 
@@ -37,7 +39,7 @@ def test_error_cases_exist() -> None:
 )
 def test_detect(name: str, expected: bool) -> None:
     """Only ``*.spdx.json`` is claimed by name."""
-    assert RESOLVER.detect(PurePosixPath(name)) is expected
+    assert FORMAT.detect(PurePosixPath(name)) is expected
 
 
 def test_sniff() -> None:

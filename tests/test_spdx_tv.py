@@ -6,12 +6,14 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from auditor.resolvers import FORMATS
 from auditor.resolvers.spdx_json import SpdxJsonResolver
 from auditor.resolvers.spdx_tv import SpdxTagValueResolver
 from tests.resolver_cases import input_file
 from tests.sbom_support import assert_case, assert_error, case_params, error_params, parse_file
 
 RESOLVER = SpdxTagValueResolver()
+FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
 CASES = Path(__file__).parent / "corpus" / "spdx-tv"
 
 
@@ -37,7 +39,7 @@ def test_error_cases_exist() -> None:
 )
 def test_detect(name: str, expected: bool) -> None:
     """Only ``*.spdx`` is claimed by name."""
-    assert RESOLVER.detect(PurePosixPath(name)) is expected
+    assert FORMAT.detect(PurePosixPath(name)) is expected
 
 
 def test_sniff() -> None:

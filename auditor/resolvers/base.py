@@ -1,16 +1,15 @@
 """The resolver contract, and helpers every format shares.
 
 A resolver is pure: ``parse(text, path)`` reads nothing from disk and
-nothing from the network. ``detect`` looks at the path only; ``sniff`` looks
-at the first bytes of the text, for files whose names are not canonical
-(``deps.lock``, ``sbom.json``).
+nothing from the network. ``sniff`` looks at the first bytes of the text,
+for files whose names are not canonical (``deps.lock``, ``sbom.json``);
+canonical names are declared in the registry (``auditor.resolvers``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from auditor.errors import InputError
@@ -30,11 +29,8 @@ T = TypeVar("T")
 class Resolver(Protocol):
     """One input format."""
 
-    name: ClassVar[str]  # kebab-case, unique, used by --input-format
+    name: ClassVar[str]  # kebab-case, unique, used by --input-format: the name of its registry entry
     role: ClassVar[FileRole]
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """True when the file name alone says this is the format."""
 
     def sniff(self, head: str) -> bool:
         """True when the start of the text says this is the format."""

@@ -24,7 +24,6 @@ for the mapping of scopes and edges.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -43,11 +42,6 @@ class CycloneDxJsonResolver:
 
     name: ClassVar[str] = "cyclonedx-json"
     role: ClassVar[FileRole] = "sbom"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """The names the CycloneDX specification recommends for JSON BOMs."""
-        name = path.name.lower()
-        return name == "bom.json" or name.endswith(".cdx.json")
 
     def sniff(self, head: str) -> bool:
         """A JSON object naming CycloneDX; cyclonedx-py sorts keys, so ``bomFormat`` may come

@@ -24,7 +24,6 @@ version; extension elements in other namespaces are ignored.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from auditor.errors import InputError
@@ -47,11 +46,6 @@ class CycloneDxXmlResolver:
 
     name: ClassVar[str] = "cyclonedx-xml"
     role: ClassVar[FileRole] = "sbom"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """The names the CycloneDX specification recommends for XML BOMs."""
-        name = path.name.lower()
-        return name == "bom.xml" or name.endswith(".cdx.xml")
 
     def sniff(self, head: str) -> bool:
         """An XML document whose ``bom`` element is in a CycloneDX namespace."""

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -55,10 +54,6 @@ class PdmLockResolver:
 
     name: ClassVar[str] = "pdm-lock"
     role: ClassVar[FileRole] = "lock"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """``pdm.lock`` by name (also ``pdm.<env>.lock``, which ``pdm lock --lockfile`` writes)."""
-        return path.name == "pdm.lock" or (path.name.startswith("pdm.") and path.suffix == ".lock")
 
     def sniff(self, head: str) -> bool:
         """PDM's generated-by banner, or a ``lock_version`` key (Poetry spells it ``lock-version``)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -61,10 +60,6 @@ class PipfileResolver:
 
     name: ClassVar[str] = "pipfile"
     role: ClassVar[FileRole] = "manifest"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """``Pipfile`` by name."""
-        return path.name == "Pipfile"
 
     def sniff(self, head: str) -> bool:
         """A ``[packages]`` or ``[dev-packages]`` table header."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -111,10 +110,6 @@ class PipfileLockResolver:
 
     name: ClassVar[str] = "pipfile-lock"
     role: ClassVar[FileRole] = "lock"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """``Pipfile.lock`` by name."""
-        return path.name == "Pipfile.lock"
 
     def sniff(self, head: str) -> bool:
         """A JSON object starting with ``_meta`` that has a ``pipfile-spec``."""

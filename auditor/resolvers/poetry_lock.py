@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -59,10 +58,6 @@ class PoetryLockResolver:
 
     name: ClassVar[str] = "poetry-lock"
     role: ClassVar[FileRole] = "lock"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """``poetry.lock`` by name."""
-        return path.name == "poetry.lock"
 
     def sniff(self, head: str) -> bool:
         """Poetry's generated-by banner, or ``[[package]]`` entries with Poetry's group keys.

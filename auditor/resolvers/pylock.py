@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -50,7 +49,6 @@ from auditor.resolvers.base import iter_tables, load_toml
 
 __all__ = ["PylockResolver"]
 
-_FILE_NAME = re.compile(r"^pylock\.([^.]+)\.toml$")
 _TERM = re.compile(r"""(["'])([^"']+)\1\s+(not\s+in|in)\s+(extras|dependency_groups)\b""")
 _CONTEXT = re.compile(r"^packages\[(\d+)\](?:\.([A-Za-z-]+))?")
 # Validation errors about where a distribution is downloaded from: not the audit's concern.
@@ -63,10 +61,6 @@ class PylockResolver:
 
     name: ClassVar[str] = "pylock"
     role: ClassVar[FileRole] = "lock"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """``pylock.toml`` or ``pylock.<name>.toml`` (PEP 751 file names)."""
-        return path.name == "pylock.toml" or bool(_FILE_NAME.match(path.name))
 
     def sniff(self, head: str) -> bool:
         """A top-level ``lock-version = "1.x"`` written before any table header."""

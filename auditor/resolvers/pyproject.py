@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -37,9 +36,6 @@ class PyprojectResolver:
 
     name: ClassVar[str] = "pyproject"
     role: ClassVar[FileRole] = "manifest"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        return path.name == "pyproject.toml"
 
     def sniff(self, head: str) -> bool:
         return re.search(r"^\[(project|tool\.poetry|build-system)\]", head, re.M) is not None

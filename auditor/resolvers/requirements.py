@@ -49,18 +49,6 @@ class RequirementsResolver:
     name: ClassVar[str] = "requirements"
     role: ClassVar[FileRole] = "manifest"
 
-    def detect(self, path: PurePosixPath) -> bool:
-        name = path.name
-        if name.endswith(".in"):
-            return True
-        if not name.endswith(".txt"):
-            return False
-        return (
-            name.startswith("requirements")
-            or path.parent.name == "requirements"
-            or name.endswith(("-requirements.txt", "_requirements.txt"))
-        )
-
     def sniff(self, head: str) -> bool:
         lines = [line.strip() for line in head.splitlines() if line.strip() and not line.lstrip().startswith("#")]
         if not lines:

@@ -14,7 +14,6 @@ a good dependency list. Only ``packages``, their ``purl`` external references an
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -33,10 +32,6 @@ class SpdxJsonResolver:
 
     name: ClassVar[str] = "spdx-json"
     role: ClassVar[FileRole] = "sbom"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """The name the SPDX specification recommends for JSON documents."""
-        return path.name.lower().endswith(".spdx.json")
 
     def sniff(self, head: str) -> bool:
         """A JSON object with an ``spdxVersion`` key."""

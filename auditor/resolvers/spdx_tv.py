@@ -18,7 +18,6 @@ with the JSON reader (:mod:`auditor.resolvers._spdx`).
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import ClassVar
 
 from auditor.errors import InputError
@@ -36,10 +35,6 @@ class SpdxTagValueResolver:
 
     name: ClassVar[str] = "spdx-tv"
     role: ClassVar[FileRole] = "sbom"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        """The name the SPDX specification recommends for tag-value documents."""
-        return path.name.lower().endswith(".spdx")
 
     def sniff(self, head: str) -> bool:
         """An ``SPDXVersion:`` tag on one of the first lines."""

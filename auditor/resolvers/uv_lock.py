@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
@@ -53,9 +52,6 @@ class UvLockResolver:
 
     name: ClassVar[str] = "uv-lock"
     role: ClassVar[FileRole] = "lock"
-
-    def detect(self, path: PurePosixPath) -> bool:
-        return path.name == "uv.lock"
 
     def sniff(self, head: str) -> bool:
         # uv writes `version = 1` then `revision = N` / `requires-python` first.

@@ -20,7 +20,8 @@ from typing import Any
 
 from auditor.errors import InputError
 from auditor.model import ResolveResult
-from auditor.resolvers import RESOLVERS, Resolver
+from auditor.resolvers import Resolver, all_resolvers
+from tests.resolver_cases import detects
 
 __all__ = [
     "REPO",
@@ -149,17 +150,17 @@ def seeds_for(resolver: Resolver, max_bytes: int = 128 * 1024) -> list[tuple[str
         except UnicodeDecodeError:
             continue
         in_folder = resolver.name in file.parts
-        if resolver.detect(PurePosixPath(file.name)) or in_folder or resolver.sniff(text[:4096]):
+        if detects(resolver.name, PurePosixPath(file.name)) or in_folder or resolver.sniff(text[:4096]):
             seeds.append((file.name, text))
     return seeds
 
 
 def seed_path(resolver: Resolver, name: str) -> str:
     """A path the resolver would be given for this seed: its canonical name when the seed's is not."""
-    if resolver.detect(PurePosixPath(name)):
+    if detects(resolver.name, PurePosixPath(name)):
         return name
     for candidate in CANONICAL_NAMES:
-        if resolver.detect(PurePosixPath(candidate)):
+        if detects(resolver.name, PurePosixPath(candidate)):
             return candidate
     return name
 
@@ -312,4 +313,4 @@ def mutate(text: str, rng: random.Random, rounds: int) -> str:
 
 def resolver_ids() -> list[str]:
     """Test ids: one per registered resolver."""
-    return [resolver.name for resolver in RESOLVERS]
+    return [resolver.name for resolver in all_resolvers()]

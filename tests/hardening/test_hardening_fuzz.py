@@ -1,6 +1,6 @@
 """Every registered resolver, on arbitrary and mutated input: a result or a located InputError.
 
-Parametrized over ``auditor.resolvers.RESOLVERS``, so a new format is fuzzed
+Parametrized over every registered resolver (``auditor.resolvers.all_resolvers``), so a new format is fuzzed
 without touching this file. Seeds are the committed ``examples/``,
 ``tests/corpus/`` and ``tests/bad_inputs/`` files and the shared corpus when
 it is present.
@@ -14,8 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from auditor.resolvers import RESOLVERS, Resolver
+from auditor.resolvers import Resolver, all_resolvers
 from tests.hardening.fuzzkit import CANONICAL_NAMES, check_parse, mutate, seed_path, seeds_for
+
+RESOLVERS = all_resolvers()
 
 pytestmark = pytest.mark.property
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.resolvers import RESOLVERS
+from auditor.resolvers import all_resolvers
+
+RESOLVERS = all_resolvers()
 
 FUZZ = Path(__file__).resolve().parents[2] / "fuzz"
 

@@ -5,14 +5,15 @@ One test for every registered resolver: a new case needs a folder, not code.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from auditor.errors import InputError
-from auditor.resolvers import RESOLVERS, by_name
+from auditor.resolvers import FORMATS, all_resolvers, by_name
 from tests.resolver_cases import CASES_ROOT, case_dirs, error_cases, input_file, load_expected, summarize
 
+RESOLVERS = all_resolvers()
 CASES = [(r.name, case) for r in RESOLVERS for case in case_dirs(r.name)]
 ERRORS = [(r.name, case) for r in RESOLVERS for case in error_cases(r.name)]
 CANONICAL = {"uv-lock": "uv.lock", "pyproject": "pyproject.toml", "requirements": "requirements.txt"}
@@ -53,3 +54,37 @@ def test_every_resolver_has_cases() -> None:
     """Each registered resolver has at least one case folder (the registry and the corpus stay in step)."""
     missing = [r.name for r in RESOLVERS if not case_dirs(r.name)]
     assert not missing, f"resolvers without tests/corpus/<name>/ cases: {missing} (under {CASES_ROOT})"
+
+
+def test_registry_entries_match_their_resolvers() -> None:
+    """Each registry entry loads a resolver with the entry's name and role."""
+    for entry in FORMATS:
+        assert (entry.resolver.name, entry.resolver.role) == (entry.name, entry.role)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("uv.lock", "uv-lock"),
+        ("pdm.lock", "pdm-lock"),
+        ("pdm..lock", "pdm-lock"),
+        ("pylock.toml", "pylock"),
+        ("pylock.a.b.toml", None),
+        ("Pipfile", "pipfile"),
+        ("BOM.JSON", "cyclonedx-json"),
+        ("app.CDX.xml", "cyclonedx-xml"),
+        ("x.spdx", "spdx-tv"),
+        ("x.spdx.json", "spdx-json"),
+        ("dev.in", "requirements"),
+        ("requirements-dev.txt", "requirements"),
+        ("requirements/base.txt", "requirements"),
+        ("test_requirements.txt", "requirements"),
+        ("notes.txt", None),
+        ("requirements.txt.bak", None),
+        ("pyproject.toml.orig", None),
+    ],
+)
+def test_file_names_pick_the_first_matching_format(name: str, expected: str | None) -> None:
+    """The registry's name patterns match whole names (and ``requirements/*.txt``), first entry wins."""
+    found = next((entry.name for entry in FORMATS if entry.detect(PurePosixPath("repo") / name)), None)
+    assert found == expected

@@ -6,11 +6,13 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from auditor.resolvers import FORMATS
 from auditor.resolvers.pipfile import PipfileResolver
 from tests.resolver_cases import case_dirs, error_cases
 from tests.resolvers.lock_helpers import assert_case, assert_error, names_on_line, parse_case
 
 RESOLVER = PipfileResolver()
+FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
 CASES = case_dirs(RESOLVER.name)
 
 
@@ -36,8 +38,8 @@ def test_provenance_lines_name_the_package(case: Path) -> None:
 
 def test_detect_and_sniff() -> None:
     """``Pipfile`` by name; content sniffing on a ``[packages]``/``[dev-packages]`` header."""
-    assert RESOLVER.detect(PurePosixPath("app/Pipfile"))
-    assert not RESOLVER.detect(PurePosixPath("Pipfile.lock"))
+    assert FORMAT.detect(PurePosixPath("app/Pipfile"))
+    assert not FORMAT.detect(PurePosixPath("Pipfile.lock"))
     assert RESOLVER.sniff('[[source]]\nname = "pypi"\n\n[packages]\nrequests = "*"\n')
     assert not RESOLVER.sniff('[[packages]]\nname = "attrs"\n')
 

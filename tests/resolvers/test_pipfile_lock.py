@@ -7,11 +7,13 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from auditor.model import DEV, MAIN
+from auditor.resolvers import FORMATS
 from auditor.resolvers.pipfile_lock import PipfileLockResolver, json_entry_offsets
 from tests.resolver_cases import case_dirs, error_cases
 from tests.resolvers.lock_helpers import AGREEMENT_ROOT, assert_case, assert_error, names_on_line, parse_case
 
 RESOLVER = PipfileLockResolver()
+FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
 CASES = case_dirs(RESOLVER.name)
 AGREEMENT = sorted(p for p in (AGREEMENT_ROOT / RESOLVER.name).iterdir() if p.is_dir())
 
@@ -39,8 +41,8 @@ def test_provenance_lines_name_the_package(case: Path) -> None:
 
 def test_detect_and_sniff() -> None:
     """``Pipfile.lock`` by name; content sniffing on a leading ``_meta`` with ``pipfile-spec``."""
-    assert RESOLVER.detect(PurePosixPath("Pipfile.lock"))
-    assert not RESOLVER.detect(PurePosixPath("Pipfile"))
+    assert FORMAT.detect(PurePosixPath("Pipfile.lock"))
+    assert not FORMAT.detect(PurePosixPath("Pipfile"))
     assert RESOLVER.sniff('{\n    "_meta": {\n        "hash": {},\n        "pipfile-spec": 6,')
     assert not RESOLVER.sniff('{"bomFormat": "CycloneDX"}')
 

@@ -7,11 +7,13 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from auditor.model import DEV, MAIN
+from auditor.resolvers import FORMATS
 from auditor.resolvers.pylock import PylockResolver
 from tests.resolver_cases import case_dirs, error_cases
 from tests.resolvers.lock_helpers import assert_case, assert_error, names_on_line, parse_case
 
 RESOLVER = PylockResolver()
+FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
 CASES = case_dirs(RESOLVER.name)
 
 
@@ -39,10 +41,10 @@ def test_provenance_lines_name_the_package(case: Path) -> None:
 
 def test_detect_and_sniff() -> None:
     """PEP 751 names (``pylock.toml``, ``pylock.<name>.toml``); sniffing on a top-level lock-version."""
-    assert RESOLVER.detect(PurePosixPath("pylock.toml"))
-    assert RESOLVER.detect(PurePosixPath("pylock.dev.toml"))
-    assert not RESOLVER.detect(PurePosixPath("pylock.a.b.toml"))
-    assert not RESOLVER.detect(PurePosixPath("poetry.lock"))
+    assert FORMAT.detect(PurePosixPath("pylock.toml"))
+    assert FORMAT.detect(PurePosixPath("pylock.dev.toml"))
+    assert not FORMAT.detect(PurePosixPath("pylock.a.b.toml"))
+    assert not FORMAT.detect(PurePosixPath("poetry.lock"))
     assert RESOLVER.sniff("lock-version = '1.0'\ncreated-by = 'mousebender'\n")
     assert not RESOLVER.sniff('[[package]]\nname = "x"\n\n[metadata]\nlock-version = "2.1"\n')
 
