@@ -256,23 +256,46 @@ def _one_kind_of_line_break(text: str) -> str:
 
 
 def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
-    """The plain requirement lines, and the text with those lines blanked for pip."""
+    """The plain requirement lines, and the text with those lines blanked for pip.
+
+    A plain requirement continued only by ``--hash`` lines (``pip-compile
+    --generate-hashes``) is plain too: the hashes pin artifacts, not the graph.
+    """
     lines = text.split("\n")
     plain: list[_PlainRequirement] = []
     continued = False
     for n, raw in enumerate(lines):
         line = raw.rstrip("\r")
         previous, continued = continued, line.endswith("\\")
-        if previous or continued:
+        if previous:
             continue
-        body = _PIP_COMMENT.sub("", line).strip()
-        if not body or _NOT_PLAIN.search(body) or _ARCHIVE.search(body):
+        hashes = _hash_lines(lines, n) if continued else 0
+        if continued and not hashes:
+            continue
+        body = line[:-1] if continued else _PIP_COMMENT.sub("", line)
+        body = body.strip()
+        if not body or _NOT_PLAIN.search(body) or _ARCHIVE.search(body) or (continued and "#" in body):
             continue
         found = _plain(body, n + 1, line)
         if found is not None:
             plain.append(found)
-            lines[n] = ""
+            lines[n : n + 1 + hashes] = [""] * (1 + hashes)
     return plain, "\n".join(lines)
+
+
+def _hash_lines(lines: list[str], first: int) -> int:
+    """How many lines after ``first`` continue it with nothing but ``--hash`` options (0: something else)."""
+    for count, raw in enumerate(lines[first + 1 :], start=1):
+        line = raw.rstrip("\r")
+        if not _HASH_LINE.fullmatch(line):
+            return 0
+        if not line.endswith("\\"):
+            return count
+    return 0  # the file ends inside the continuation: pip's message
+
+
+# pip accepts these algorithms only; anything else is pip's error to report.
+_HASH_LINE = re.compile(r"[ \t]*--hash[= ](?:sha256|sha384|sha512):[^\s\\#]+[ \t]*\\?")
 
 
 def _prepare(text: str, path: str) -> tuple[str, list[Skipped]]:
