@@ -109,8 +109,7 @@ class ProjectGraph:
         queue: deque[Key | None] = deque([None])
         while queue:
             current = queue.popleft()
-            # Children in key order (a stable sort of the edges by child would visit the same keys).
-            for child in sorted([child for child, _edge in self.children.get(current, ())]):
+            for child, _edge in sorted(self.children.get(current, ()), key=lambda item: item[0]):
                 if child not in parents and child in self.nodes:
                     parents[child] = current
                     queue.append(child)
