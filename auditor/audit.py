@@ -245,9 +245,12 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
 
 
 def package_views(graph: ProjectGraph) -> list[PackageView]:
+    """The graph's packages, ordered by (ecosystem, name), each with the names it depends on."""
+    nodes, children = graph.nodes, graph.children
     views = []
-    for node in graph:
-        deps = sorted({child[1] for child, _ in graph.children.get(node.key, ()) if child in graph.nodes})
+    for key in sorted(nodes):  # a node's key is its (ecosystem, name), unique in the graph
+        node = nodes[key]
+        deps = sorted({child[1] for child, _ in children.get(key, ()) if child in nodes})
         views.append(
             PackageView(
                 name=node.name,
@@ -260,7 +263,7 @@ def package_views(graph: ProjectGraph) -> list[PackageView]:
                 dependencies=tuple(deps),
             )
         )
-    return sorted(views, key=lambda v: (v.ecosystem, v.name))
+    return views
 
 
 def _config_root(target: Path | list[Path]) -> Path:

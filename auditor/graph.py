@@ -149,10 +149,11 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
         for package in result.packages:
             if package.name in roots and package.source in ("editable", "virtual"):
                 continue
-            node = _node(nodes, package.key, package.ecosystem, package.display_name)
-            fresh = first or package.key not in versions_fixed
-            if package.version and fresh and package.version not in node.versions:
-                node.versions.append(package.version)
+            key = (package.ecosystem, package.name)
+            node = nodes.get(key) or _add_node(nodes, key, package.display_name)
+            version = package.version
+            if version and (first or key not in versions_fixed) and version not in node.versions:
+                node.versions.append(version)
             node.provenance = node.provenance or package.provenance
             node.purl = node.purl or package.purl
             node.scopes |= package.scopes
@@ -162,27 +163,32 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
 
     has_manifest_roots = any(edge.parent is None for r in manifests for edge in r.edges)
     for result in ordered:
+        is_manifest = result.role == "manifest"
+        # The manifest is the authority on what is direct; a lock's root edges then only add scopes.
+        root_edges_add_scopes_only = has_manifest_roots and not is_manifest
+        # Declared but not in the lock (a marker excluded it, or the lock is stale): left out.
+        skip_unresolved = is_manifest and graph.has_lock
         for edge in result.edges:
+            key = (edge.ecosystem, edge.child)
             parent = None if edge.parent is None or edge.parent in roots else (edge.ecosystem, edge.parent)
-            if parent is None and result.role != "manifest" and has_manifest_roots:
-                # The manifest is the authority on what is direct; the lock's root edges still add scopes.
-                child_node = nodes.get((edge.ecosystem, edge.child))
+            if parent is None and root_edges_add_scopes_only:
+                child_node = nodes.get(key)
                 if child_node is not None:
                     child_node.scopes.add(edge.scope)
                 continue
-            key = (edge.ecosystem, edge.child)
-            if key not in nodes and graph.has_lock and result.role == "manifest":
-                # Declared but not in the lock (a marker excluded it, or the lock is stale).
-                continue
-            node = _node(nodes, key, edge.ecosystem, edge.child)
+            child_node = nodes.get(key)
+            if child_node is None:
+                if skip_unresolved:
+                    continue
+                child_node = _add_node(nodes, key, edge.child)
             children.setdefault(parent, []).append((key, edge))
             if parent is None:
-                node.direct = True
-                node.scopes.add(edge.scope)
-                if result.role == "manifest" and edge.provenance and edge.provenance not in node.declared:
-                    node.declared.append(edge.provenance)
-                if edge.specifier and edge.specifier not in node.specifiers:
-                    node.specifiers.append(edge.specifier)
+                child_node.direct = True
+                child_node.scopes.add(edge.scope)
+                if is_manifest and edge.provenance and edge.provenance not in child_node.declared:
+                    child_node.declared.append(edge.provenance)
+                if edge.specifier and edge.specifier not in child_node.specifiers:
+                    child_node.specifiers.append(edge.specifier)
     for result in manifests:  # pinned versions of a lock-less requirements file
         if graph.has_lock:
             break
@@ -214,10 +220,8 @@ def _priority(result: ResolveResult) -> tuple[int, int, str]:
     return (role, rank, result.file)
 
 
-def _node(nodes: dict[Key, GraphNode], key: Key, ecosystem: str, display: str) -> GraphNode:
-    node = nodes.get(key)
-    if node is None:
-        node = nodes[key] = GraphNode(name=key[1], ecosystem=ecosystem, display_name=display or key[1])
+def _add_node(nodes: dict[Key, GraphNode], key: Key, display: str) -> GraphNode:
+    node = nodes[key] = GraphNode(name=key[1], ecosystem=key[0], display_name=display or key[1])
     return node
 
 

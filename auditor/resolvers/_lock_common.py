@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from auditor.errors import InputError
@@ -146,6 +147,11 @@ class BlockLocator(TomlLineLocator):
             return len(self.index.text), len(self.index.text)
         end = headers[n + 1] if n + 1 < len(headers) else len(self.index.text)
         return headers[n], end
+
+    def entry_at(self, offset: int) -> int | None:
+        """Number of the entry whose span holds ``offset`` (None before the first header)."""
+        n = bisect_right(self._headers, offset) - 1
+        return n if n >= 0 else None
 
     def at(self, file: str, offset: int | None, n: int) -> Provenance | None:
         """Provenance of ``offset`` when known, else of entry ``n``."""

@@ -84,11 +84,17 @@ class LineIndex:
         return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
 
     def provenance(self, file: str, offset: int) -> Provenance:
-        line, column = self.position(offset)
-        start = offset - column + 1
-        end = self.text.find("\n", offset)
-        text = self.text[start : end if end != -1 else len(self.text)]
-        return Provenance(file, line, column, text.strip())
+        # position() written out: locks ask this once per dependency edge, tens of thousands of times.
+        text = self.text
+        if offset >= self._last_offset:
+            line = self._last_line + text.count("\n", self._last_offset, offset)
+        else:
+            line = 1 + text.count("\n", 0, offset)
+        self._last_offset, self._last_line = offset, line
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        declared = text[start:end] if end != -1 else text[start:]
+        return Provenance(file, line, offset - start + 1, declared.strip())
 
     def line_provenance(self, file: str, line: int) -> Provenance:
         text = self.line_text(line)

@@ -237,10 +237,11 @@ def _edges(
             where = "dependencies" if scope == MAIN else f"dependencies in scope {scope!r}"
             raise InputError(path, line, f"{where} of {parent!r} must be an array")
         for dep in deps:
-            if not isinstance(dep, dict) or not isinstance(dep.get("name"), str):
+            name = dep.get("name") if isinstance(dep, dict) else None
+            if not isinstance(name, str):
                 raise InputError(path, line, f"a dependency of {parent!r} has no 'name'")
-            child = canonical_name(dep["name"])
-            extras = dep.get("extra", [])
+            child = canonical_name(name)
+            extras = dep.get("extra")  # most dependencies have none: no tuple to build
             marker = dep.get("marker")
             version = dep.get("version")
             edges.append(
@@ -248,7 +249,7 @@ def _edges(
                     parent=parent,
                     child=child,
                     specifier=specifiers.get(child, ""),
-                    extras=tuple(str(e) for e in extras) if isinstance(extras, list) else (),
+                    extras=tuple(str(e) for e in extras) if isinstance(extras, list) and extras else (),
                     marker=marker if isinstance(marker, str) else None,
                     scope=scope,
                     provenance=at,
