@@ -29,15 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from packaging.specifiers import SpecifierSet
-    from packaging.version import Version
+from typing import Any, NamedTuple
 
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import canonical_name
+from auditor.policy.versions import contains
 
 __all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
 
@@ -69,23 +65,6 @@ class Match:
 
 class ConditionError(ValueError):
     """A condition table that does not follow the grammar (the loader adds file and line)."""
-
-
-@lru_cache(maxsize=512)
-def _specifier(text: str) -> SpecifierSet:
-    from packaging.specifiers import SpecifierSet  # imported on the first version check only
-
-    return SpecifierSet(text)
-
-
-@lru_cache(maxsize=4096)
-def _version(text: str) -> Version | None:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(text)
-    except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit ("9" * 5000)
-        return None
 
 
 class Condition(NamedTuple):
@@ -182,14 +161,9 @@ class Condition(NamedTuple):
             wanted = table["scopes"]
             candidates = [n for n in candidates if any(_scope_matches(s, wanted) for s in n.scopes)]
         if "version" in table:
-            spec = _specifier(table["version"])
-            candidates = [n for n in candidates if any(_in(spec, v) for v in n.versions)]
+            wanted_versions = table["version"]
+            candidates = [n for n in candidates if any(contains(wanted_versions, v) for v in n.versions)]
         return candidates
-
-
-def _in(spec: SpecifierSet, version: str) -> bool:
-    parsed = _version(version)
-    return parsed is not None and spec.contains(parsed, prereleases=True)
 
 
 def _scope_matches(scope: str, wanted: list[str]) -> bool:
@@ -244,25 +218,27 @@ def _pinned(node: GraphNode) -> bool:
 def _python_outside(requires_python: str | None, rule: Mapping[str, Any]) -> bool:
     if not requires_python:
         return False  # cannot judge; the evaluator reports it as not checkable
-    from packaging.specifiers import InvalidSpecifier
+    try:
+        admitted = [python for python in KNOWN_PYTHONS if contains(requires_python, python)]
+    except ValueError:  # invalid, or a version over Python's 4300-digit int limit: not a usable range
+        return True
+    wanted = rule.get("admits-any", [])
+    if wanted and not any(_satisfies(python, f"=={version}") for version in wanted for python in admitted):
+        return True
+    lowest = admitted[0] if admitted else None  # KNOWN_PYTHONS ascend
+    at_least = rule.get("lowest-at-least")
+    if at_least and lowest and not _satisfies(lowest, f">={at_least}"):
+        return True
+    only_from = rule.get("only-at-least")
+    return bool(only_from and lowest and _satisfies(lowest, f">={only_from}"))
 
+
+def _satisfies(version: str, specifier: str) -> bool:
+    """``contains``, with a rule value that is no version never matching."""
     try:
-        spec = _specifier(requires_python)
-    except InvalidSpecifier:
-        return True
-    known = [v for v in (_version(p) for p in KNOWN_PYTHONS) if v is not None]
-    try:
-        admitted = [v for v in known if spec.contains(v, prereleases=True)]
-    except ValueError:  # a specifier version over Python's 4300-digit int limit: not a usable range
-        return True
-    wanted = [_version(v) for v in rule.get("admits-any", [])]
-    if wanted and not any(v in admitted for v in wanted):
-        return True
-    lowest = _version(rule.get("lowest-at-least", "")) if rule.get("lowest-at-least") else None
-    if lowest and admitted and min(admitted) < lowest:
-        return True
-    floor = _version(rule.get("only-at-least", "")) if rule.get("only-at-least") else None
-    return bool(floor and admitted and min(admitted) >= floor)
+        return contains(specifier, version)
+    except ValueError:
+        return False
 
 
 def compile_condition(table: Any, where: str = "condition", shipped: bool = False) -> Condition:
@@ -312,10 +288,10 @@ def _check(table: Any, where: str) -> None:
     elif value is not True:
         raise ConditionError(f"'{head}' in {where} must be true")
     if "version" in table:
-        from packaging.specifiers import InvalidSpecifier
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only for files a user wrote
 
         try:
-            _specifier(table["version"])
+            SpecifierSet(table["version"])
         except (InvalidSpecifier, TypeError):
             raise ConditionError(f"invalid version specifier {table['version']!r} in {where}") from None
     if "scopes" in table and not (

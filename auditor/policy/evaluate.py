@@ -15,9 +15,10 @@ from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import canonical_name
 from auditor.policy.catalog import AntiEntry, Catalog
-from auditor.policy.conditions import Condition, Match, _in, _specifier
+from auditor.policy.conditions import Condition, Match
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
+from auditor.policy.versions import contains
 
 __all__ = [
     "Evaluation",
@@ -101,8 +102,7 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
     found = [node for node in present if node is not None]
     if found:
         if token.version:
-            spec = _specifier(token.version)
-            good = [n for n in found if n.versions and all(_in(spec, v) for v in n.versions)]
+            good = [n for n in found if n.versions and all(contains(token.version, v) for v in n.versions)]
             if good or not any(n.versions for n in found):
                 return TokenResult(token_name, "ok", good[0] if good else found[0])
             return TokenResult(token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}")

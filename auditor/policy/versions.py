@@ -1,0 +1,108 @@
+"""Is a version inside a specifier: the one question the policy asks about versions.
+
+packaging answers it, but importing ``packaging.specifiers`` costs about 25 ms
+(it brings in ``packaging.tags``, and with it platform, logging and
+subprocess): more than reading a typical lockfile, on every audit. The
+policy nearly always compares a plain release (``5.2.1``, ``3.11``) with
+plain clauses (``>=5,<6``, ``==3.*``, ``~=3.11``, ``!=3.9.1``), which are
+answered here on integer tuples. Every other form (pre-, post- and
+dev-releases, epochs, local versions, ``===``, anything malformed) goes to
+packaging. ``tests/test_versions.py`` checks that both agree on generated
+inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["InvalidSpecifierError", "contains", "release"]
+
+# Parts of at most 15 digits: longer ones (up to Python's 4300-digit int limit) go to packaging.
+_PLAIN = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})*")
+_CLAUSE = re.compile(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9]{1,15}(?:\.[0-9]{1,15})*)(\.\*)?\s*")
+
+Release = tuple[int, ...]
+Clause = tuple[str, Release, bool]  # operator, release, wildcard
+
+
+class InvalidSpecifierError(ValueError):
+    """The text is not a PEP 440 version specifier."""
+
+
+def release(text: str) -> Release | None:
+    """The release of a plain version (``3.11`` -> ``(3, 11)``), None for any other form."""
+    return tuple(int(part) for part in text.split(".")) if _PLAIN.fullmatch(text) else None
+
+
+def contains(specifier: str, version: str) -> bool:
+    """Whether ``version`` satisfies ``specifier`` (pre-releases admitted); False for an invalid version.
+
+    Raises :class:`InvalidSpecifierError` for an invalid specifier.
+    """
+    clauses = _plain_clauses(specifier)
+    candidate = release(version) if clauses is not None else None
+    if clauses is None or candidate is None:
+        return _packaging_contains(specifier, version)
+    return all(_holds(operator, wanted, wildcard, candidate) for operator, wanted, wildcard in clauses)
+
+
+@lru_cache(maxsize=512)
+def _plain_clauses(specifier: str) -> tuple[Clause, ...] | None:
+    clauses: list[Clause] = []
+    for text in specifier.split(","):
+        if not text.strip():
+            continue  # packaging skips empty clauses too
+        found = _CLAUSE.fullmatch(text)
+        if found is None:
+            return None
+        operator, numbers, wildcard = found.group(1), found.group(2), bool(found.group(3))
+        wanted = tuple(int(part) for part in numbers.split("."))
+        if wildcard and operator not in ("==", "!="):
+            return None  # invalid: packaging says why
+        if operator == "~=" and len(wanted) < 2:
+            return None
+        clauses.append((operator, wanted, wildcard))
+    return tuple(clauses)
+
+
+def _key(parts: Release) -> Release:
+    """Comparison key of a release: trailing zeros do not count (``1.0 == 1``)."""
+    end = len(parts)
+    while end > 1 and parts[end - 1] == 0:
+        end -= 1
+    return parts[:end]
+
+
+def _prefix_equal(wanted: Release, candidate: Release) -> bool:
+    padded = candidate + (0,) * (len(wanted) - len(candidate))
+    return padded[: len(wanted)] == wanted
+
+
+def _holds(operator: str, wanted: Release, wildcard: bool, candidate: Release) -> bool:
+    if operator in ("==", "!="):
+        same = _prefix_equal(wanted, candidate) if wildcard else _key(candidate) == _key(wanted)
+        return same if operator == "==" else not same
+    if operator == "~=":
+        return _key(candidate) >= _key(wanted) and _prefix_equal(wanted[:-1], candidate)
+    have, bound = _key(candidate), _key(wanted)
+    if operator == ">=":
+        return have >= bound
+    if operator == "<=":
+        return have <= bound
+    return have > bound if operator == ">" else have < bound
+
+
+def _packaging_contains(specifier: str, version: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        spec = SpecifierSet(specifier)
+    except InvalidSpecifier as error:
+        raise InvalidSpecifierError(str(error)) from None
+    try:
+        parsed = Version(version)
+    except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
+        return False
+    return spec.contains(parsed, prereleases=True)
