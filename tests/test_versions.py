@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from auditor.policy import versions
-from auditor.policy.versions import InvalidSpecifierError, contains, release
+from auditor import versions
+from auditor.versions import InvalidSpecifierError, contains, release
 
 NUMBERS = st.lists(st.integers(0, 12).map(str) | st.sampled_from(["00", "07", "10"]), min_size=1, max_size=4).map(
     ".".join
@@ -100,7 +100,7 @@ def test_release() -> None:
 def test_plain_checks_do_not_import_packaging() -> None:
     """The fast path is what spares an audit the ~25 ms import of packaging.specifiers."""
     probe = (
-        "import sys\nfrom auditor.policy.versions import contains\n"
+        "import sys\nfrom auditor.versions import contains\n"
         "assert contains('>=3.10,!=3.11.*,<4', '3.12') and not contains('~=5.1', '6.0')\n"
         "print('packaging' in sys.modules)"
     )

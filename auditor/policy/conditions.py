@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import canonical_name
-from auditor.policy.versions import contains
+from auditor.versions import contains
 
 __all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
 

@@ -18,7 +18,7 @@ from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Condition, Match
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
-from auditor.policy.versions import contains
+from auditor.versions import contains
 
 __all__ = [
     "Evaluation",

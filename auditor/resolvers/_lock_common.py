@@ -17,6 +17,7 @@ from functools import lru_cache
 from auditor.errors import InputError
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.resolvers.base import TomlLineLocator
+from auditor.versions import release as plain_release
 
 __all__ = [
     "BlockLocator",
@@ -66,6 +67,15 @@ def _bump(release: tuple[int, ...], index: int) -> str:
     return ".".join(str(p) for p in parts)
 
 
+def _packaging_release(version: str) -> tuple[int, ...] | None:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version).release
+    except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
+        return None
+
+
 def _one_constraint(piece: str) -> str | None:
     found = _OPERATOR.match(piece.strip())
     if not found:
@@ -74,11 +84,8 @@ def _one_constraint(piece: str) -> str | None:
     if version in ("*", ""):
         return ""
     if operator in ("^", "~"):
-        from packaging.version import InvalidVersion, Version
-
-        try:
-            release = Version(version).release
-        except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
+        release = plain_release(version) or _packaging_release(version)
+        if release is None:
             return None
         given = len(version.split("."))
         if operator == "^":

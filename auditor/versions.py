@@ -1,12 +1,14 @@
-"""Is a version inside a specifier: the one question the policy asks about versions.
+"""Version checks: is a version inside a specifier, and the release numbers of a plain version.
 
-packaging answers it, but importing ``packaging.specifiers`` costs about 25 ms
-(it brings in ``packaging.tags``, and with it platform, logging and
-subprocess): more than reading a typical lockfile, on every audit. The
-policy nearly always compares a plain release (``5.2.1``, ``3.11``) with
-plain clauses (``>=5,<6``, ``==3.*``, ``~=3.11``, ``!=3.9.1``), which are
-answered here on integer tuples. Every other form (pre-, post- and
-dev-releases, epochs, local versions, ``===``, anything malformed) goes to
+The policy asks the first (``django >=5,<6``, ``requires-python``); the
+Poetry resolver needs the second for ``^`` and ``~``. packaging answers
+both, but importing ``packaging.specifiers`` costs about 25 ms (it brings
+in ``packaging.tags``, and with it platform, logging and subprocess): more
+than reading a typical lockfile, on every audit. Nearly every check
+compares a plain release (``5.2.1``, ``3.11``) with plain clauses
+(``>=5,<6``, ``==3.*``, ``~=3.11``, ``!=3.9.1``), which are answered here
+on integer tuples. Every other form (pre-, post- and dev-releases, epochs,
+local versions, a leading ``v``, ``===``, anything malformed) goes to
 packaging. ``tests/test_versions.py`` checks that both agree on generated
 inputs.
 """
