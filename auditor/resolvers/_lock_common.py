@@ -99,13 +99,14 @@ def _one_constraint(piece: str) -> str | None:
     if operator in ("", "="):
         operator = "=="
     candidate = f"{operator}{version}"
-    # packaging's own version grammar, compiled once: a Specifier object per edge cost
-    # ~40% of reading a 5,000-package lock. Plain-release wildcards (==4.*) are the other
-    # common form; the rest (===, ==1.0rc1.*) go through packaging, whose import alone
-    # costs more than reading a real lock.
+    # A plain release (1.2.3) needs no grammar; other versions are checked against packaging's
+    # own version grammar, compiled once (a Specifier object per edge cost ~40% of reading a
+    # 5,000-package lock). Plain-release wildcards (==4.*) are the other common form; the
+    # rest (===, ==1.0rc1.*) go through packaging, whose import alone costs more than
+    # reading a real lock.
     if operator in ("==", "!=") and _RELEASE_WILDCARD.fullmatch(version):
         return candidate
-    if _plain_form(operator, version) and _plain_version().fullmatch(version):
+    if _plain_form(operator, version) and (plain_release(version) or _plain_version().fullmatch(version)):
         return candidate
     from packaging.specifiers import InvalidSpecifier, Specifier
 
