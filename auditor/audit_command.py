@@ -1,8 +1,9 @@
 """The ``audit`` command's behaviour, independent of the command-line library.
 
-``auditor.cli`` (Typer) and ``auditor.fastpath`` (the start-up fast path)
-both call :func:`run_audit_command`, so the two ways in cannot drift apart.
-The defaults here are the documented ones; a test checks that Typer's match.
+``auditor.cli`` (the Typer command) and ``auditor.entry`` (the start-up fast
+path) both call :func:`run_audit_command`, so the two ways in cannot drift
+apart. The defaults here are the documented ones; ``tests/test_entry.py``
+checks that Typer's match.
 """
 
 from __future__ import annotations
@@ -10,10 +11,22 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.errors import AuditorError
 
-__all__ = ["SEVERITIES", "exit_code", "run_audit_command", "write_output"]
+if TYPE_CHECKING:
+    from auditor.findings import Report
+
+__all__ = [
+    "DEFAULT_MAX_FILE_BYTES",
+    "DEFAULT_MAX_PACKAGES",
+    "SEVERITIES",
+    "error_line",
+    "exit_code",
+    "run_audit_command",
+    "write_output",
+]
 
 SEVERITIES = ("error", "warning", "note", "never")
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -110,11 +123,10 @@ def _usage_failure(message: str) -> int:
     return 2
 
 
-def exit_code(report: object, fail_on: str, only_new: bool = False) -> int:
+def exit_code(report: Report, fail_on: str, only_new: bool = False) -> int:
     """2 when an input failed, else 1 when a counted (with ``only_new``: new) finding reaches ``fail_on``."""
-    from auditor.findings import Report, Severity
+    from auditor.findings import Severity
 
-    assert isinstance(report, Report)
     if report.failures:
         return 2
     if fail_on == "never":

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
-__all__ = ["InvalidSpecifierError", "contains", "release"]
+__all__ = ["InvalidSpecifierError", "compare", "contains", "is_version", "release"]
 
 # Parts of at most 15 digits: longer ones (up to Python's 4300-digit int limit) go to packaging.
 _PLAIN = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})*")
@@ -47,6 +48,23 @@ def contains(specifier: str, version: str) -> bool:
     if clauses is None or candidate is None:
         return _packaging_contains(specifier, version)
     return all(_holds(operator, wanted, wildcard, candidate) for operator, wanted, wildcard in clauses)
+
+
+def is_version(text: str) -> bool:
+    """Whether ``text`` is a PEP 440 version."""
+    return release(text) is not None or _packaging_version(text) is not None
+
+
+def compare(left: str, right: str) -> int:
+    """-1, 0 or 1 as version ``left`` is lower than, equal to or higher than ``right`` (both valid)."""
+    plain_left, plain_right = release(left), release(right)
+    a: Any = _key(plain_left) if plain_left is not None else None
+    b: Any = _key(plain_right) if plain_right is not None else None
+    if a is None or b is None:
+        a, b = _packaging_version(left), _packaging_version(right)
+        if a is None or b is None:
+            raise ValueError(f"not a version: {left if a is None else right!r}")
+    return int(a > b) - int(a < b)
 
 
 @lru_cache(maxsize=512)
@@ -93,6 +111,15 @@ def _holds(operator: str, wanted: Release, wildcard: bool, candidate: Release) -
     if operator == "<=":
         return have <= bound
     return have > bound if operator == ">" else have < bound
+
+
+def _packaging_version(text: str) -> Any:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(text)
+    except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
+        return None
 
 
 def _packaging_contains(specifier: str, version: str) -> bool:

@@ -244,3 +244,62 @@ def test_requirement_ignores_requirements_files() -> None:
     g = build_graph(".", [manifest, req])
     assert fires({"requirement": "pinned"}, g) == []
     assert fires({"unpinned": True}, g) == []  # the requirements file pins it
+
+
+def _python_outside_with_packaging(requires_python: str, rule: dict[str, object]) -> bool:
+    """The requires-python judgement written with packaging alone: the reference for the fast one."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    from auditor.policy.conditions import KNOWN_PYTHONS
+
+    def version(text: object) -> Version | None:
+        try:
+            return Version(str(text))
+        except (InvalidVersion, ValueError):
+            return None
+
+    try:
+        spec = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True
+    known = [v for v in (version(p) for p in KNOWN_PYTHONS) if v is not None]
+    admitted = [v for v in known if spec.contains(v, prereleases=True)]
+    wanted = [version(v) for v in rule.get("admits-any", [])]  # type: ignore[attr-defined]
+    if wanted and not any(v in admitted for v in wanted):
+        return True
+    lowest = version(rule["lowest-at-least"]) if rule.get("lowest-at-least") else None
+    if lowest and admitted and min(admitted) < lowest:
+        return True
+    floor = version(rule["only-at-least"]) if rule.get("only-at-least") else None
+    return bool(floor and admitted and min(admitted) >= floor)
+
+
+PYTHON_VERSIONS = st.sampled_from(["3.8", "3.10", "3.11", "3.11.0", "3.12", "3.13", "3.9.1", "3.*", "3.11rc1", "x"])
+REQUIRES_PYTHON = st.lists(
+    st.builds(
+        "".join,
+        st.tuples(st.sampled_from([">=", "<", "==", "!=", "~=", ">", "<=", ""]), PYTHON_VERSIONS),
+    ),
+    min_size=1,
+    max_size=3,
+).map(",".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    REQUIRES_PYTHON,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "admits-any": st.lists(PYTHON_VERSIONS, min_size=1, max_size=2),
+            "lowest-at-least": PYTHON_VERSIONS,
+            "only-at-least": PYTHON_VERSIONS,
+        },
+    ),
+)
+def test_requires_python_judgement_matches_packaging(requires_python: str, rule: dict[str, object]) -> None:
+    """The requires-python check (integer tuples where it can) decides exactly as packaging would."""
+    from auditor.policy.conditions import _python_outside
+
+    assert _python_outside(requires_python, rule) == _python_outside_with_packaging(requires_python, rule)

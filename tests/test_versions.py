@@ -107,3 +107,23 @@ def test_plain_checks_do_not_import_packaging() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert versions._plain_clauses(">=3.10,!=3.11.*,<4") is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(VERSIONS, VERSIONS)
+def test_compare_and_is_version_agree_with_packaging(left: str, right: str) -> None:
+    """Ordering and validity as packaging's ``Version`` has them."""
+
+    def parsed(text: str) -> Version | None:
+        try:
+            return Version(text)
+        except InvalidVersion:
+            return None
+
+    a, b = parsed(left), parsed(right)
+    assert versions.is_version(left) is (a is not None)
+    if a is not None and b is not None:
+        assert versions.compare(left, right) == (a > b) - (a < b)
+    else:
+        with pytest.raises(ValueError):
+            versions.compare(left, right)

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import canonical_name
-from auditor.versions import contains
+from auditor.versions import compare, contains, is_version
 
 __all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
 
@@ -222,23 +222,16 @@ def _python_outside(requires_python: str | None, rule: Mapping[str, Any]) -> boo
         admitted = [python for python in KNOWN_PYTHONS if contains(requires_python, python)]
     except ValueError:  # invalid, or a version over Python's 4300-digit int limit: not a usable range
         return True
-    wanted = rule.get("admits-any", [])
-    if wanted and not any(_satisfies(python, f"=={version}") for version in wanted for python in admitted):
+    # A rule value that is no version (a typo, "3.*") checks nothing, and matches no Python.
+    wanted = [version for version in rule.get("admits-any", []) if is_version(version)]
+    if rule.get("admits-any") and not any(compare(python, w) == 0 for w in wanted for python in admitted):
         return True
     lowest = admitted[0] if admitted else None  # KNOWN_PYTHONS ascend
     at_least = rule.get("lowest-at-least")
-    if at_least and lowest and not _satisfies(lowest, f">={at_least}"):
+    if at_least and lowest and is_version(at_least) and compare(lowest, at_least) < 0:
         return True
     only_from = rule.get("only-at-least")
-    return bool(only_from and lowest and _satisfies(lowest, f">={only_from}"))
-
-
-def _satisfies(version: str, specifier: str) -> bool:
-    """``contains``, with a rule value that is no version never matching."""
-    try:
-        return contains(specifier, version)
-    except ValueError:
-        return False
+    return bool(only_from and lowest and is_version(only_from) and compare(lowest, only_from) >= 0)
 
 
 def compile_condition(table: Any, where: str = "condition", shipped: bool = False) -> Condition:
