@@ -160,3 +160,28 @@ def test_usage_error_on_the_fast_path_is_one_line_and_exit_2(tmp_path: Path) -> 
     assert result.returncode == 2
     assert result.stderr.startswith("stack-auditor: unknown --format 'nope' (choose from: text, ")
     assert "Traceback" not in result.stderr
+
+
+def test_entry_main_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In one process: the fast path's exit code and output, Typer for everything else, mypy's GC thresholds."""
+    import gc
+
+    from auditor import entry
+
+    before = gc.get_threshold()
+    try:
+        monkeypatch.setattr(sys, "argv", ["stack-auditor", "audit", str(EXAMPLES / "fastapi-on-django"), "-f", "json"])
+        with pytest.raises(SystemExit) as exited:
+            entry.main()
+        assert exited.value.code == 1
+        assert '"rule_id": "django-monolith/fastapi-on-top-of-django"' in capsys.readouterr().out
+        assert gc.get_threshold() == (200_000, 30, 30)
+        monkeypatch.setattr(sys, "argv", ["stack-auditor", "rules", "list"])
+        with pytest.raises(SystemExit) as exited:
+            entry.main()
+        assert exited.value.code == 0
+        assert "SA101" in capsys.readouterr().out
+    finally:
+        gc.set_threshold(*before)
