@@ -123,15 +123,16 @@ def main() -> None:
     if args == ["--version"]:
         sys.stdout.write(f"stack-auditor {__version__}\n")
         return
-    # As mypy does: a run allocates many long-lived objects and frees few cycles, and the
-    # collector's default thresholds spent ~8% of a 5,000-package audit re-scanning them.
-    gc.set_threshold(200_000, 30, 30)
     parsed = parse_audit_argv(args[1:]) if args[:1] == ["audit"] else None
     if parsed is None:
         from auditor.cli import main as typer_main
 
         typer_main()
         return
+    # As mypy does: an audit allocates many long-lived objects and frees few cycles, and the
+    # collector's default thresholds spent ~8% of a 5,000-package audit re-scanning them.
+    # (Not for `sweep`: a long run keeps the default, and its peak memory with it.)
+    gc.set_threshold(200_000, 30, 30)
     from auditor.audit_command import error_line, run_audit_command
     from auditor.errors import AuditorError
 

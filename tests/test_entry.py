@@ -165,7 +165,7 @@ def test_usage_error_on_the_fast_path_is_one_line_and_exit_2(tmp_path: Path) -> 
 def test_entry_main_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """In one process: the fast path's exit code and output, Typer for everything else, mypy's GC thresholds."""
+    """In one process: the fast path's exit code, output and GC thresholds (mypy's); Typer for everything else."""
     import gc
 
     from auditor import entry
