@@ -17,6 +17,7 @@ from functools import lru_cache
 from auditor.errors import InputError
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.resolvers.base import TomlLineLocator
+from auditor.versions import is_version
 from auditor.versions import release as plain_release
 
 __all__ = [
@@ -29,13 +30,6 @@ __all__ = [
 ]
 
 
-
-@lru_cache(maxsize=1)
-def _plain_version() -> re.Pattern[str]:
-    # packaging is imported on first use: start-up of an audit that reads no such lock stays lean.
-    from packaging.version import VERSION_PATTERN
-
-    return re.compile(VERSION_PATTERN, re.VERBOSE | re.IGNORECASE)
 
 _TWO_RELEASE_PARTS = re.compile(r"v?[0-9]+\.[0-9]+")
 _RELEASE_WILDCARD = re.compile(r"v?[0-9]+(?:\.[0-9]+)*\.\*")
@@ -99,14 +93,13 @@ def _one_constraint(piece: str) -> str | None:
     if operator in ("", "="):
         operator = "=="
     candidate = f"{operator}{version}"
-    # A plain release (1.2.3) needs no grammar; other versions are checked against packaging's
-    # own version grammar, compiled once (a Specifier object per edge cost ~40% of reading a
-    # 5,000-package lock). Plain-release wildcards (==4.*) are the other common form; the
-    # rest (===, ==1.0rc1.*) go through packaging, whose import alone costs more than
-    # reading a real lock.
+    # A valid version with an operator that allows it makes a valid clause: no Specifier object
+    # (one per edge cost ~40% of reading a 5,000-package lock), and for a plain release (1.2.3)
+    # not even packaging's import. Plain-release wildcards (==4.*) are the other common form;
+    # the rest (===, ==1.0rc1.*) go through packaging's Specifier.
     if operator in ("==", "!=") and _RELEASE_WILDCARD.fullmatch(version):
         return candidate
-    if _plain_form(operator, version) and (plain_release(version) or _plain_version().fullmatch(version)):
+    if _plain_form(operator, version) and is_version(version):
         return candidate
     from packaging.specifiers import InvalidSpecifier, Specifier
 
