@@ -135,6 +135,26 @@ class Row:
         """The Met cell, for the summary."""
         return self.cells()[-1]
 
+    def why_missed(self) -> str:
+        """What the numbers say about a missed target: the parse floor's share, or the bound it sets on a speedup."""
+        res, floor = self.result, self.floor
+        if res is None or floor is None or not res.ok or not floor.ok:
+            return ""
+        if self.kind == "peer" and self.min_speedup is not None and not res.timed_out:
+            ceiling = res.median / floor.median
+            if ceiling < self.min_speedup:
+                return (
+                    f"out of reach while the input is parsed at all: the parse floor alone ({floor.median:.3f} s) "
+                    f"is already 1/{ceiling:.0f} of the peer's time"
+                )
+            return f"the parse floor would allow {ceiling:.0f}×; the audit's own work beyond it is the gap"
+        if self.max_floor is not None:
+            return (
+                f"the audit adds {res.median - floor.median:.3f} s to a {floor.median:.3f} s parse floor "
+                f"(the target allows {(self.max_floor - 1) * floor.median:.3f} s)"
+            )
+        return ""
+
 
 @dataclass
 class Section:
@@ -176,7 +196,14 @@ def render(sections: list[Section], sizes: Sizes) -> str:
     missed = [r for r in targets if not r.outcome.startswith("yes")]
     met = f"{len(targets) - len(missed)} of {len(targets)} targets met."
     lines += ["", "## Targets", "", met if targets else "No target in these scenarios."]
-    lines += [f"- missed or unknown: {r.scenario} / {r.cells()[1]}: {r.cells()[-2]} → {r.outcome}" for r in missed]
+    for row in missed:
+        why = row.why_missed()
+        lines.append(
+            f"- missed or unknown: {row.scenario} / {row.cells()[1]}: {row.cells()[-2]} → {row.outcome}"
+            + (f"; {why}" if why else "")
+        )
+    if missed:
+        lines += ["", "Why each miss happens, and what would close it: benchmarks/README.md, *Targets not met*."]
     skipped = [r for s in sections for r in s.rows if r.kind == "skip"]
     if skipped:
         lines += ["", "Skipped:"] + [f"- {r.scenario} / {r.label}: {r.note}" for r in skipped]

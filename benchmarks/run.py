@@ -142,7 +142,7 @@ def _lock_scenario(
             rows.append(Row.skipped(name, peer, why))
             continue
         result = run_peer(command, lock, peer, bench.logs, fresh=bench.args.fresh_peers)
-        rows.append(Row(name, result, "peer", tool=tool, min_speedup=speedups.get(peer)))
+        rows.append(Row(name, result, "peer", floor=floor, tool=tool, min_speedup=speedups.get(peer)))
     return Section(name, rows, note=f"{Path(lock).relative_to(bench.work.parent.parent)}")
 
 
