@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from auditor.model import ResolveResult
-from auditor.resolvers import FORMATS
+from auditor.resolvers import format_named
 
 __all__ = ["CASES_ROOT", "case_dirs", "error_cases", "summarize"]
 
@@ -78,4 +78,6 @@ def load_expected(case: Path) -> dict[str, Any]:
 
 def detects(resolver_name: str, path: PurePosixPath) -> bool:
     """True when the registry recognises ``path`` by name as the format of ``resolver_name``."""
-    return next(f for f in FORMATS if f.name == resolver_name).detect(path)
+    entry = format_named(resolver_name)
+    assert entry is not None, resolver_name
+    return entry.detect(path)

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from auditor.errors import InputError
-from auditor.resolvers import FORMATS
+from auditor.resolvers import format_named
 from auditor.resolvers.cyclonedx_json import CycloneDxJsonResolver
 from tests.resolver_cases import input_file
 from tests.sbom_support import (
@@ -21,7 +21,7 @@ from tests.sbom_support import (
 )
 
 RESOLVER = CycloneDxJsonResolver()
-FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
+FORMAT = format_named(RESOLVER.name)  # file names are the registry's
 
 
 @pytest.mark.parametrize("case", case_params("cyclonedx-json"))

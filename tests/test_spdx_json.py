@@ -6,13 +6,13 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from auditor.resolvers import FORMATS
+from auditor.resolvers import format_named
 from auditor.resolvers.spdx_json import SpdxJsonResolver
 from tests.resolver_cases import input_file
 from tests.sbom_support import assert_case, assert_error, case_params, error_params, parse_file
 
 RESOLVER = SpdxJsonResolver()
-FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
+FORMAT = format_named(RESOLVER.name)  # file names are the registry's
 CASES = Path(__file__).parent / "corpus" / "spdx-json"
 
 

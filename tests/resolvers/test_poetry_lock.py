@@ -7,13 +7,13 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from auditor.model import DEV, MAIN
-from auditor.resolvers import FORMATS
+from auditor.resolvers import format_named
 from auditor.resolvers.poetry_lock import PoetryLockResolver
 from tests.resolver_cases import case_dirs, error_cases
 from tests.resolvers.lock_helpers import AGREEMENT_ROOT, assert_case, assert_error, names_on_line, parse_case
 
 RESOLVER = PoetryLockResolver()
-FORMAT = next(f for f in FORMATS if f.name == RESOLVER.name)  # file names are the registry's
+FORMAT = format_named(RESOLVER.name)  # file names are the registry's
 CASES = case_dirs(RESOLVER.name)
 AGREEMENT = sorted(p for p in (AGREEMENT_ROOT / RESOLVER.name).iterdir() if p.is_dir())
 
