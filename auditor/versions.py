@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["InvalidSpecifierError", "compare", "contains", "is_version", "release"]
+__all__ = ["InvalidSpecifierError", "compare", "contains", "is_specifier", "is_version", "release"]
 
 # Parts of at most 15 digits: longer ones (up to Python's 4300-digit int limit) go to packaging.
 _PLAIN = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})*")
@@ -53,6 +53,17 @@ def contains(specifier: str, version: str) -> bool:
 def is_version(text: str) -> bool:
     """Whether ``text`` is a PEP 440 version."""
     return release(text) is not None or _packaging_version(text) is not None
+
+
+def is_specifier(text: str) -> bool:
+    """Whether ``text`` is a PEP 440 version specifier (plain clauses answered without packaging)."""
+    if _plain_clauses(text) is not None:
+        return True
+    try:
+        _packaging_specifier(text)
+    except InvalidSpecifierError:
+        return False
+    return True
 
 
 def compare(left: str, right: str) -> int:
@@ -122,16 +133,21 @@ def _packaging_version(text: str) -> Any:
         return None
 
 
-def _packaging_contains(specifier: str, version: str) -> bool:
+def _packaging_specifier(specifier: str) -> Any:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
 
     try:
-        spec = SpecifierSet(specifier)
+        return SpecifierSet(specifier)
     except InvalidSpecifier as error:
         raise InvalidSpecifierError(str(error)) from None
+
+
+def _packaging_contains(specifier: str, version: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    spec = _packaging_specifier(specifier)
     try:
         parsed = Version(version)
     except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
         return False
-    return spec.contains(parsed, prereleases=True)
+    return bool(spec.contains(parsed, prereleases=True))

@@ -17,7 +17,7 @@ from functools import lru_cache
 from auditor.errors import InputError
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.resolvers.base import TomlLineLocator
-from auditor.versions import is_version
+from auditor.versions import is_specifier, is_version
 from auditor.versions import release as plain_release
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
 
 
 _TWO_RELEASE_PARTS = re.compile(r"v?[0-9]+\.[0-9]+")
-_RELEASE_WILDCARD = re.compile(r"v?[0-9]+(?:\.[0-9]+)*\.\*")
 _OPERATOR = re.compile(r"^(~=|===|==|!=|<=|>=|<|>|=|\^|~)?\s*(.*)$")
 _EXTRA_EQ = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
 
@@ -95,19 +94,11 @@ def _one_constraint(piece: str) -> str | None:
     candidate = f"{operator}{version}"
     # A valid version with an operator that allows it makes a valid clause: no Specifier object
     # (one per edge cost ~40% of reading a 5,000-package lock), and for a plain release (1.2.3)
-    # not even packaging's import. Plain-release wildcards (==4.*) are the other common form;
-    # the rest (===, ==1.0rc1.*) go through packaging's Specifier.
-    if operator in ("==", "!=") and _RELEASE_WILDCARD.fullmatch(version):
+    # not even packaging's import. Wildcards (==4.*), === and the rest are whole-specifier
+    # questions, which auditor.versions answers (plain ones without packaging).
+    if "*" not in version and _plain_form(operator, version) and is_version(version):
         return candidate
-    if _plain_form(operator, version) and is_version(version):
-        return candidate
-    from packaging.specifiers import InvalidSpecifier, Specifier
-
-    try:
-        Specifier(candidate)
-    except InvalidSpecifier:
-        return None
-    return candidate
+    return candidate if is_specifier(candidate) else None
 
 
 def _plain_form(operator: str, version: str) -> bool:
