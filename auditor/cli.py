@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from auditor import __version__
-from auditor.audit_command import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, write_output
+from auditor.audit_command import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, error_line, write_output
 from auditor.errors import AuditorError
 
 __all__ = ["app", "main"]
@@ -46,7 +46,7 @@ def _root(
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"stack-auditor: {message}", err=True)
+    error_line(message)
     raise typer.Exit(2)
 
 
@@ -152,7 +152,7 @@ def graph(
     write_output(graph_json(projects) if output_format == "json" else graph_text(projects), None)
     failures = [f for p in projects for f in p.failures]
     for failure in failures:
-        typer.echo(f"stack-auditor: {failure}", err=True)
+        error_line(str(failure))
     raise typer.Exit(2 if failures else 0)
 
 
@@ -281,5 +281,5 @@ def main() -> None:
     try:
         app()
     except AuditorError as error:
-        typer.echo(f"stack-auditor: {error}", err=True)
+        error_line(str(error))
         sys.exit(2)

@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from auditor.audit_command import error_line
 from auditor.errors import AuditorError
 
 __all__ = ["merge", "sweep"]
@@ -156,5 +157,5 @@ def merge(
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"stack-auditor: {message}", err=True)
+    error_line(message)
     raise typer.Exit(2)
