@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from auditor.errors import AuditorError
 
@@ -67,8 +67,13 @@ def run_audit_command(
     no_config: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_packages: int = DEFAULT_MAX_PACKAGES,
+    hard_exit: bool = False,
 ) -> int:
-    """Audit ``paths``, write the report, and return the exit code (0, 1 or 2)."""
+    """Audit ``paths``, write the report, and return the exit code (0, 1 or 2).
+
+    With ``hard_exit``, a completed audit ends the process instead of returning
+    (the console script's fast path; see :func:`_hard_exit`).
+    """
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit
     from auditor.render import FORMATS, RenderOptions, by_name
@@ -115,7 +120,23 @@ def run_audit_command(
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         error_line(str(failure))
-    return exit_code(report, options.fail_on or "error", only_new=fail_on_new)
+    code = exit_code(report, options.fail_on or "error", only_new=fail_on_new)
+    if hard_exit:
+        _hard_exit(code)
+    return code
+
+
+def _hard_exit(code: int) -> NoReturn:
+    """End the process without freeing the report, the graph, or the interpreter.
+
+    As mypy's ``--fast-exit``: Python would otherwise spend about 0.1 s after a
+    5,000-package audit deallocating objects one by one. Nothing else is pending:
+    the report file is written and closed (renamed into place), and the standard
+    streams are flushed here.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _usage_failure(message: str) -> int:

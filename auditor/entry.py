@@ -137,7 +137,7 @@ def main() -> None:
     from auditor.errors import AuditorError
 
     try:
-        code = run_audit_command(**parsed)
+        code = run_audit_command(**parsed, hard_exit=True)
     except AuditorError as error:
         error_line(str(error))
         code = 2

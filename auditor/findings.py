@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -180,7 +181,7 @@ class ProjectReport:
     profile_reason: str
     findings: list[Finding] = field(default_factory=list)
     not_checkable: list[NotCheckable] = field(default_factory=list)
-    packages: list[PackageView] = field(default_factory=list)
+    packages: Sequence[PackageView] = ()  # built on first use (audit.PackageViews): SARIF never reads them
     requires_python: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
 

@@ -7,10 +7,11 @@ makes and require them to be the same, for hand-picked and generated argv.
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import given, settings
@@ -52,8 +53,11 @@ def _fast_call(args: list[str]) -> dict[str, Any] | None:
 
 
 def _normal(call: dict[str, Any]) -> dict[str, Any]:
-    """Click passes an absent repeatable option as ``None`` or ``[]`` depending on version: both mean none."""
-    return {key: (None if value == [] else value) for key, value in call.items()}
+    """Click passes an absent repeatable option as ``None`` or ``[]`` depending on version: both mean none.
+
+    ``hard_exit`` is no command-line option: the console entry point adds it after parsing.
+    """
+    return {key: (None if value == [] else value) for key, value in call.items() if key != "hard_exit"}
 
 
 ACCEPTED = [
@@ -130,21 +134,24 @@ def test_the_table_covers_every_typer_audit_option() -> None:
 
 def test_typer_defaults_are_run_audit_command_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     """An audit with no options passes run_audit_command's own defaults."""
-    defaults = {name: p.default for name, p in SIGNATURE.parameters.items()}
+    defaults = _normal({name: p.default for name, p in SIGNATURE.parameters.items()})
     assert _normal(_typer_call([], monkeypatch) or {}) == defaults
 
 
 def test_console_script_runs_an_audit_through_the_fast_path(tmp_path: Path) -> None:
-    """`python -m auditor audit …` writes the report and exits with the audit's code, without importing Typer."""
+    """`python -m auditor audit …` writes the report and ends with the audit's code (a hard exit), without Typer."""
     out = tmp_path / "report.sarif"
     probe = (
-        "import sys, runpy\n"
+        "import os, sys, runpy\n"
+        "real_exit = os._exit\n"
+        "def hard_exit(code):\n    print('typer' in sys.modules, code, flush=True)\n    real_exit(code)\n"
+        "os._exit = hard_exit\n"
         f"sys.argv = ['stack-auditor', 'audit', {str(EXAMPLES / 'fastapi-on-django')!r}, '-f', 'sarif', '-o', "
         f"{str(out)!r}]\n"
-        "try:\n    runpy.run_module('auditor', run_name='__main__')\n"
-        "except SystemExit as exit:\n    print('typer' in sys.modules, exit.code)\n"
+        "runpy.run_module('auditor', run_name='__main__')\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
     assert result.stdout.split() == ["False", "1"]
     assert '"ruleId": "django-monolith/fastapi-on-top-of-django"' in out.read_text()
 
@@ -165,23 +172,36 @@ def test_usage_error_on_the_fast_path_is_one_line_and_exit_2(tmp_path: Path) -> 
 def test_entry_main_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """In one process: the fast path's exit code, output and GC thresholds (mypy's); Typer for everything else."""
+    """In one process: the fast path's exit code, output and GC thresholds (mypy's); Typer for everything else.
+
+    A finished fast-path audit ends the process with ``os._exit`` (nothing freed);
+    here that exit is turned back into ``SystemExit`` so the test survives it.
+    """
     import gc
 
     from auditor import entry
 
+    hard_exits: list[int] = []
+
+    def record_hard_exit(code: int) -> NoReturn:
+        hard_exits.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", record_hard_exit)
     before = gc.get_threshold()
     try:
         monkeypatch.setattr(sys, "argv", ["stack-auditor", "audit", str(EXAMPLES / "fastapi-on-django"), "-f", "json"])
         with pytest.raises(SystemExit) as exited:
             entry.main()
         assert exited.value.code == 1
+        assert hard_exits == [1]
         assert '"rule_id": "django-monolith/fastapi-on-top-of-django"' in capsys.readouterr().out
         assert gc.get_threshold() == (200_000, 30, 30)
         monkeypatch.setattr(sys, "argv", ["stack-auditor", "rules", "list"])
         with pytest.raises(SystemExit) as exited:
             entry.main()
         assert exited.value.code == 0
+        assert hard_exits == [1]  # Typer's commands return normally
         assert "SA101" in capsys.readouterr().out
     finally:
         gc.set_threshold(*before)
