@@ -9,7 +9,7 @@ canonical names are declared in the registry (``auditor.resolvers``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from auditor.errors import InputError
@@ -84,17 +84,29 @@ class LineIndex:
         return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
 
     def provenance(self, file: str, offset: int) -> Provenance:
-        # position() written out: locks ask this once per dependency edge, tens of thousands of times.
+        return self.provenances(file, (offset,))[0]
+
+    def provenances(self, file: str, offsets: Iterable[int]) -> list[Provenance]:
+        """The provenance of each offset: its line, column and stripped line text.
+
+        Locks ask this for every dependency key of an entry, tens of thousands of
+        times a file: the cursor lives in local variables for the whole batch.
+        """
         text = self.text
-        if offset >= self._last_offset:
-            line = self._last_line + text.count("\n", self._last_offset, offset)
-        else:
-            line = 1 + text.count("\n", 0, offset)
-        self._last_offset, self._last_line = offset, line
-        start = text.rfind("\n", 0, offset) + 1
-        end = text.find("\n", offset)
-        declared = text[start:end] if end != -1 else text[start:]
-        return Provenance(file, line, offset - start + 1, declared.strip())
+        found: list[Provenance] = []
+        last_offset, last_line = self._last_offset, self._last_line
+        for offset in offsets:
+            if offset >= last_offset:
+                line = last_line + text.count("\n", last_offset, offset)
+            else:
+                line = 1 + text.count("\n", 0, offset)
+            last_offset, last_line = offset, line
+            start = text.rfind("\n", 0, offset) + 1
+            end = text.find("\n", offset)
+            declared = text[start:end] if end != -1 else text[start:]
+            found.append(Provenance(file, line, offset - start + 1, declared.strip()))
+        self._last_offset, self._last_line = last_offset, last_line
+        return found
 
     def line_provenance(self, file: str, line: int) -> Provenance:
         text = self.line_text(line)

@@ -38,6 +38,7 @@ from auditor.model import (
     canonical_name,
     optional_scope,
 )
+from auditor.resolvers._hash_lists import blank_file_lists
 from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group
 from auditor.resolvers._toml_lines import array_string_offsets, scan_keys
 from auditor.resolvers.base import iter_tables, load_toml, require
@@ -61,7 +62,7 @@ class PdmLockResolver:
 
     def parse(self, text: str, path: str) -> ResolveResult:
         """Packages, scopes and dependency edges of a PDM lock."""
-        data = load_toml(text, path)
+        data = load_toml(blank_file_lists(text, "files"), path)  # no hash is read: see _hash_lists
         _check_version(data, text, path)
         locator = BlockLocator(text, "package")
         result = ResolveResult(file=path, format=self.name, role=self.role)

@@ -32,6 +32,7 @@ from auditor.model import (
     group_scope,
     optional_scope,
 )
+from auditor.resolvers._hash_lists import blank_file_lists
 from auditor.resolvers.base import TomlLineLocator, load_toml
 
 __all__ = ["UvLockResolver"]
@@ -63,7 +64,7 @@ class UvLockResolver:
         )
 
     def parse(self, text: str, path: str) -> ResolveResult:
-        data = load_toml(text, path)
+        data = load_toml(blank_file_lists(text, "wheels"), path)  # no hash is read: see _hash_lists
         locator = TomlLineLocator(text)
         version = data.get("version")
         if version != 1:

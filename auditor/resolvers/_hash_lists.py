@@ -1,0 +1,59 @@
+"""Distribution-file lists, blanked before a lock's TOML is decoded.
+
+A 2.x ``poetry.lock`` and a 4.x ``pdm.lock`` list every distribution file of
+every package (``files = [...]``), a ``uv.lock`` every wheel (``wheels = [...]``):
+about three quarters of the text, and as much of ``tomli``'s time. No check of
+stack-auditor reads a file name or a hash.
+
+So each such list whose lines all have the exact shape the lock tools write
+is replaced, before ``tomli`` sees the text, by ``[]`` and the same number of
+newlines. Line numbers (in provenance and in TOML errors) stay where they
+were. The shape admits only valid TOML: basic strings without escapes or
+control characters, integers without leading zeros, keys in one fixed order
+(so no duplicate), a comma after every item but the last. Any other list
+(another layout, CRLF line ends, a comment, a stray character) is left whole,
+for ``tomli`` to decode or to reject as before. A text with a multi-line
+string (three quotes in a row anywhere) is left whole too, since such lines
+could sit inside one; the lock tools never write one.
+``tests/property/test_hash_lists.py`` checks that blanking never changes what
+``tomli`` accepts, the line of its error, or any value but the emptied lists.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["blank_file_lists"]
+
+_STRING = r'"[^"\\\x00-\x1f\x7f]*"'
+_INTEGER = r"(?:0|[1-9][0-9]*)"
+# {file = "…", hash = "…"} (Poetry, PDM), {url = "…", hash = "…"} (PDM),
+# { url = "…", hash = "…", size = N, upload-time = "…" } (uv).
+_ITEM = (
+    rf"    \{{ ?(?:file|url|path|filename) = {_STRING}(?:, hash = {_STRING})?"
+    rf"(?:, size = {_INTEGER})?(?:, upload-time = {_STRING})? ?\}}"
+)
+_ITEMS = re.compile(rf"(?:{_ITEM},\n)*(?:{_ITEM}\n)?")
+
+
+def blank_file_lists(text: str, key: str) -> str:
+    """``text`` with every plain multi-line ``key = [...]`` list at the start of a line emptied, lines kept."""
+    if '"' * 3 in text or "'" * 3 in text:
+        return text
+    opener = f"\n{key} = [\n"
+    pieces: list[str] = []
+    copied = 0
+    found = text.find(opener)
+    while found != -1:
+        bracket = found + len(opener) - 2
+        items = _ITEMS.match(text, bracket + 2)  # it matches, if only the empty string
+        items_end = items.end() if items else bracket + 2
+        if text.startswith("]\n", items_end):
+            pieces.append(text[copied:bracket])
+            pieces.append("[]" + "\n" * text.count("\n", bracket, items_end))
+            copied = items_end + 1
+        found = text.find(opener, items_end)
+    if not pieces:
+        return text
+    pieces.append(text[copied:])
+    return "".join(pieces)
