@@ -79,7 +79,9 @@ class ProjectGraph:
     skipped: list[Skipped] = field(default_factory=list)
     has_lock: bool = False
     formats: set[str] = field(default_factory=set)
-    _parents: dict[Key, Key | None] | None = None
+    # The breadth-first walk behind why_path: parents found so far, and where to resume.
+    _parents: dict[Key, Key | None] = field(default_factory=dict)
+    _frontier: deque[Key | None] = field(default_factory=lambda: deque([None]))
 
     def find(self, name: str, ecosystem: str = "pypi") -> GraphNode | None:
         return self.nodes.get((ecosystem, NormalizedName(name)))
@@ -92,27 +94,31 @@ class ProjectGraph:
 
     def why_path(self, node: GraphNode) -> list[str]:
         """Names from the project root to ``node``, shortest first-found path ([] if unreachable)."""
-        if self._parents is None:
-            self._parents = self._bfs()
-        if node.key not in self._parents:
+        parents = self._walk_to(node.key)
+        if node.key not in parents:
             return []
         path: list[str] = []
         current: Key | None = node.key
         while current is not None:
             path.append(self.nodes[current].label())
-            current = self._parents[current]
+            current = parents[current]
         path.append(self.name or self.path)
         return path[::-1]
 
-    def _bfs(self) -> dict[Key, Key | None]:
-        parents: dict[Key, Key | None] = {}
-        queue: deque[Key | None] = deque([None])
-        while queue:
-            current = queue.popleft()
-            for child, _edge in sorted(self.children.get(current, ()), key=lambda item: item[0]):
-                if child not in parents and child in self.nodes:
+    def _walk_to(self, key: Key) -> dict[Key, Key | None]:
+        """Breadth-first from the root (children in name order) until ``key`` is reached.
+
+        One walk serves every question: it stops at the node asked about and
+        resumes from there for the next, so findings about packages near the
+        root cost a few steps, and all of them together one pass at most.
+        """
+        parents, frontier, nodes, children = self._parents, self._frontier, self.nodes, self.children
+        while key not in parents and frontier:
+            current = frontier.popleft()
+            for child, _edge in sorted(children.get(current, ()), key=lambda item: item[0]):
+                if child not in parents and child in nodes:
                     parents[child] = current
-                    queue.append(child)
+                    frontier.append(child)
         return parents
 
 

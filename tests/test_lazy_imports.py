@@ -67,7 +67,8 @@ def test_a_small_audit_loads_neither_typer_nor_packaging(tmp_path: Path) -> None
 
     It needs no Typer (the fast path parses the command line), no packaging (an
     exact pin takes the regex path; shipped rules are not re-validated), no XML,
-    no uuid (CycloneDX output only), and no other format's resolver.
+    no uuid (CycloneDX output only), no hashlib (fingerprints: this audit has no
+    finding), and no other format's resolver.
     """
     (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
     out = tmp_path / "out.sarif"
@@ -81,6 +82,6 @@ def test_a_small_audit_loads_neither_typer_nor_packaging(tmp_path: Path) -> None
     )
     loaded = _modules_after(code)
     assert out.is_file()
-    assert not [m for m in ("typer", "packaging", "xml.etree", "defusedxml", "uuid", *HEAVY) if m in loaded]
+    assert not [m for m in ("typer", "packaging", "xml.etree", "defusedxml", "uuid", "hashlib", *HEAVY) if m in loaded]
     formats = {m.rsplit(".", 1)[1] for m in loaded if m.startswith("auditor.resolvers.") and not m[18:].startswith("_")}
     assert formats == {"base", "requirements"}  # one parser, not twelve

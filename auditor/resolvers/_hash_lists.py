@@ -7,8 +7,9 @@ stack-auditor reads a file name or a hash.
 
 So each such list whose lines all have the exact shape the lock tools write
 is replaced, before ``tomli`` sees the text, by ``[]`` and the same number of
-newlines. Line numbers (in provenance and in TOML errors) stay where they
-were. The shape admits only valid TOML: basic strings without escapes or
+newlines. Every other line keeps its number and its text, so the resolvers
+locate declarations (and ``tomli`` its errors) in the shorter text, on the
+same lines. The shape admits only valid TOML: basic strings without escapes or
 control characters, integers without leading zeros, keys in one fixed order
 (so no duplicate), a comma after every item but the last. Any other list
 (another layout, CRLF line ends, a comment, a stray character) is left whole,

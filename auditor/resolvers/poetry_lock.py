@@ -76,7 +76,9 @@ class PoetryLockResolver:
 
     def parse(self, text: str, path: str) -> ResolveResult:
         """Packages, scopes and dependency edges of a Poetry lock."""
-        data = load_toml(blank_file_lists(text, "files"), path)  # no hash is read: see _hash_lists
+        # No hash is read: the file lists are emptied, lines kept (_hash_lists); all below reads the shorter text.
+        text = blank_file_lists(text, "files")
+        data = load_toml(text, path)
         locator = BlockLocator(text, "package")
         _check_version(data, text, path)
         root_extras = _root_extras(data, text, path)
@@ -207,6 +209,9 @@ def _scopes(
     where: str,
     line: int,
 ) -> set[str]:
+    groups = entry.get("groups")
+    if groups == ["main"] and entry.get("optional") is not True:
+        return {MAIN}  # most packages of a 2.1 lock: no group name to read
     scopes: set[str] = set()
     if "groups" in entry:
         groups = require(entry, "groups", list, path, where, line)

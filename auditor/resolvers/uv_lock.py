@@ -64,7 +64,9 @@ class UvLockResolver:
         )
 
     def parse(self, text: str, path: str) -> ResolveResult:
-        data = load_toml(blank_file_lists(text, "wheels"), path)  # no hash is read: see _hash_lists
+        # No hash is read: the file lists are emptied, lines kept (_hash_lists); all below reads the shorter text.
+        text = blank_file_lists(text, "wheels")
+        data = load_toml(text, path)
         locator = TomlLineLocator(text)
         version = data.get("version")
         if version != 1:
