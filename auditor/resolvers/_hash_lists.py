@@ -1,45 +1,51 @@
-"""Distribution-file lists, blanked before a lock's TOML is decoded.
+"""Distribution files, blanked before a lock's TOML is decoded.
 
 A 2.x ``poetry.lock`` and a 4.x ``pdm.lock`` list every distribution file of
-every package (``files = [...]``), a ``uv.lock`` every wheel (``wheels = [...]``):
-about three quarters of the text, and as much of ``tomli``'s time. No check of
-stack-auditor reads a file name or a hash.
+every package (``files = [...]``), a ``uv.lock`` every wheel (``wheels = [...]``)
+and source archive (``sdist = {...}``): three quarters of the text or more, and
+as much of ``tomli``'s time. No check of stack-auditor reads a file name or a hash.
 
 So each such list whose lines all have the exact shape the lock tools write
 is replaced, before ``tomli`` sees the text, by ``[]`` and the same number of
-newlines. Every other line keeps its number and its text, so the resolvers
-locate declarations (and ``tomli`` its errors) in the shorter text, on the
-same lines. The shape admits only valid TOML: basic strings without escapes or
-control characters, integers without leading zeros, keys in one fixed order
-(so no duplicate), a comma after every item but the last. Any other list
-(another layout, CRLF line ends, a comment, a stray character) is left whole,
-for ``tomli`` to decode or to reject as before. A text with a multi-line
-string (three quotes in a row anywhere) is left whole too, since such lines
-could sit inside one; the lock tools never write one.
+newlines, and each such one-line table by ``{}``. Every line keeps its
+number, and every other line its text, so the resolvers locate declarations
+(and ``tomli`` its errors) in the shorter text, on the same lines.
+
+The shape admits only valid TOML: basic strings without escapes or control
+characters, integers without leading zeros, keys in one fixed order (so no
+duplicate), a comma after every list item but the last. Any other list or
+table (another layout, CRLF line ends, a comment, a stray character) is left
+whole, for ``tomli`` to decode or to reject as before. A text with a
+multi-line string (three quotes in a row anywhere) is left whole too, since
+such lines could sit inside one; the lock tools never write one.
 ``tests/property/test_hash_lists.py`` checks that blanking never changes what
-``tomli`` accepts, the line of its error, or any value but the emptied lists.
+``tomli`` accepts, the line of its error, or any value but the emptied ones.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["blank_file_lists"]
+__all__ = ["blank_file_lists", "blank_file_tables"]
 
 _STRING = r'"[^"\\\x00-\x1f\x7f]*"'
 _INTEGER = r"(?:0|[1-9][0-9]*)"
 # {file = "…", hash = "…"} (Poetry, PDM), {url = "…", hash = "…"} (PDM),
 # { url = "…", hash = "…", size = N, upload-time = "…" } (uv).
-_ITEM = (
-    rf"    \{{ ?(?:file|url|path|filename) = {_STRING}(?:, hash = {_STRING})?"
+_FILE = (
+    rf"\{{ ?(?:file|url|path|filename) = {_STRING}(?:, hash = {_STRING})?"
     rf"(?:, size = {_INTEGER})?(?:, upload-time = {_STRING})? ?\}}"
 )
-_ITEMS = re.compile(rf"(?:{_ITEM},\n)*(?:{_ITEM}\n)?")
+_ITEMS = re.compile(rf"(?:    {_FILE},\n)*(?:    {_FILE}\n)?")
+
+
+def _has_multiline_strings(text: str) -> bool:
+    return '"' * 3 in text or "'" * 3 in text
 
 
 def blank_file_lists(text: str, key: str) -> str:
     """``text`` with every plain multi-line ``key = [...]`` list at the start of a line emptied, lines kept."""
-    if '"' * 3 in text or "'" * 3 in text:
+    if _has_multiline_strings(text):
         return text
     opener = f"\n{key} = [\n"
     pieces: list[str] = []
@@ -58,3 +64,12 @@ def blank_file_lists(text: str, key: str) -> str:
         return text
     pieces.append(text[copied:])
     return "".join(pieces)
+
+
+def blank_file_tables(text: str, key: str) -> str:
+    """``text`` with every plain one-line ``key = {...}`` file table (uv's ``sdist``) emptied to ``{}``."""
+    if _has_multiline_strings(text):
+        return text
+    # A literal newline first: the regex engine skips from one to the next, rather than try every offset.
+    line = re.compile(rf"\n{re.escape(key)} = {_FILE}(?=\n)")
+    return line.sub(f"\n{key} = {{}}", text)

@@ -32,7 +32,7 @@ from auditor.model import (
     group_scope,
     optional_scope,
 )
-from auditor.resolvers._hash_lists import blank_file_lists
+from auditor.resolvers._hash_lists import blank_file_lists, blank_file_tables
 from auditor.resolvers.base import TomlLineLocator, load_toml
 
 __all__ = ["UvLockResolver"]
@@ -65,7 +65,7 @@ class UvLockResolver:
 
     def parse(self, text: str, path: str) -> ResolveResult:
         # No hash is read: the file lists are emptied, lines kept (_hash_lists); all below reads the shorter text.
-        text = blank_file_lists(text, "wheels")
+        text = blank_file_tables(blank_file_lists(text, "wheels"), "sdist")
         data = load_toml(text, path)
         locator = TomlLineLocator(text)
         version = data.get("version")
