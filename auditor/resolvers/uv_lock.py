@@ -64,7 +64,8 @@ class UvLockResolver:
         )
 
     def parse(self, text: str, path: str) -> ResolveResult:
-        # No hash is read: the file lists are emptied, lines kept (_hash_lists); all below reads the shorter text.
+        # No hash is read: wheel lists and sdist tables are emptied, lines kept (_hash_lists); all below reads
+        # the shorter text.
         text = blank_file_tables(blank_file_lists(text, "wheels"), "sdist")
         data = load_toml(text, path)
         locator = TomlLineLocator(text)
