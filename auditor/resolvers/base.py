@@ -9,7 +9,7 @@ canonical names are declared in the registry (``auditor.resolvers``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from auditor.errors import InputError
@@ -84,29 +84,13 @@ class LineIndex:
         return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
 
     def provenance(self, file: str, offset: int) -> Provenance:
-        return self.provenances(file, (offset,))[0]
-
-    def provenances(self, file: str, offsets: Iterable[int]) -> list[Provenance]:
-        """The provenance of each offset: its line, column and stripped line text.
-
-        Locks ask this for every dependency key of an entry, tens of thousands of
-        times a file: the cursor lives in local variables for the whole batch.
-        """
+        """Where ``offset`` is: its line, column and the stripped text of its line."""
+        line, column = self.position(offset)
         text = self.text
-        found: list[Provenance] = []
-        last_offset, last_line = self._last_offset, self._last_line
-        for offset in offsets:
-            if offset >= last_offset:
-                line = last_line + text.count("\n", last_offset, offset)
-            else:
-                line = 1 + text.count("\n", 0, offset)
-            last_offset, last_line = offset, line
-            start = text.rfind("\n", 0, offset) + 1
-            end = text.find("\n", offset)
-            declared = text[start:end] if end != -1 else text[start:]
-            found.append(Provenance(file, line, offset - start + 1, declared.strip()))
-        self._last_offset, self._last_line = last_offset, last_line
-        return found
+        start = offset - column + 1
+        end = text.find("\n", offset)
+        declared = text[start:end] if end != -1 else text[start:]
+        return Provenance(file, line, column, declared.strip())
 
     def line_provenance(self, file: str, line: int) -> Provenance:
         text = self.line_text(line)

@@ -93,7 +93,7 @@ class PoetryLockResolver:
             at = locator.entry(path, n)
             if entry.get("dependencies"):
                 keys = _dependency_keys(text, locator.span(n), dependency_headers.get(n))
-                declared = dict(zip(keys, locator.index.provenances(path, keys.values()), strict=True))
+                declared = {key: locator.index.provenance(path, offset) for key, offset in keys.items()}
             else:
                 declared = {}
             package = Package(
