@@ -19,6 +19,7 @@ from auditor.discover import ProjectInput, discover
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
+from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
 from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
@@ -29,14 +30,6 @@ from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
 from auditor.resolvers import Resolver
 
 __all__ = ["AuditOptions", "PackageViews", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
-
-# Limits on hostile input. Time per file is bounded by size: every resolver is a
-# linear pass (tomli, json, expat, pip's line parser) plus linear line scans, so
-# max_file_bytes caps the parse time too (tests/hardening measures a 100k-line
-# requirements file and fuzzes every parse under a SIGALRM guard).
-DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_PACKAGES = 100_000
-MAX_INCLUDE_DEPTH = 16
 
 
 @dataclass(slots=True)

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from auditor.errors import AuditorError
+from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES
 
 if TYPE_CHECKING:
     from auditor.findings import Report
 
 __all__ = [
-    "DEFAULT_MAX_FILE_BYTES",
-    "DEFAULT_MAX_PACKAGES",
     "SEVERITIES",
     "error_line",
     "exit_code",
@@ -29,8 +28,6 @@ __all__ = [
 ]
 
 SEVERITIES = ("error", "warning", "note", "never")
-DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_PACKAGES = 100_000
 
 
 def write_output(text: str, output: Path | None) -> None:

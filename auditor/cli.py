@@ -13,8 +13,9 @@ from typing import Annotated, NoReturn
 import typer
 
 from auditor import __version__
-from auditor.audit_command import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, error_line, write_output
+from auditor.audit_command import error_line, write_output
 from auditor.errors import AuditorError
+from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES
 
 __all__ = ["app", "main"]
 
