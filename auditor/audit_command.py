@@ -20,14 +20,11 @@ if TYPE_CHECKING:
     from auditor.findings import Report
 
 __all__ = [
-    "SEVERITIES",
     "error_line",
     "exit_code",
     "run_audit_command",
     "write_output",
 ]
-
-SEVERITIES = ("error", "warning", "note", "never")
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -73,14 +70,15 @@ def run_audit_command(
     """
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit
+    from auditor.config import FAIL_ON_VALUES
     from auditor.render import FORMATS, RenderOptions, by_name
 
     renderer = by_name(output_format)
     if renderer is None:
         names = ", ".join(FORMATS)
         return _usage_failure(f"unknown --format {output_format!r} (choose from: {names})")
-    if fail_on is not None and fail_on not in SEVERITIES:
-        return _usage_failure(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(SEVERITIES)})")
+    if fail_on is not None and fail_on not in FAIL_ON_VALUES:
+        return _usage_failure(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(FAIL_ON_VALUES)})")
     options = AuditOptions(
         profile=profile,
         rule_dirs=tuple(rules or ()),
