@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["InvalidSpecifierError", "compare", "contains", "is_specifier", "is_version", "release"]
+__all__ = ["InvalidSpecifierError", "compare", "contains", "is_specifier", "is_version", "pep440_release", "release"]
 
 # Parts of at most 15 digits: longer ones (up to Python's 4300-digit int limit) go to packaging.
 _PLAIN = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})*")
@@ -36,6 +36,15 @@ class InvalidSpecifierError(ValueError):
 def release(text: str) -> Release | None:
     """The release of a plain version (``3.11`` -> ``(3, 11)``), None for any other form."""
     return tuple(int(part) for part in text.split(".")) if _PLAIN.fullmatch(text) else None
+
+
+def pep440_release(text: str) -> Release | None:
+    """The release of any PEP 440 version (``v1.2rc1`` -> ``(1, 2)``), None when the text is none."""
+    plain = release(text)
+    if plain is not None:
+        return plain
+    parsed = _packaging_version(text)
+    return tuple(parsed.release) if parsed is not None else None
 
 
 def contains(specifier: str, version: str) -> bool:

@@ -12,7 +12,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from auditor import versions
-from auditor.versions import InvalidSpecifierError, contains, release
+from auditor.versions import InvalidSpecifierError, contains, pep440_release, release
 
 NUMBERS = st.lists(st.integers(0, 12).map(str) | st.sampled_from(["00", "07", "10"]), min_size=1, max_size=4).map(
     ".".join
@@ -89,6 +89,15 @@ def test_invalid_specifier_and_version() -> None:
     with pytest.raises(ValueError):
         contains("~=3", "3.11")
     assert contains(">=1", "not a version") is False
+
+
+def test_pep440_release() -> None:
+    """Any PEP 440 version's release: plain ones without packaging, the rest (and huge parts) through it."""
+    assert pep440_release("3.11") == (3, 11)
+    assert pep440_release("v1.2rc1") == (1, 2)
+    assert pep440_release("1!2.0.post1+local") == (2, 0)
+    assert pep440_release("9" * 20) == (int("9" * 20),)
+    assert pep440_release("not a version") is None
 
 
 def test_release() -> None:

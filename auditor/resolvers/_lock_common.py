@@ -17,8 +17,7 @@ from functools import lru_cache
 from auditor.errors import InputError
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.resolvers.base import TomlLineLocator
-from auditor.versions import is_specifier, is_version
-from auditor.versions import release as plain_release
+from auditor.versions import is_specifier, is_version, pep440_release
 
 __all__ = [
     "BlockLocator",
@@ -28,8 +27,6 @@ __all__ = [
     "scope_of_group",
     "url_source",
 ]
-
-
 
 _TWO_RELEASE_PARTS = re.compile(r"v?[0-9]+\.[0-9]+")
 _OPERATOR = re.compile(r"^(~=|===|==|!=|<=|>=|<|>|=|\^|~)?\s*(.*)$")
@@ -60,15 +57,6 @@ def _bump(release: tuple[int, ...], index: int) -> str:
     return ".".join(str(p) for p in parts)
 
 
-def _packaging_release(version: str) -> tuple[int, ...] | None:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(version).release
-    except (InvalidVersion, ValueError):  # ValueError: over Python's 4300-digit int limit
-        return None
-
-
 def _one_constraint(piece: str) -> str | None:
     found = _OPERATOR.match(piece.strip())
     if not found:
@@ -77,7 +65,7 @@ def _one_constraint(piece: str) -> str | None:
     if version in ("*", ""):
         return ""
     if operator in ("^", "~"):
-        release = plain_release(version) or _packaging_release(version)
+        release = pep440_release(version)
         if release is None:
             return None
         given = len(version.split("."))
