@@ -19,6 +19,7 @@ __all__ = [
     "InputFailure",
     "NotCheckable",
     "PackageView",
+    "ProfileInference",
     "ProjectReport",
     "Related",
     "Report",
@@ -171,6 +172,21 @@ class PackageView(NamedTuple):
     dependencies: tuple[str, ...] = ()
 
 
+class ProfileInference(NamedTuple):
+    """How sure the profile choice is, for people deciding whether to pin it.
+
+    ``status``: ``given`` (--profile or configuration), ``inferred`` (a clear winner),
+    ``narrow`` (won by a small margin), ``tie`` (another profile scored the same) or
+    ``none`` (no profile fits). ``runner_up`` and ``margin`` describe the closest
+    other candidate; ``decided_by`` says in a few words what would settle it.
+    """
+
+    status: str
+    runner_up: str | None = None
+    margin: int | None = None
+    decided_by: str = ""
+
+
 @dataclass(slots=True)
 class ProjectReport:
     """The audit of one project (a folder with a manifest and/or a lock, or one SBOM)."""
@@ -185,6 +201,7 @@ class ProjectReport:
     packages: Sequence[PackageView] = ()  # built on first use (audit.PackageViews): SARIF never reads them
     requires_python: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
+    inference: ProfileInference | None = None  # None: not computed (older callers)
 
 
 @dataclass(slots=True)
