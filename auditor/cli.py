@@ -140,7 +140,7 @@ def graph(
 ) -> None:
     """Show each project's packages: version, direct or transitive, scopes, where declared."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import graph_json, graph_text
+    from auditor.explain import graph_json, graph_text
 
     try:
         _root, projects = load_project_graphs(
@@ -167,7 +167,7 @@ def why(
 ) -> None:
     """Show the path(s) from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import why_text
+    from auditor.explain import why_text
 
     try:
         _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
@@ -193,7 +193,7 @@ def profiles_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """Each stack token and anti-recommendation: what is checked, or why it is not checkable."""
-    from auditor.inspect import profile_text
+    from auditor.explain import profile_text
 
     try:
         write_output(profile_text(name, tuple(rules or ())), None)
@@ -207,7 +207,7 @@ def profiles_check(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
 ) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
-    from auditor.inspect import profile_check
+    from auditor.explain import profile_check
 
     try:
         problems = profile_check(file, tuple(rules or ()))
@@ -225,7 +225,7 @@ def rules_list(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """One rule id a line: rule files, then every profile-derived id."""
-    from auditor.inspect import all_rule_metas
+    from auditor.explain import all_rule_metas
 
     try:
         metas = all_rule_metas(tuple(rules or ()))
@@ -242,7 +242,7 @@ def rules_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """A rule's metadata and help."""
-    from auditor.inspect import rule_show
+    from auditor.explain import rule_show
 
     try:
         write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)

@@ -26,11 +26,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.model import Provenance
 from auditor.policy.locate import toml_line
+from auditor.policy.suppress import IgnoreEntry
 
 __all__ = ["CONFIG_FILES", "Config", "IgnoreEntry", "find_config", "load_config", "parse_config"]
 
@@ -39,17 +40,6 @@ SEVERITY_VALUES = ("error", "warning", "note", "off")
 FAIL_ON_VALUES = ("error", "warning", "note", "never")
 _KEYS = {"profile", "rules", "severity", "fail-on", "ignore"}
 _IGNORE_KEYS = {"rule", "package", "paths", "reason", "until"}
-
-
-class IgnoreEntry(NamedTuple):
-    """One ignore: a rule id, maybe narrowed to a package and path globs; a reason; maybe an expiry."""
-
-    rule: str
-    reason: str
-    declared_at: Provenance
-    package: str | None = None
-    paths: tuple[str, ...] = ()
-    until: dt.date | None = None
 
 
 @dataclass(slots=True)

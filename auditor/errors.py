@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
-__all__ = ["AuditorError", "ConfigError", "InputError", "UsageError"]
+__all__ = ["AuditorError", "ConfigError", "InputError", "UsageError", "error_line"]
 
 
 class AuditorError(Exception):
@@ -49,3 +50,8 @@ class ConfigError(AuditorError):
 
 class UsageError(AuditorError):
     """The command line asks for something that cannot be done."""
+
+
+def error_line(message: str) -> None:
+    """One ``stack-auditor: message`` line on stderr (every command reports errors this way)."""
+    sys.stderr.write(f"stack-auditor: {message}\n")
