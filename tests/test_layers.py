@@ -17,7 +17,8 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.docs": "Face", "auditor.explain": "Face", "auditor.sweep": "Sweep", "auditor.github": "GitHub",
     "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.discover": "Find",
     "auditor.resolvers": "Read", "auditor.policy": "Judge", "auditor.render": "Show", "auditor.model": "Model",
-    "auditor.graph": "Model", "auditor.findings": "Model", "auditor.atomic": "Write", "auditor": "Base",
+    "auditor.graph": "Model", "auditor.findings": "Model", "auditor.locate": "Model", "auditor.atomic": "Write",
+    "auditor": "Base",
 }  # fmt: skip
 BELOW = {"Base": set(), "Write": {"Base"}, "Model": {"Base"}}
 BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Judge", "Show")}
