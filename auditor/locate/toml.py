@@ -412,8 +412,20 @@ class ArrayTableLocator:
         return iter(self._headers)
 
 
+_SPELLED_HEADER = re.compile(r"\[\[[^\]\n]*[\"' \t]")
+
+
 def _array_headers(text: str, table: str) -> list[int]:
-    """Offsets of the ``[[table]]`` header lines (a literal search: far faster than a regex)."""
+    """Offsets of the ``[[table]]`` header lines (a literal search: far faster than a regex).
+
+    A multi-line string could hold a line that looks like a header, and a
+    header may be spelled with quotes or spaces: texts with either take the
+    full scan instead (locks written by tools have neither).
+    """
+    if '"""' in text or "'''" in text or _SPELLED_HEADER.search(text):
+        headers: list[tuple[KeyPath, int, bool]] = []
+        _scan(text, 0, len(text), headers)
+        return [text.rfind("\n", 0, at) + 1 for path, at, is_array in headers if is_array and path == (table,)]
     needle = f"[[{table}]]"
     found = []
     pos = text.find(needle)
@@ -422,7 +434,4 @@ def _array_headers(text: str, table: str) -> list[int]:
         if not text[line_start:pos].strip():
             found.append(line_start)
         pos = text.find(needle, pos + len(needle))
-    if not found and f"[[ {table}" in text:  # unusual spacing inside the brackets
-        header = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
-        found = [m.start() for m in header.finditer(text)]
     return found
