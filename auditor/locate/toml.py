@@ -368,12 +368,19 @@ class ArrayTableLocator:
 
     The fast path for locks: the n-th ``[[package]]`` header of the text is the
     n-th entry of the decoded array (found by a literal search, far faster than
-    a scan), and the entry's ``name = ...`` line is its declaration.
+    a scan), and the entry's ``name = ...`` line is its declaration. Given the
+    ``decoded`` array (None when absent), a count that disagrees sends the text
+    to the full scan.
     """
 
-    def __init__(self, text: str, table: str = "package") -> None:
+    def __init__(self, text: str, table: str = "package", decoded: object = Ellipsis) -> None:
         self.index = LineIndex(text)
         self._headers = _array_headers(text, table)
+        count = len(decoded) if isinstance(decoded, list) else 0
+        if decoded is not Ellipsis and count != len(self._headers):
+            # A header spelled otherwise ([["package"]]), or header-like text inside a
+            # multi-line string: the full scan tells them apart.
+            self._headers = _scanned_headers(text, table)
         self._name = re.compile(r"^[ \t]*name[ \t]*=", re.M)
 
     def __len__(self) -> int:
@@ -412,20 +419,8 @@ class ArrayTableLocator:
         return iter(self._headers)
 
 
-_SPELLED_HEADER = re.compile(r"\[\[[^\]\n]*[\"' \t]")
-
-
 def _array_headers(text: str, table: str) -> list[int]:
-    """Offsets of the ``[[table]]`` header lines (a literal search: far faster than a regex).
-
-    A multi-line string could hold a line that looks like a header, and a
-    header may be spelled with quotes or spaces: texts with either take the
-    full scan instead (locks written by tools have neither).
-    """
-    if '"""' in text or "'''" in text or _SPELLED_HEADER.search(text):
-        headers: list[tuple[KeyPath, int, bool]] = []
-        _scan(text, 0, len(text), headers)
-        return [text.rfind("\n", 0, at) + 1 for path, at, is_array in headers if is_array and path == (table,)]
+    """Offsets of the ``[[table]]`` header lines (a literal search: far faster than a regex)."""
     needle = f"[[{table}]]"
     found = []
     pos = text.find(needle)
@@ -435,3 +430,10 @@ def _array_headers(text: str, table: str) -> list[int]:
             found.append(line_start)
         pos = text.find(needle, pos + len(needle))
     return found
+
+
+def _scanned_headers(text: str, table: str) -> list[int]:
+    """The slow reference for :func:`_array_headers`: the header lines :func:`scan_keys` reads."""
+    headers: list[tuple[KeyPath, int, bool]] = []
+    _scan(text, 0, len(text), headers)
+    return [text.rfind("\n", 0, at) + 1 for path, at, is_array in headers if is_array and path == (table,)]

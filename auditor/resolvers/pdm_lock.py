@@ -66,7 +66,7 @@ class PdmLockResolver:
         text = blank_file_lists(text, "files")
         data = load_toml(text, path)
         _check_version(data, text, path)
-        locator = BlockLocator(text, "package")
+        locator = BlockLocator(text, "package", data.get("package"))
         result = ResolveResult(file=path, format=self.name, role=self.role)
         by_key: dict[tuple[NormalizedName, str | None], Package] = {}
         for n, entry in iter_tables(data.get("package", []), path, "package", _line_of(text, "[[package]]")):

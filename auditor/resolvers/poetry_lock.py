@@ -79,7 +79,7 @@ class PoetryLockResolver:
         # No hash is read: the file lists are emptied, lines kept (_hash_lists); all below reads the shorter text.
         text = blank_file_lists(text, "files")
         data = load_toml(text, path)
-        locator = BlockLocator(text, "package")
+        locator = BlockLocator(text, "package", data.get("package"))
         _check_version(data, text, path)
         root_extras = _root_extras(data, text, path)
         result = ResolveResult(file=path, format=self.name, role=self.role)

@@ -68,7 +68,7 @@ class UvLockResolver:
         # the shorter text.
         text = blank_file_tables(blank_file_lists(text, "wheels"), "sdist")
         data = load_toml(text, path)
-        locator = TomlLineLocator(text)
+        locator = TomlLineLocator(text, "package", data.get("package"))
         version = data.get("version")
         if version != 1:
             raise InputError(path, 1, f"unsupported uv.lock version {version!r} (expected 1)")
