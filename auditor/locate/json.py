@@ -229,7 +229,7 @@ def _member(walker: _Walker, idx: int, part: str | int) -> tuple[int, int] | Non
     return None
 
 
-def json_key_line(text: str, path: Sequence[str | int]) -> int:
-    """1-based line of :func:`json_key_offset` (1 when nothing of ``path`` is written)."""
+def json_key_line(text: str, path: Sequence[str | int], default: int = 1) -> int:
+    """1-based line of :func:`json_key_offset` (``default`` when nothing of ``path`` is written)."""
     offset = json_key_offset(text, path)
-    return 1 if offset is None else text.count("\n", 0, offset) + 1
+    return default if offset is None else text.count("\n", 0, offset) + 1

@@ -358,9 +358,10 @@ def _keys_of(text: str) -> TomlKeys:
     return TomlKeys(text)
 
 
-def toml_line(text: str, path: Sequence[str | int]) -> int:
-    """The line of the value at ``path`` in TOML ``text`` (its deepest written part; 1 if none)."""
-    return _keys_of(text).line(tuple(path))
+def toml_line(text: str, path: Sequence[str | int], default: int = 1) -> int:
+    """The line of the value at ``path`` in TOML ``text`` (its deepest written part; ``default`` if none)."""
+    offset = _keys_of(text).offset(tuple(path))
+    return default if offset is None else text.count("\n", 0, offset) + 1
 
 
 class ArrayTableLocator:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
-from auditor.locate.toml import TomlKeys, array_string_offsets
+from auditor.locate.toml import TomlKeys, array_string_offsets, toml_line
 from auditor.model import (
     DEV,
     MAIN,
@@ -47,7 +47,7 @@ class PyprojectResolver:
         result = ResolveResult(file=path, format=self.name, role="manifest")
         project = data.get("project", {})
         if not isinstance(project, dict):
-            raise InputError(path, _top_level_key_line(text, "project"), "[project] must be a table")
+            raise InputError(path, toml_line(text, ("project",), 0), "[project] must be a table")
         for key in ("name", "version"):
             if key in project and not isinstance(project[key], str):
                 line, kind = locate.key_line("project", key), type(project[key]).__name__
@@ -92,12 +92,6 @@ class PyprojectResolver:
         return result
 
 
-def _top_level_key_line(text: str, key: str) -> int:
-    """Line of a top-level ``key = ...`` (a table written as a plain value), else 0."""
-    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
-    return text.count("\n", 0, found.start()) + 1 if found else 0
-
-
 def _tool_tables(
     data: Mapping[str, Any],
     text: str,
@@ -132,7 +126,7 @@ def _dependency_groups(data: Mapping[str, Any], locate: TomlArrayLocator, path: 
     """PEP 735: each group's requirements, with ``include-group`` expanded (cycles reported)."""
     groups = data.get("dependency-groups", {})
     if not isinstance(groups, dict):
-        line = locate.table_line("dependency-groups") or _top_level_key_line(locate.index.text, "dependency-groups")
+        line = locate.table_line("dependency-groups") or toml_line(locate.index.text, ("dependency-groups",), 0)
         raise InputError(path, line, "[dependency-groups] must be a table")
 
     def expand(group: str, scope: str, stack: tuple[str, ...]) -> None:
