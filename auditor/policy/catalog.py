@@ -29,7 +29,6 @@ class Token(NamedTuple):
     files: tuple[str, ...] = ()
     note: str = ""
     not_checkable: str = ""
-    declared_in: str = ""
 
 
 class AntiEntry(NamedTuple):
@@ -42,7 +41,6 @@ class AntiEntry(NamedTuple):
     help: str
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
-    declared_in: str = ""
 
 
 class Catalog(NamedTuple):
@@ -76,7 +74,6 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             files=tuple(entry.get("files", ())),
             note=str(entry.get("note", "")),
             not_checkable=str(entry.get("not-checkable", "")),
-            declared_in=f"{label}:{line}",
         )
     for key, entry in data.get("anti", {}).items():
         line = toml_line(text, ("anti", key))
@@ -96,5 +93,4 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             help=str(entry.get("help", "")).strip(),
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
-            declared_in=f"{label}:{line}",
         )

@@ -26,12 +26,11 @@ from auditor.model import (
     ProjectDecl,
     Provenance,
     Skipped,
-    SourceKind,
     canonical_name,
     group_scope,
     optional_scope,
 )
-from auditor.resolvers._lock_common import poetry_to_pep440, requirement_edge
+from auditor.resolvers._lock_common import poetry_to_pep440, requirement_edge, table_source
 from auditor.resolvers._toml_lines import KeyPath, array_string_offsets, scan_keys
 from auditor.resolvers.base import LineIndex
 
@@ -211,7 +210,7 @@ def _read_table(
                         marker=_marker(constraint),
                         scope=edge_scope,
                         provenance=provenance,
-                        source=_source(constraint),
+                        source=table_source(constraint, "develop"),
                     )
                 )
 
@@ -235,16 +234,6 @@ def _marker(constraint: Mapping[str, Any]) -> str | None:
     if isinstance(platform, str) and platform.strip():
         parts.append(f"sys_platform == '{platform.strip()}'")
     return " and ".join(parts) or None
-
-
-def _source(constraint: Mapping[str, Any]) -> SourceKind:
-    if "git" in constraint:
-        return "vcs"
-    if "url" in constraint:
-        return "url"
-    if "path" in constraint:
-        return "editable" if constraint.get("develop") is True else "path"
-    return "registry"
 
 
 def pdm_dependencies(data: Mapping[str, Any], index: LineIndex, path: str) -> list[Edge]:
