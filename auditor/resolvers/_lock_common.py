@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from auditor.errors import InputError
-from auditor.locate.toml import ArrayTableLocator as BlockLocator
+from auditor.locate.toml_locks import ArrayTableLocator as BlockLocator
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.versions import is_specifier, is_version, pep440_release
 
