@@ -3,7 +3,9 @@
 Face (the CLI) -> Sweep -> GitHub -> Run (audit pipeline, config) -> Find -> Read -> Model;
 Judge (policy) -> Model and data; Show (renderers) -> Model and findings. Only the Face, Sweep,
 GitHub and Run layers write files (``auditor.atomic``): renderers return text.
+Read covers both readers of a project: resolvers (dependency files) and evidence (source facts).
 Every import counts, including lazy ones inside functions and ``TYPE_CHECKING`` blocks.
+A new top-level module is Base unless listed: give it its layer here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.__main__": "Face", "auditor.entry": "Face", "auditor.cli": "Face", "auditor.audit_command": "Face",
     "auditor.docs": "Face", "auditor.explain": "Face", "auditor.sweep": "Sweep", "auditor.github": "GitHub",
     "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.discover": "Find",
-    "auditor.resolvers": "Read", "auditor.policy": "Judge", "auditor.render": "Show", "auditor.model": "Model",
+    "auditor.resolvers": "Read", "auditor.evidence": "Read", "auditor.policy": "Judge", "auditor.render": "Show", "auditor.model": "Model",
     "auditor.graph": "Model", "auditor.findings": "Model", "auditor.locate": "Model", "auditor.atomic": "Write",
     "auditor": "Base",
 }  # fmt: skip
