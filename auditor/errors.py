@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AuditorError", "ConfigError", "InputError", "UsageError"]
+__all__ = ["AuditorError", "ConfigError", "InputError", "InstallError", "UsageError"]
 
 
 class AuditorError(Exception):
@@ -49,3 +49,7 @@ class ConfigError(AuditorError):
 
 class UsageError(AuditorError):
     """The command line asks for something that cannot be done."""
+
+
+class InstallError(AuditorError):
+    """stack-auditor's own shipped files (rules, profiles, schemas) are missing or empty."""
