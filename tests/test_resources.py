@@ -9,6 +9,7 @@ themselves are proved by ``scripts/check-installs.sh`` in ``.ci/run``.
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
 import zipfile
@@ -25,6 +26,11 @@ def zip_install(target: Path, drop_profiles: bool = False) -> Path:
     archive = target / "stack_auditor.zip"
     layout = {"auditor": ROOT / "auditor", "auditor/_rules": ROOT / "rules", "auditor/_profiles": ROOT / "profiles"}
     with zipfile.ZipFile(archive, "w") as out:
+        # zipimport cannot import a namespace package (a folder without __init__.py, as
+        # auditor/policy is today): give each code folder one, as a regular package has.
+        for folder in sorted(p for p in (ROOT / "auditor").rglob("*") if p.is_dir() and p.name != "__pycache__"):
+            if not (folder / "__init__.py").exists() and any(folder.glob("*.py")):
+                out.writestr(f"auditor/{folder.relative_to(ROOT / 'auditor').as_posix()}/__init__.py", "")
         for prefix, folder in layout.items():
             for path in sorted(folder.rglob("*")):
                 if not path.is_file() or "__pycache__" in path.parts:
@@ -38,11 +44,19 @@ def zip_install(target: Path, drop_profiles: bool = False) -> Path:
     return archive
 
 
+def zip_env(archive: Path) -> dict[str, str]:
+    """The zip, then the dependencies; ``-S`` keeps out the .pth files, and with them an editable install."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(archive), *site.getsitepackages()])}
+
+
 def run_zipped(archive: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # -I would drop PYTHONPATH; -S is not wanted (the dependencies live in site-packages).
-    env = {**os.environ, "PYTHONPATH": str(archive)}
     return subprocess.run(
-        [sys.executable, "-m", "auditor", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-S", "-m", "auditor", *args],
+        cwd=cwd,
+        env=zip_env(archive),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -61,13 +75,19 @@ def test_zip_install_is_imported_from_the_zip(outside: Path) -> None:
     """The run under test really uses the zip, not this checkout (else the test proves nothing)."""
     archive = zip_install(outside)
     code = "import auditor, auditor.resources as r; print(auditor.__file__); print(r.shipped_rules_dir())"
-    env = {**os.environ, "PYTHONPATH": str(archive)}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=outside, env=env, capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-S", "-c", code],
+        cwd=outside,
+        env=zip_env(archive),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     module_file, rules_dir = result.stdout.splitlines()
     assert module_file.startswith(str(archive))
     assert not Path(rules_dir).is_relative_to(ROOT)
+    assert not Path(rules_dir).is_relative_to(archive)  # extracted: a folder on disk
 
 
 def test_profiles_and_rules_list_from_a_zip(outside: Path) -> None:
