@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from auditor.findings import Report
 
 __all__ = [
+    "automation_id",
     "error_line",
     "exit_code",
     "run_audit_command",
@@ -111,7 +112,7 @@ def run_audit_command(
     use_color = (
         color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     )
-    render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
+    render_options = RenderOptions(color=use_color, category=automation_id(category), link_base=link_base)
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         error_line(str(failure))
@@ -119,6 +120,20 @@ def run_audit_command(
     if hard_exit:
         _hard_exit(code)
     return code
+
+
+def automation_id(category: str | None) -> str | None:
+    """``--category api`` as codeql-action writes it: ``api/``.
+
+    GitHub reads ``runAutomationDetails.id`` as ``<category>/<run id>``: an id
+    without a ``/`` is a run of the *empty* category, so two jobs with
+    ``--category api`` and ``--category web`` would replace each other.
+    codeql-action appends the ``/`` to its ``category`` input and never
+    overrides an id that is set; writing the same id keeps the two in step.
+    """
+    if not category:
+        return None
+    return category if category.endswith("/") else f"{category}/"
 
 
 def _hard_exit(code: int) -> NoReturn:

@@ -4,6 +4,7 @@
 #   wheel          python -m build, then pip install dist/*.whl into a fresh venv
 #   sdist          pip install dist/*.tar.gz into a fresh venv (builds the wheel from the sdist)
 #   lowest-direct  uv pip install --resolution lowest-direct: every dependency at its pyproject floor
+#   action         action/install.sh, the composite Action's own install step
 #
 # Each venv, from a folder outside the checkout, audits a copy of examples/fastapi-on-django (exit 1,
 # exactly one finding: django-monolith/fastapi-on-top-of-django, an error) and runs `profiles list` and
@@ -100,5 +101,12 @@ for text in dependencies:
     print(f"  {requirement.name} {installed} (floor)")
 PY
 smoke lowest-direct "$work/lowest-venv"
+
+say "action: action/install.sh, as the composite Action runs it (a venv of its own under RUNNER_TEMP)"
+mkdir -p "$work/runner-temp"
+quietly env RUNNER_TEMP="$work/runner-temp" GITHUB_OUTPUT="$work/action-output" SA_PYTHON="$(command -v "$python")" \
+  SA_VERSION="" SA_ACTION_PATH="$root" SA_PIP_CACHE="$work/pip-cache" bash "$root/action/install.sh"
+grep -qx "bin=$work/runner-temp/stack-auditor-venv/bin" "$work/action-output" || fail "action: no bin output"
+smoke action "$work/runner-temp/stack-auditor-venv"
 
 say "all installs ok"
