@@ -109,4 +109,24 @@ quietly env RUNNER_TEMP="$work/runner-temp" GITHUB_OUTPUT="$work/action-output" 
 grep -qx "bin=$work/runner-temp/stack-auditor-venv/bin" "$work/action-output" || fail "action: no bin output"
 smoke action "$work/runner-temp/stack-auditor-venv"
 
+say "pre-commit: try-repo of this checkout (pre-commit builds the hook's venv from it)"
+hookrepo="$work/hook-repo"
+mkdir -p "$hookrepo"
+git -C "$hookrepo" init -q
+git -C "$hookrepo" -c user.email=ci@example.invalid -c user.name=ci commit -q --allow-empty -m start
+try_repo() {  # try_repo EXPECTED_CODE: run the hook on what is staged
+  local code=0
+  (cd "$hookrepo" && PRE_COMMIT_HOME="$work/pre-commit-home" "$python" -m pre_commit try-repo "$root" stack-auditor) \
+    >"$work/hook.log" 2>&1 || code=$?
+  [[ "$code" == "$1" ]] || { cat "$work/hook.log"; fail "pre-commit: exit $code, expected $1"; }
+}
+printf 'django==5.2.1\nfastapi==0.115.0\n' >"$hookrepo/requirements.txt"
+git -C "$hookrepo" add requirements.txt
+try_repo 1
+grep -q "django-monolith/fastapi-on-top-of-django" "$work/hook.log" || fail "pre-commit: the finding is not reported"
+printf 'django==5.2.1\n' >"$hookrepo/requirements.txt"
+git -C "$hookrepo" add requirements.txt
+try_repo 0
+echo "pre-commit: ok (fails on Django+FastAPI, passes on Django alone)"
+
 say "all installs ok"

@@ -182,47 +182,6 @@ def test_nightly_workflow_triggers() -> None:
     assert len(entry["cron"].split()) == 5
 
 
-def test_pre_commit_hook() -> None:
-    """The hook runs `stack-auditor audit` from a python env on changed manifests/lockfiles."""
-    (hook,) = load(HOOKS)
-    assert hook["id"] == "stack-auditor"
-    assert hook["language"] == "python"
-    assert hook["entry"] == "stack-auditor audit"
-    assert hook["pass_filenames"] is True
-
-
-@pytest.mark.parametrize(
-    ("filename", "matches"),
-    [
-        ("requirements.txt", True),
-        ("requirements-dev.txt", True),
-        ("services/api/requirements/base.txt", True),
-        ("requirements/docs/conf.txt", False),
-        ("services/api/requirements_test.txt", True),
-        ("requirements.in", True),
-        ("constraints.in", True),
-        ("pyproject.toml", True),
-        ("sub/pyproject.toml", True),
-        ("uv.lock", True),
-        ("poetry.lock", True),
-        ("Pipfile", True),
-        ("Pipfile.lock", True),
-        ("pdm.lock", True),
-        ("pylock.toml", True),
-        ("pylock.dev.toml", True),
-        ("README.md", False),
-        ("setup.py", False),
-        ("mypyproject.toml", False),
-        ("package.json", False),
-        ("requirements.txt.bak", False),
-    ],
-)
-def test_pre_commit_files_pattern(filename: str, matches: bool) -> None:
-    """``files`` (a Python regex that pre-commit applies with re.search) picks manifests and lockfiles."""
-    (hook,) = load(HOOKS)
-    assert bool(re.search(hook["files"], filename)) is matches
-
-
 # --- the step scripts, run against the real CLI ----------------------------------------
 
 EXAMPLES = ROOT / "examples"
