@@ -7,16 +7,16 @@ the commands that need them, so ``--version`` and a small audit start fast.
 from __future__ import annotations
 
 import inspect
-import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from auditor import __version__
 from auditor.audit_command import error_line, write_output
 from auditor.cli_options import AUDIT_OPTIONS
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, UsageError, report_error
 
 __all__ = ["app", "main"]
 
@@ -28,7 +28,22 @@ def _examples(*lines: str) -> str:
     return "Examples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
 
 
+class _Commands(TyperGroup):
+    """The command group: an :class:`AuditorError` from any command becomes one line and exit 2.
+
+    This is the Typer side's one error handler (the fast path in ``auditor.entry`` has the
+    other); both end in :func:`auditor.errors.report_error`.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AuditorError as error:
+            raise typer.Exit(report_error(error)) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="stack-auditor",
     help="Audit Python dependency graphs and SBOMs against architecture stack profiles.",
     no_args_is_help=True,
@@ -57,11 +72,6 @@ def _root(
     ] = False,
 ) -> None:
     """stack-auditor: hold every repository to its architecture contract."""
-
-
-def _fail(message: str) -> NoReturn:
-    error_line(message)
-    raise typer.Exit(2)
 
 
 def _audit_parameters() -> list[inspect.Parameter]:
@@ -188,14 +198,9 @@ def graph(
     from auditor.audit import AuditOptions, load_project_graphs
     from auditor.inspect import graph_json, graph_text
 
-    try:
-        _root, projects = load_project_graphs(
-            path, AuditOptions(input_format=input_format, excludes=tuple(exclude or ()))
-        )
-    except AuditorError as error:
-        _fail(str(error))
     if output_format not in ("text", "json"):
-        _fail("graph --format takes text or json")
+        raise UsageError("graph --format takes text or json")
+    _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format, excludes=tuple(exclude or ())))
     write_output(graph_json(projects) if output_format == "json" else graph_text(projects), None)
     failures = [f for p in projects for f in p.failures]
     for failure in failures:
@@ -217,10 +222,7 @@ def why(
     from auditor.audit import AuditOptions, load_project_graphs
     from auditor.inspect import why_text
 
-    try:
-        _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
-    except AuditorError as error:
-        _fail(str(error))
+    _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
     text, found = why_text(projects, package)
     write_output(text, None)
     raise typer.Exit(0 if found else 1)
@@ -253,10 +255,7 @@ def profiles_show(
     """Each stack token and anti-recommendation: what is checked, or why it is not checkable."""
     from auditor.inspect import profile_text
 
-    try:
-        write_output(profile_text(name, tuple(rules or ())), None)
-    except AuditorError as error:
-        _fail(str(error))
+    write_output(profile_text(name, tuple(rules or ())), None)
 
 
 @profiles_app.command(
@@ -272,10 +271,7 @@ def profiles_check(
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
     from auditor.inspect import profile_check
 
-    try:
-        problems = profile_check(file, tuple(rules or ()))
-    except AuditorError as error:
-        _fail(str(error))
+    problems = profile_check(file, tuple(rules or ()))
     for problem in problems:
         typer.echo(problem)
     if problems:
@@ -292,10 +288,7 @@ def rules_list(
     """One rule id a line: rule files, then every profile-derived id."""
     from auditor.inspect import all_rule_metas
 
-    try:
-        metas = all_rule_metas(tuple(rules or ()))
-    except AuditorError as error:
-        _fail(str(error))
+    metas = all_rule_metas(tuple(rules or ()))
     for meta in metas:
         typer.echo(f"{meta.id}\t{meta.severity.value}\t{meta.summary}")
 
@@ -314,10 +307,7 @@ def rules_show(
     """A rule's metadata and help."""
     from auditor.inspect import rule_show
 
-    try:
-        write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
-    except AuditorError as error:
-        _fail(str(error))
+    write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
 
 
 def _register_upload() -> None:
@@ -359,13 +349,9 @@ app.command(
 
 
 def main() -> None:
-    """Run the Typer app: every AuditorError becomes a message and exit code 2.
+    """Run the Typer app (its command group reports every AuditorError: see :class:`_Commands`).
 
     The console script enters through ``auditor.entry.main``, which answers
     ``--version`` and common ``audit`` command lines before this app is built.
     """
-    try:
-        app()
-    except AuditorError as error:
-        error_line(str(error))
-        sys.exit(2)
+    app()

@@ -112,14 +112,13 @@ def main() -> None:
     # collector's default thresholds spent ~8% of a 5,000-package audit re-scanning them.
     # (Not for `sweep`: a long run keeps the default, and its peak memory with it.)
     gc.set_threshold(200_000, 30, 30)
-    from auditor.audit_command import error_line, run_audit_command
-    from auditor.errors import AuditorError
+    from auditor.audit_command import run_audit_command
+    from auditor.errors import AuditorError, report_error
 
     try:
         code = run_audit_command(**parsed, hard_exit=True)
     except AuditorError as error:
-        error_line(str(error))
-        code = 2
+        code = report_error(error)
     except KeyboardInterrupt:  # as Click reports it
         sys.stderr.write("\nAborted!\n")
         code = 1

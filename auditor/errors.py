@@ -1,10 +1,41 @@
-"""One base exception per concern; every message names the file and line first."""
+"""One error base per layer; every message names the file and line first.
+
+Each layer raises its own base (or a subclass of it), all under
+:class:`AuditorError`:
+
+- Face (the command line): :class:`UsageError`, raised before any work;
+- Read (input files): :class:`InputError`, ``file:line: what was expected``;
+- Judge (configuration, rules, profiles): :class:`ConfigError`;
+- the installation itself (shipped rules, profiles): :class:`InstallError`;
+- GitHub: :class:`auditor.github.errors.GitHubError`.
+
+An input that cannot be read does not stop an audit: it becomes a failure in
+the report (exit code 2, every other project still audited). Everything else
+propagates to one handler per way in (the Typer app's command group and the
+console script's fast path), and both end in :func:`report_error`: one
+``stack-auditor: message`` line on stderr, never a traceback, exit code 2.
+"""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
-__all__ = ["AuditorError", "ConfigError", "InputError", "InstallError", "UsageError"]
+__all__ = [
+    "EXIT_CLEAN",
+    "EXIT_ERROR",
+    "EXIT_FINDINGS",
+    "AuditorError",
+    "ConfigError",
+    "InputError",
+    "InstallError",
+    "UsageError",
+    "report_error",
+]
+
+EXIT_CLEAN = 0  # nothing at or above --fail-on
+EXIT_FINDINGS = 1  # findings at or above --fail-on
+EXIT_ERROR = 2  # a usage error, an unreadable input or configuration
 
 
 class AuditorError(Exception):
@@ -53,3 +84,9 @@ class UsageError(AuditorError):
 
 class InstallError(AuditorError):
     """stack-auditor's own shipped files (rules, profiles, schemas) are missing or empty."""
+
+
+def report_error(error: AuditorError) -> int:
+    """The one place an error becomes what the user sees: a line on stderr, and the exit code."""
+    sys.stderr.write(f"stack-auditor: {error}\n")
+    return EXIT_ERROR
