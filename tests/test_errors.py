@@ -36,7 +36,8 @@ def test_auditor_error_is_caught_once_per_way_in() -> None:
     """The command group and the fast path; the help text's profile list is the one tolerated extra:
     a broken install must still print its help."""
     found = {module: len(handlers_of_auditor_error(ROOT / module)) for module in COMMAND_MODULES}
-    assert found == {"auditor/cli.py": 2, "auditor/entry.py": 1, "auditor/audit_command.py": 0, "auditor/github/cli.py": 0}
+    expected = {"auditor/cli.py": 2, "auditor/entry.py": 1, "auditor/audit_command.py": 0, "auditor/github/cli.py": 0}
+    assert found == expected
 
 
 def broken_tree(tmp_path: Path) -> Path:
