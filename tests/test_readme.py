@@ -145,3 +145,20 @@ def test_links_work_on_a_package_index_page() -> None:
         tree = f"{REPOSITORY}/tree/main/"
         if link.startswith(tree):
             assert (ROOT / link.removeprefix(tree)).is_dir(), link
+
+
+def test_docs_point_at_no_release_that_does_not_exist() -> None:
+    """No tag and no index release exists yet, so no doc may tell users to use one.
+
+    When the release workflow has published the first version, this test goes (and the docs name it).
+    """
+    files = [README, ROOT / "action.yml", ROOT / ".pre-commit-hooks.yaml", *sorted((ROOT / "docs").glob("*.md"))]
+    files += sorted((ROOT / "examples").rglob("*.yml")) + sorted((ROOT / "examples").rglob("*.md"))
+    pointers = re.compile(r"stack-auditor/stack-auditor@v\d|rev: v\d|pip install stack-auditor\b|stack-auditor==\d")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pointers.search(line)
+    ]
+    assert found == []
