@@ -4,7 +4,10 @@
 #   wheel          python -m build, then pip install dist/*.whl into a fresh venv
 #   sdist          pip install dist/*.tar.gz into a fresh venv (builds the wheel from the sdist)
 #   lowest-direct  uv pip install --resolution lowest-direct: every dependency at its pyproject floor
+#   pipx           pipx install of the wheel
+#   git URL        pip install git+file://<checkout>, as pip install git+https://... installs it
 #   action         action/install.sh, the composite Action's own install step
+#   pre-commit     pre-commit try-repo <checkout>, which builds the hook's own venv
 #
 # Each venv, from a folder outside the checkout, audits a copy of examples/fastapi-on-django (exit 1,
 # exactly one finding: django-monolith/fastapi-on-top-of-django, an error) and runs `profiles list` and
@@ -101,6 +104,21 @@ for text in dependencies:
     print(f"  {requirement.name} {installed} (floor)")
 PY
 smoke lowest-direct "$work/lowest-venv"
+
+say "pipx: pipx install of the wheel"
+"$python" -m venv "$work/pipx-tool"
+quietly "$work/pipx-tool/bin/python" -m pip install pipx
+quietly env PIPX_HOME="$work/pipx-home" PIPX_BIN_DIR="$work/pipx-bin" "$work/pipx-tool/bin/pipx" install "$wheel"
+smoke pipx "$work/pipx-home/venvs/stack-auditor"
+
+say "git URL: pip install git+file://<checkout> into a fresh venv (what pip install git+https://... does)"
+if git -C "$root" rev-parse --verify -q HEAD >/dev/null && [[ -z "$(git -C "$root" status --porcelain --untracked-files=no)" ]]; then
+  "$python" -m venv "$work/git-venv"
+  quietly "$work/git-venv/bin/python" -m pip install "git+file://$root"
+  smoke git-url "$work/git-venv"
+else
+  echo "git URL: skipped, the checkout has uncommitted changes (pip would install the last commit, not them)"
+fi
 
 say "action: action/install.sh, as the composite Action runs it (a venv of its own under RUNNER_TEMP)"
 mkdir -p "$work/runner-temp"

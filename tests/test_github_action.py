@@ -379,3 +379,21 @@ def test_inputs_are_data_not_shell_code(tmp_path: Path) -> None:
     assert runner.outputs["audit"]["exit-code"] == "2"
     assert not marker.exists()
     assert ran["conclude"].returncode == 2
+
+
+def test_release_workflow_builds_proves_publishes_and_tags() -> None:
+    """On a v* tag: build once and run check-installs on it; publish with trusted publishing (OIDC,
+    no token); then the GitHub release for the tag, with the same files."""
+    release = load(ROOT / ".github" / "workflows" / "release.yml")
+    assert triggers(release) == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {"contents": "read"}
+    build, publish, github_release = (release["jobs"][name] for name in ("build", "publish", "github-release"))
+    build_text = yaml.safe_dump(build)
+    assert "python -m build" in build_text and "scripts/check-installs.sh" in build_text
+    assert "auditor.__version__" in build_text  # the tag must name the version being released
+    assert publish["needs"] == "build" and publish["environment"] == "pypi"
+    assert publish["permissions"] == {"id-token": "write"}
+    assert any(str(s.get("uses", "")).startswith("pypa/gh-action-pypi-publish@") for s in publish["steps"])
+    assert not any("password" in s.get("with", {}) for s in publish["steps"])
+    assert github_release["permissions"] == {"contents": "write"}
+    assert "gh release create" in yaml.safe_dump(github_release)
