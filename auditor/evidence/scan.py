@@ -98,6 +98,8 @@ def collect_evidence(
         source = SourceFile(relative, data.decode("utf-8", errors="replace"), tree)
         for entry in wanted:
             evidence.facts.extend(entry.collect(source, options))
+    if evidence.files_seen == 0:
+        return Evidence.unread("no Python source in the project (dependency files only)")
     evidence.facts.extend(_settings_from_configs(base, prefix))
     return evidence
 
