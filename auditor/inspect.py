@@ -221,7 +221,7 @@ def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
             metas.append(stack_meta(profile, key, expected, catalog))
         for key in profile.anti:
             entry = catalog.anti.get(key)
-            if entry is not None and entry.condition is not None:
+            if entry is not None and (entry.condition is not None or entry.evidence):
                 metas.append(anti_meta(profile, entry))
     return sorted(metas, key=lambda m: m.id)
 
@@ -234,7 +234,9 @@ def rule_details(rule_id: str, rule_dirs: tuple[Path, ...] = ()) -> dict[str, An
     key = rule_id.rsplit("/", 1)[-1]
     entry = load_catalog(rule_dirs).anti.get(key) if "/stack/" not in rule_id else None
     if entry is not None and entry.condition is not None:
-        return {"condition": dict(entry.condition.table), "use_instead": None}
+        return {"condition": dict(entry.condition.table), "use_instead": None, "evidence": entry.evidence or None}
+    if entry is not None and entry.evidence:
+        return {"condition": None, "use_instead": None, "evidence": entry.evidence}
     return {"condition": None, "use_instead": None}
 
 
