@@ -315,7 +315,8 @@ def _evaluate_anti(
             continue
         matches = entry.condition.evaluate(graph)
         if not (entry.evidence and use_condition and evidence is not None and evidence.read):
-            detail = "; ".join(m.packages[0].label() for m in matches if m.packages) or entry.summary
+            found = "; ".join(m.packages[0].label() for m in matches if m.packages)
+            detail = f"{entry.summary}: {found or 'yes'}" if matches else f"not found: {entry.summary}"
             if entry.evidence:
                 detail += f" (dependencies only: the code was not read: {_why_unread(evidence)})"
             out.judgements.append(

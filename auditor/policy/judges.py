@@ -110,7 +110,8 @@ def rate_limiting(graph: ProjectGraph, evidence: Evidence) -> Verdict:
     if unknown:
         message += f" (REST_FRAMEWORK is also changed at {unknown[0]}, which static reading cannot follow)"
     related = _declared(graph, api, f"{api.label()} is declared here") if anchor is not None else ()
-    return Verdict("checked", "no throttling", (Hit(location, message, api, related),))
+    detail = f"{api.label()} with no django-ratelimit, no throttling and no rate-limiting app or decorator"
+    return Verdict("checked", detail, (Hit(location, message, api, related),))
 
 
 def admin_state(graph: ProjectGraph, evidence: Evidence) -> TokenVerdict:
