@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from auditor import __version__
 from auditor.config import Config, load_config
@@ -24,10 +24,13 @@ from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose_profile
-from auditor.policy.profiles import load_profile, profile_names
+from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
 from auditor.resolvers import Resolver
+
+if TYPE_CHECKING:
+    from auditor.evidence.model import Evidence
 
 __all__ = ["AuditOptions", "PackageViews", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
 
@@ -41,6 +44,8 @@ class AuditOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_packages: int = DEFAULT_MAX_PACKAGES  # per project, over all its files
     explain_profile: bool = False
+    read_code: bool = True  # --no-code: judge dependencies only (the evidence stage does not run)
+    read_git: bool = True  # --no-git: no `git log` for the team size
     use_config: bool = True  # read [tool.stack-auditor] / .stack-auditor.toml at the audited root
     fail_on: str | None = None  # None: the config's fail-on (audit() fills it in), else the caller's
     today: dt.date | None = None  # for ignore expiry; injectable for tests
@@ -206,12 +211,14 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     candidates = [load_profile(name) for name in profile_names()] if forced is None else []
     root, projects = load_project_graphs(target, options)
     report = Report(root=root.as_posix(), tool_version=__version__, source_prefix=source_prefix(root))
+    report.explain = options.explain_profile
     for project in projects:
         if progress:
             progress(project.path)
         report.failures.extend(project.failures)
         profile, reason = choose_profile(project.graph, forced, candidates, catalog, options.explain_profile)
-        evaluation = evaluate(project.graph, profile, catalog, rules)
+        evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile)
+        evaluation = evaluate(project.graph, profile, catalog, rules, evidence)
         evaluation.findings = apply_severity(evaluation.findings, evaluation.rules, config.severity)
         report.rules.update(evaluation.rules)
         report.projects.append(
@@ -226,6 +233,8 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
                 packages=PackageViews(project.graph),
                 requires_python=project.graph.requires_python,
                 skipped=list(project.graph.skipped),
+                judgements=evaluation.judgements,
+                evidence_summary=evidence_summary(evidence),
             )
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
@@ -235,6 +244,36 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     report.notices.extend(unknown_overrides(config.severity, known, config.file))
     report.notices.extend(suppress(report.findings, config.ignores, options.today or dt.date.today()))
     return report
+
+
+def project_evidence(
+    root: Path, project: str, all_projects: list[str], options: AuditOptions, profile: Profile | None
+) -> Evidence | None:
+    """The evidence stage for one project, run only when its profile has a key that needs code."""
+    from auditor.evidence.model import Evidence, EvidenceOptions  # lazily: an SBOM audit never loads it
+
+    if profile is None:
+        return None
+    if not options.read_code:
+        return Evidence.unread("--no-code: dependencies only")
+    from auditor.evidence.repo import repo_facts
+    from auditor.evidence.scan import collect_evidence
+
+    evidence_options = EvidenceOptions(read_git=options.read_git, excludes=options.excludes)
+    evidence = collect_evidence(root, project, evidence_options, all_projects)
+    if evidence.read:
+        evidence.repo = repo_facts(root, project, evidence_options)
+    return evidence
+
+
+def evidence_summary(evidence: Evidence | None) -> str:
+    if evidence is None:
+        return ""
+    if not evidence.read:
+        return f"code not read: {evidence.why_unread}"
+    notes = f"; {len(evidence.notes)} note(s): {evidence.notes[0]}" if evidence.notes else ""
+    parsed = f"{evidence.files_parsed} of {evidence.files_seen} Python file(s) parsed"
+    return f"{parsed}, {len(evidence.facts)} fact(s){notes}"
 
 
 class PackageViews(Sequence[PackageView]):

@@ -56,6 +56,8 @@ def run_audit_command(
     no_config: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_packages: int = DEFAULT_MAX_PACKAGES,
+    no_code: bool = False,  # h17: evidence stage options
+    no_git: bool = False,
     hard_exit: bool = False,
 ) -> int:
     """Audit ``paths``, write the report, and return the exit code (0, 1 or 2).
@@ -84,6 +86,8 @@ def run_audit_command(
         fail_on=fail_on,
         max_file_bytes=max_file_bytes,
         max_packages=max_packages,
+        read_code=not no_code,
+        read_git=not no_git,
     )
     try:
         targets = list(paths or [Path()])

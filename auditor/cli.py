@@ -101,6 +101,13 @@ def audit(
     max_packages: Annotated[
         int, typer.Option("--max-packages", min=1, help="Report a project with more packages as too large.")
     ] = DEFAULT_MAX_PACKAGES,
+    # h17 (evidence stage): two flags for h13's option table.
+    no_code: Annotated[
+        bool, typer.Option("--no-code", help="Judge dependencies only: read no Python source (evidence stage off).")
+    ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Do not run `git log` (team size from commit authors).")
+    ] = False,
 ) -> None:
     """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit_command import run_audit_command
@@ -125,6 +132,8 @@ def audit(
             no_config=no_config,
             max_file_bytes=max_file_bytes,
             max_packages=max_packages,
+            no_code=no_code,
+            no_git=no_git,
         )
     )
 

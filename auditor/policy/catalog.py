@@ -30,6 +30,7 @@ class Token(NamedTuple):
     note: str = ""
     not_checkable: str = ""
     declared_in: str = ""
+    evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
 
 
 class AntiEntry(NamedTuple):
@@ -43,6 +44,7 @@ class AntiEntry(NamedTuple):
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
     declared_in: str = ""
+    evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
 
 
 class Catalog(NamedTuple):
@@ -77,6 +79,7 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             note=str(entry.get("note", "")),
             not_checkable=str(entry.get("not-checkable", "")),
             declared_in=f"{label}:{line}",
+            evidence=str(entry.get("evidence", "")),
         )
     for key, entry in data.get("anti", {}).items():
         line = toml_line(text, ("anti", key))
@@ -86,8 +89,8 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
                 condition = compile_condition(entry["condition"], f"anti.{key}.condition", shipped)
             except ConditionError as error:
                 raise ConfigError(label, line, str(error)) from None
-        elif not entry.get("not-checkable"):
-            raise ConfigError(label, line, f"anti.{key} needs a condition or a not-checkable reason")
+        elif not entry.get("not-checkable") and not entry.get("evidence"):
+            raise ConfigError(label, line, f"anti.{key} needs a condition, an evidence judge or a not-checkable reason")
         catalog.anti[key] = AntiEntry(
             key=key,
             summary=str(entry.get("summary", key)),
@@ -97,4 +100,5 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
             declared_in=f"{label}:{line}",
+            evidence=str(entry.get("evidence", "")),
         )
