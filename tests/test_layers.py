@@ -1,6 +1,7 @@
 """The import contract: DESIGN.md's layers, read from the ``ast`` of every module in ``auditor/``.
 
 Face (the CLI) -> Sweep -> GitHub -> Run (audit pipeline, config) -> Find -> Read -> Model;
+Evidence (facts read from the project's code with ``ast``) -> Model;
 Judge (policy) -> Model and data; Show (renderers) -> Model and findings. Only the Face, Sweep,
 GitHub and Run layers write files (``auditor.atomic``): renderers return text.
 Every import counts, including lazy ones inside functions and ``TYPE_CHECKING`` blocks.
@@ -18,14 +19,15 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.discover": "Find",
     "auditor.resolvers": "Read", "auditor.policy": "Judge", "auditor.render": "Show", "auditor.model": "Model",
     "auditor.graph": "Model", "auditor.findings": "Model", "auditor.locate": "Model", "auditor.atomic": "Write",
-    "auditor": "Base",
+    "auditor.evidence": "Evidence", "auditor": "Base",
 }  # fmt: skip
 BELOW = {"Base": set(), "Write": {"Base"}, "Model": {"Base"}}
-BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Judge", "Show")}
+BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Evidence", "Judge", "Show")}
+BELOW["Judge"] |= {"Evidence"}  # rules judge the facts the evidence stage found in code
 BELOW["Find"] = {"Read", "Model", "Base"}
-BELOW["Run"] = {"Find", "Read", "Judge", "Model", "Write", "Base"}
+BELOW["Run"] = {"Find", "Read", "Evidence", "Judge", "Model", "Write", "Base"}
 BELOW["GitHub"] = {"Show", "Model", "Write", "Base"}
-BELOW["Sweep"] = {"GitHub", "Run", "Find", "Read", "Judge", "Show", "Model", "Write", "Base"}
+BELOW["Sweep"] = {"GitHub", "Run", "Find", "Read", "Evidence", "Judge", "Show", "Model", "Write", "Base"}
 BELOW["Face"] = BELOW["Sweep"] | {"Sweep"}
 
 
