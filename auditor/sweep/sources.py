@@ -14,13 +14,16 @@ from pathlib import Path
 
 from auditor.discover import SKIP_DIRS, resolver_for
 from auditor.errors import UsageError
-from auditor.sweep.gitops import GitAuth, GitError, local_head, ls_remote_head
+from auditor.sweep.gitops import REMOTE_SCHEMES, GitAuth, GitError, local_head, ls_remote_head
 from auditor.sweep.model import EMPTY_HEAD, RepoSpec
 
 __all__ = ["dedupe", "from_repos_file", "from_root", "is_url", "name_from_url"]
 
 MAX_REPO_DEPTH = 3  # root/owner/name/.git is as deep as a folder of checkouts goes
 _URL_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
+# What a --repos list may name: the user asked for these sources, so local file:// remotes are fine;
+# plain http:// and git:// are recognised as URLs only to be refused with a reason.
+LIST_SCHEMES = REMOTE_SCHEMES | {"file"}
 
 
 def is_url(entry: str) -> bool:
@@ -119,7 +122,7 @@ def from_repos_file(
 
     def head(spec: RepoSpec) -> None:
         try:
-            head, spec.default_branch = ls_remote_head(spec.location, auth, timeout)
+            head, spec.default_branch = ls_remote_head(spec.location, auth, timeout, LIST_SCHEMES)
             spec.head = head or EMPTY_HEAD
         except GitError as error:
             spec.error = str(error)
