@@ -52,9 +52,7 @@ def test_file_urls_only_where_local_sources_were_asked_for(tmp_path: Path) -> No
         check_url(f"file://{tmp_path}")
 
 
-def test_repos_list_entry_that_looks_like_an_option_never_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_repos_list_entry_that_looks_like_an_option_never_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each hostile line is a failed repo with the reason; nothing is executed; the others are audited."""
     monkeypatch.chdir(tmp_path)
     good = make_repo(tmp_path / "remotes" / "acme" / "good", "django-monolith")
