@@ -68,7 +68,7 @@ def write_atomic_chunks(path: Path, chunks: Iterable[str]) -> None:
         raise OutputError(f"cannot write {path}: it is a folder (give a file name)")
     try:
         if path.exists() and not path.is_file():
-            with path.open("w", encoding="utf-8", newline="\n") as handle:
+            with path.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
                 for chunk in chunks:
                     handle.write(chunk)
             return
@@ -83,7 +83,7 @@ def _replace(path: Path, chunks: Iterable[str]) -> None:
     mode = creation_mode(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()

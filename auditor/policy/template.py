@@ -21,11 +21,11 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     """``template`` with each ``{field}`` of ``values`` replaced; other text unchanged."""
 
     def replace(found: re.Match[str]) -> str:
-        token = found.group(0)
-        if token == "{{":
+        text = found.group(0)
+        if text == "{{":
             return "{"
-        if token == "}}":
+        if text == "}}":
             return "}"
-        return values.get(found.group(1), token)
+        return values.get(found.group(1), text)
 
     return _FIELD.sub(replace, template)

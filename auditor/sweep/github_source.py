@@ -148,7 +148,9 @@ class GitHubSource:
 
     # --- listing -----------------------------------------------------------------
 
-    def list_repos(self, owner: str, kind: str, topics: tuple[str, ...], archived: bool, forks: bool) -> list[RepoSpec]:
+    def list_repos(
+        self, owner: str, kind: str, topics: tuple[str, ...], archived: bool, forks: bool
+    ) -> list[RepoSpec]:
         """Every repo of ``owner`` (``kind``: ``org`` or ``user``) that passes the filters, with its head."""
         try:
             specs = self._list_graphql(owner)
@@ -159,7 +161,9 @@ class GitHubSource:
         chosen = [
             s
             for s in specs
-            if (archived or not s.archived) and (forks or not s.fork) and (not topics or set(topics) & set(s.topics))
+            if (archived or not s.archived)
+            and (forks or not s.fork)
+            and (not topics or set(topics) & set(s.topics))
         ]
         unknown = [s for s in chosen if s.head is None and not s.error]
         if unknown:
