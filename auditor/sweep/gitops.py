@@ -256,7 +256,7 @@ def _tree_digest(folder: Path) -> str:
             except OSError:
                 continue
             relative = path.relative_to(folder).as_posix()
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return "tree:" + digest.hexdigest()[:40]
 
 

@@ -252,3 +252,20 @@ def test_config_with_a_huge_integer_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         audit(root, AuditOptions())
     assert raised.value.line == 2
+
+
+def test_a_sweep_over_non_utf8_folder_names_reports_them_and_goes_on(tmp_path: Path) -> None:
+    from tests.sweep_helpers import by_name, make_repo, sweep
+
+    root = tmp_path / "root"
+    make_repo(root / "acme" / "good", "django-monolith")
+    raw = os.fsencode(root / "acme") + b"/bad-\xff"
+    make_repo(Path(os.fsdecode(raw)), "django-monolith")
+    with open(raw + b"/requirements-\xfe.txt", "w") as handle:
+        handle.write("flask==3.0\n")
+    for _ in range(2):  # the second run reads the history the first one wrote
+        _run, summary = sweep(tmp_path / "out", roots=(root,))
+        repos = by_name(summary)
+        assert repos["acme/good"]["status"] == "ok"
+        assert "acme/bad-\\udcff" in repos, sorted(repos)
+    assert "file name is not valid UTF-8" in (tmp_path / "out" / "summary.csv").read_text()
