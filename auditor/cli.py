@@ -1,4 +1,4 @@
-"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error).
+"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error, 3 a bug).
 
 Format choices come from the registries. Heavy modules are imported inside
 the commands that need them, so ``--version`` and a small audit start fast.
@@ -293,3 +293,7 @@ def main() -> None:
     except AuditorError as error:
         error_line(str(error))
         sys.exit(2)
+    except Exception as error:
+        from auditor.errors import internal_error
+
+        sys.exit(internal_error(error))
