@@ -50,6 +50,7 @@ class SweepRequest:
     config: Path | None = None
     upload: bool = False
     progress: str = "auto"
+    excludes: tuple[str, ...] = ()
 
 
 def _label(request: SweepRequest) -> str:
@@ -76,6 +77,7 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
         rule_dirs=request.rule_dirs,
         config=load_sweep_config(request.config),
         sources_label=_label(request),
+        excludes=request.excludes,
     )
     github = None
     auth: GitAuth | None = None
@@ -92,6 +94,7 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
         if github is not None:
             github.close()
     totals = summary["totals"]
+    run.failed_total = totals["failed"]
     sys.stderr.write(
         f"sweep {run.sweep_id}: {totals['repos']} repos ({run.audited} audited, {run.reused} unchanged,"
         f" {totals['failed']} failed); {totals['new']} new, {totals['fixed']} fixed -> {options.out}\n"

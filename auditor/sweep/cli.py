@@ -2,9 +2,7 @@
 
 Registered in :mod:`auditor.cli` through small wrappers that import this
 module only when the command runs (so ``--version`` never loads sqlite3,
-rich or the thread pools). Exit codes: 0 the sweep completed (failed repos
-are in the summaries), 2 usage error, unreadable configuration, or a source
-that could not be listed at all.
+rich or the thread pools). Exit codes: in :func:`sweep`'s docstring, which ``--help`` shows.
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from auditor.errors import AuditorError
 __all__ = ["merge", "sweep"]
 
 VIA = ("clone", "sbom")
+
 PROGRESS = ("auto", "bar", "log", "none")
 
 
@@ -92,8 +91,20 @@ def sweep(
         bool, typer.Option("--upload", help="Upload each audited GitHub repo's SARIF to its code scanning.")
     ] = False,
     progress: Annotated[str, typer.Option("--progress", help="auto, bar, log or none.")] = "auto",
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Glob of paths to skip in every repo (repeatable; per repo: sweep.toml)."),
+    ] = None,
+    fail_on_failed: Annotated[
+        bool, typer.Option("--fail-on-failed", help="Exit 1 when any repo failed (clone, file, timeout).")
+    ] = False,
 ) -> None:
-    """Audit many repositories: a folder of checkouts, a list of paths or URLs, or a GitHub organisation."""
+    """Audit many repositories: a folder of checkouts, a list of paths or URLs, or a GitHub organisation.
+
+    Exit codes: 0 the sweep completed (repos that failed are listed in the summaries);
+    1 with --fail-on-failed, the sweep completed but at least one repo failed;
+    2 usage error, unreadable sweep.toml, or a source that could not be listed at all.
+    """
     from auditor.sweep.app import SweepRequest, run_request
 
     if via not in VIA:
@@ -127,12 +138,13 @@ def sweep(
         config=config,
         upload=upload,
         progress=progress,
+        excludes=tuple(exclude or ()),
     )
     try:
-        run_request(request, dict(os.environ))
+        run = run_request(request, dict(os.environ))
     except AuditorError as error:
         _fail(str(error))
-    raise typer.Exit(0)
+    raise typer.Exit(1 if fail_on_failed and run.failed_total else 0)
 
 
 def merge(

@@ -48,6 +48,11 @@ class SweepOptions:
     rule_dirs: tuple[Path, ...] = ()
     config: SweepConfig = field(default_factory=SweepConfig)
     sources_label: str = ""
+    excludes: tuple[str, ...] = ()
+
+    def excludes_for(self, spec: RepoSpec) -> tuple[str, ...]:
+        """``--exclude`` then the sweep.toml ``[[exclude]]`` paths that apply to this repo."""
+        return self.excludes + self.config.excludes_for(spec)
 
     @property
     def db_path(self) -> Path:
@@ -71,6 +76,7 @@ class SweepRun:
     audited: int = 0
     reused: int = 0
     failed: int = 0
+    failed_total: int = 0  # failed repos in the whole sweep's summary (resumed and reused ones too)
     audited_names: list[str] = field(default_factory=list)
 
 
@@ -180,7 +186,7 @@ class Sweeper:
         spec.head = clone_or_fetch(spec.location, dest, self.auth, self.options.repo_timeout) or spec.head
         return dest
 
-    def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None) -> AuditOutcome:
+    def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None, excludes: tuple[str, ...]) -> AuditOutcome:
         try:
             folder = self.prepare(spec) if self.prepare else None
             if folder is None:
@@ -193,7 +199,8 @@ class Sweeper:
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")
         rule_dirs = tuple(str(d) for d in self.options.rule_dirs)
-        outcome = pool.run(AuditJob(spec.name, str(folder), profile, rule_dirs, self.options.repo_timeout))
+        job = AuditJob(spec.name, str(folder), profile, rule_dirs, self.options.repo_timeout, excludes)
+        outcome = pool.run(job)
         outcome.head = spec.head
         return outcome
 
@@ -210,7 +217,7 @@ class Sweeper:
         todo = [s for s in specs if s.name not in done]
         run.total = len(todo)
         self.progress.start(len(todo))
-        keys: dict[str | None, str] = {}
+        keys: dict[tuple[str | None, tuple[str, ...]], str] = {}
         workers = options.workers
         window = workers * 4
         pool: _Pool | None = None
@@ -219,9 +226,10 @@ class Sweeper:
         try:
             for spec in todo:
                 profile = options.config.profile_for(spec, options.profile)
-                if profile not in keys:
-                    keys[profile] = config_key(profile, self.base)
-                key = keys[profile]
+                excludes = options.excludes_for(spec)
+                if (profile, excludes) not in keys:
+                    keys[profile, excludes] = config_key(profile, self.base, excludes)
+                key = keys[profile, excludes]
                 if spec.error:
                     self._record(run, spec, key, AuditOutcome(spec.name, False, spec.error, "clone"))
                     continue
@@ -236,7 +244,7 @@ class Sweeper:
                     pool = _Pool(workers)
                     threads = ThreadPoolExecutor(max_workers=workers + 4, thread_name_prefix="sweep-io")
                 assert threads is not None
-                inflight[threads.submit(self._task, pool, spec, profile)] = (spec, key)
+                inflight[threads.submit(self._task, pool, spec, profile, excludes)] = (spec, key)
                 if len(inflight) >= window:
                     self._drain(run, inflight, FIRST_COMPLETED)
             self._drain(run, inflight, None)
