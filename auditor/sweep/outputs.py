@@ -21,18 +21,9 @@ from auditor.atomic import write_atomic_chunks
 from auditor.sweep.advice import failure_advice
 from auditor.sweep.history import History
 from auditor.sweep.model import safe_name
-from auditor.sweep.queries import CHANGE_KEYS, Queries, RepoRecord
+from auditor.sweep.queries import CHANGE_KEYS, Queries, RepoRecord, repo_state
 
-__all__ = ["CSV_COLUMNS", "NO_FILES", "SUMMARY_SCHEMA_VERSION", "repo_state", "summary_head", "write_outputs"]
-
-NO_FILES = "no dependency files"
-
-
-def repo_state(record: RepoRecord, has_projects: bool) -> str:
-    """``ok``, ``failed``, or ``no dependency files`` for an audit that found nothing to read."""
-    if record.status == "ok" and not has_projects:
-        return NO_FILES
-    return record.status
+__all__ = ["CSV_COLUMNS", "SUMMARY_SCHEMA_VERSION", "summary_head", "write_outputs"]
 
 SUMMARY_SCHEMA_VERSION = 1
 CSV_COLUMNS = (
@@ -217,17 +208,17 @@ def _csv_chunks(context: _Context) -> Iterator[str]:
 
 def write_outputs(history: History, sweep_id: int, out: Path) -> dict[str, Any]:
     """Write the four summaries for ``sweep_id`` into ``out``; returns the summary without its repos."""
-    from auditor.sweep.report_html import render_html
+    from auditor.sweep.report_html import ReportInputs, render_html
 
     context = _Context(history, sweep_id, out)
     head = summary_head(history, sweep_id)
     write_atomic_chunks(out / "summary.json", _json_chunks(head, context))
     write_atomic_chunks(out / "summary.md", _markdown_chunks(head, context))
     write_atomic_chunks(out / "summary.csv", _csv_chunks(context))
-    top = list(context.queries.repos(sweep_id, by_drift=True, limit=25))
-    rows = (
-        (record, context.counts.get(record.name, (0, 0)), context.profiles_of(record))
-        for record in context.queries.repos(sweep_id, by_drift=True)
-    )
-    write_atomic_chunks(out / "report.html", render_html(head, top, rows))
+    def sarif_link(name: str) -> str | None:
+        relative = Path("sarif") / f"{safe_name(name)}.sarif"
+        return relative.as_posix() if (out / relative).is_file() else None
+
+    inputs = ReportInputs(context.queries, sweep_id, context.previous, context.counts, sarif_link)
+    write_atomic_chunks(out / "report.html", render_html(head, inputs))
     return head

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHANGE_KEYS", "Queries", "RepoRecord"]
+__all__ = ["CHANGE_KEYS", "NO_FILES", "Queries", "RepoRecord", "repo_state"]
+
+NO_FILES = "no dependency files"
 
 CHANGE_KEYS = ("repo", "fingerprint", "rule_id", "severity", "project", "package", "file", "line", "message")
 
@@ -69,6 +71,13 @@ class RepoRecord:
     @property
     def failed_file_list(self) -> list[str]:
         return self.failed_files.split("\n") if self.failed_files else []
+
+
+def repo_state(record: RepoRecord, has_projects: bool) -> str:
+    """``ok``, ``failed``, or ``no dependency files`` for an audit that found nothing to read."""
+    if record.status == "ok" and not has_projects:
+        return NO_FILES
+    return record.status
 
 
 class Queries:
