@@ -95,6 +95,33 @@ def sweep(
         list[str] | None,
         typer.Option("--exclude", help="Glob of paths to skip in every repo (repeatable; per repo: sweep.toml)."),
     ] = None,
+    app_id: Annotated[
+        str | None,
+        typer.Option("--app-id", envvar="GITHUB_APP_ID", help="GitHub App id: installation tokens, refreshed."),
+    ] = None,
+    app_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--app-key", envvar="GITHUB_APP_PRIVATE_KEY_FILE", help="The GitHub App's private key (PEM file)."
+        ),
+    ] = None,
+    installation_id: Annotated[
+        str | None,
+        typer.Option(
+            "--installation-id",
+            envvar="GITHUB_APP_INSTALLATION_ID",
+            help="Default: the App's installation on the owner.",
+        ),
+    ] = None,
+    token_command: Annotated[
+        str | None,
+        typer.Option(
+            "--token-command", help="Command printing a token (or JSON token/expires_at), re-run before expiry."
+        ),
+    ] = None,
+    token_ttl: Annotated[
+        float, typer.Option("--token-ttl", help="Seconds a --token-command token is used without expires_at.")
+    ] = 3000.0,
     fail_on_failed: Annotated[
         bool, typer.Option("--fail-on-failed", help="Exit 1 when any repo failed (clone, file, timeout).")
     ] = False,
@@ -139,6 +166,11 @@ def sweep(
         upload=upload,
         progress=progress,
         excludes=tuple(exclude or ()),
+        app_id=app_id,
+        app_key=app_key,
+        installation_id=installation_id,
+        token_command=token_command,
+        token_ttl=token_ttl,
     )
     try:
         run = run_request(request, dict(os.environ))

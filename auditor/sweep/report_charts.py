@@ -63,7 +63,7 @@ def bars(chart_id: str, title: str, rows: list[tuple[str, int, str]]) -> str:
     for i, (label, value, color) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w = max(1, round(span * value / top)) if value else 0
-        short = label if len(label) <= 56 else label[:53] + "..."
+        short = label if len(label) <= 50 else label[:47] + "..."
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{escape(short)}'
             f"<title>{escape(label)}</title></text>"

@@ -18,6 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from auditor.atomic import write_atomic
 from auditor.errors import UsageError
@@ -29,7 +30,28 @@ from auditor.sweep.progress import Progress
 from auditor.sweep.shard import Shard
 from auditor.sweep.worker import audit_job, warm_up
 
-__all__ = ["Preparer", "SweepOptions", "SweepRun", "run_sweep", "sarif_path"]
+__all__ = ["AuthSource", "FixedAuth", "Preparer", "SweepOptions", "SweepRun", "run_sweep", "sarif_path"]
+
+
+class AuthSource(Protocol):
+    """The git credentials to use now (a refreshed token may replace the last one mid-sweep)."""
+
+    def current(self) -> GitAuth | None: ...
+
+    def scrub(self, text: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FixedAuth:
+    """One set of git credentials (or none) for the whole sweep."""
+
+    auth: GitAuth | None
+
+    def current(self) -> GitAuth | None:
+        return self.auth
+
+    def scrub(self, text: str) -> str:
+        return self.auth.scrub(text) if self.auth is not None else text
 
 
 @dataclass(slots=True)
@@ -169,12 +191,12 @@ class Sweeper:
         history: History,
         progress: Progress,
         prepare: Preparer | None = None,
-        auth: GitAuth | None = None,
+        auth: AuthSource | None = None,
     ) -> None:
         self.options = options
         self.history = history
         self.progress = progress
-        self.auth = auth
+        self.auth: AuthSource = auth or FixedAuth(None)
         self.prepare = prepare
         self.base = base_digest(options.rule_dirs)
 
@@ -183,7 +205,7 @@ class Sweeper:
         if spec.kind == "local":
             return Path(spec.location)
         dest = self.options.cache / "repos" / safe_name(spec.name)
-        spec.head = clone_or_fetch(spec.location, dest, self.auth, self.options.repo_timeout) or spec.head
+        spec.head = clone_or_fetch(spec.location, dest, self.auth.current(), self.options.repo_timeout) or spec.head
         return dest
 
     def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None, excludes: tuple[str, ...]) -> AuditOutcome:
@@ -273,7 +295,7 @@ class Sweeper:
                 return
 
     def _record(self, run: SweepRun, spec: RepoSpec, key: str, outcome: AuditOutcome) -> None:
-        if outcome.error and self.auth is not None:
+        if outcome.error:
             outcome.error = self.auth.scrub(outcome.error)
         self.history.record_outcome(run.sweep_id, spec, key, outcome)
         if outcome.sarif:
@@ -309,7 +331,7 @@ def run_sweep(
     specs: Iterable[RepoSpec],
     progress: Progress,
     prepare: Preparer | None = None,
-    auth: GitAuth | None = None,
+    auth: GitAuth | AuthSource | None = None,
 ) -> SweepRun:
     """Sweep ``specs`` (already listed and deduplicated) into ``options.out`` and its history."""
     chosen = [s for s in specs if options.shard is None or options.shard.contains(s.name)]
@@ -317,4 +339,5 @@ def run_sweep(
         raise UsageError("--jobs must be at least 1")
     options.out.mkdir(parents=True, exist_ok=True)
     with History(options.db_path) as history:
-        return Sweeper(options, history, progress, prepare, auth).run(chosen)
+        source = FixedAuth(auth) if auth is None or isinstance(auth, GitAuth) else auth
+        return Sweeper(options, history, progress, prepare, source).run(chosen)
