@@ -51,7 +51,10 @@ def sweep(
         ),
     ] = "clone",
     api_url: Annotated[
-        str | None, typer.Option("--api-url", help="GitHub API URL (GHES: https://HOST/api/v3).")
+        str | None,
+        typer.Option(
+            "--api-url", envvar="GITHUB_API_URL", help="GitHub API URL (GHES: https://HOST/api/v3); Actions sets it."
+        ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder (see docs/sweep.md).")] = Path(
         "sweep-out"
