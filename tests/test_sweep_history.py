@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from auditor.sweep.drift import drift_score
+from auditor.sweep.history import History
+from auditor.sweep.model import AuditOutcome, FindingRow, ProjectRow, RepoSpec
+from auditor.sweep.outputs import write_outputs
 from tests.sweep_helpers import by_name, commit_as, git, make_repo, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,3 +191,33 @@ def test_outputs_are_as_readable_as_the_umask_allows(tmp_path: Path, umask: int,
     assert len(files) == 5
     for file in files:
         assert stat.S_IMODE(file.stat().st_mode) == mode, file
+
+
+def _outcome(name: str, *projects: ProjectRow, findings: tuple[FindingRow, ...] = ()) -> AuditOutcome:
+    return AuditOutcome(name, True, findings=list(findings), projects=list(projects))
+
+
+def test_report_shows_profile_confidence_and_escapes_what_repos_control(tmp_path: Path) -> None:
+    """ProfileInference statuses as the audit recorded them (tie, narrow, none, unknown), and hostile
+    names and messages escaped in report.html."""
+    out = tmp_path / "out"
+    hostile = '<img src=x onerror=alert(1)>"'
+    with History(out / "sweep.db") as history:
+        sweep_id = history.begin_sweep(None, "test")
+        rows = [
+            ProjectRow(".", "django-monolith", 0, 1, 0, "tie", "django-ninja-async", 0, "pin the profile"),
+            ProjectRow("svc", "fastapi-python", 0, 0, 0, "narrow", "django-monolith", 1),
+            ProjectRow("lib", None, 0, 0, 0, "none"),
+            ProjectRow("old", "flask-legacy", 0, 0, 0, None),
+        ]
+        finding = FindingRow("f1", "SA103", "warning", ".", "pytest", "pyproject.toml", 3, hostile, False)
+        history.record_outcome(
+            sweep_id, RepoSpec(f"acme/{hostile}", "local", "/nowhere"), "k", _outcome("x", *rows, findings=(finding,))
+        )
+        history.finish_sweep(sweep_id)
+        write_outputs(history, sweep_id, out)
+    page = (out / "report.html").read_text()
+    assert "tie with django-ninja-async" in page and 'title="pin the profile"' in page
+    assert "narrow win over django-monolith by 1" in page and "no profile fits" in page
+    assert "old: flask-legacy</li>" in page  # no confidence recorded: the profile alone
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
