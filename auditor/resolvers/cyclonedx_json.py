@@ -103,20 +103,22 @@ def _later_fields(document: dict[str, Any], spec: str | None, reader: _Reader, p
     if spec is None:
         return []
     declared = tuple(int(p) for p in spec.split("."))
-    found: dict[str, str] = {}
-    objects = [document, *(c for c in document.get("components", []) if isinstance(c, dict))]
-    for obj in objects:
-        for key in obj:
+    found: dict[str, tuple[str, tuple[str | int, ...]]] = {}
+    components = document.get("components", [])
+    objects: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    objects += [(("components", n), c) for n, c in enumerate(components if isinstance(components, list) else [])]
+    for where, obj in objects:
+        for key in obj if isinstance(obj, dict) else ():
             since = _LATER_FIELDS.get(key)
             if since and tuple(int(p) for p in since.split(".")) > declared:
-                found.setdefault(key, since)
+                found.setdefault(key, (since, (*where, key)))
     return [
         Skipped(
             name=key,
             reason=f"a CycloneDX {since} field in a document that declares specVersion {spec}: read anyway",
-            provenance=Provenance(path, reader.key_line(key), 1, f'"{key}"'),
+            provenance=Provenance(path, reader.key_line(*at), 1, f'"{key}"'),
         )
-        for key, since in sorted(found.items())
+        for key, (since, at) in sorted(found.items())
     ]
 
 
@@ -128,8 +130,9 @@ class _Reader:
         self.path = path
         self.offsets = offsets
 
-    def key_line(self, key: str) -> int:
-        return json_key_line(self.index.text, (key,), 0)
+    def key_line(self, *path: str | int) -> int:
+        """Line of the key at ``path`` (a top-level key when only a name is given); 0 when absent."""
+        return json_key_line(self.index.text, path, 0)
 
     def components(self, value: Any, where: str, out: list[RawComponent]) -> None:
         if not isinstance(value, list):

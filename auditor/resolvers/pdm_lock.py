@@ -35,12 +35,11 @@ from auditor.model import (
     NormalizedName,
     Package,
     ResolveResult,
-    SourceKind,
     canonical_name,
     optional_scope,
 )
 from auditor.resolvers._hash_lists import blank_file_lists
-from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group
+from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group, table_source
 from auditor.resolvers._toml_lines import array_string_offsets, scan_keys
 from auditor.resolvers.base import iter_tables, load_toml, require
 
@@ -75,7 +74,7 @@ class PdmLockResolver:
             where = f"package[{n}]"
             display = require(entry, "name", str, path, where, line)
             name = canonical_name(display)
-            source = _source(entry)
+            source = table_source(entry)
             version: str | None
             if source == "registry" or "version" in entry:
                 version = require(entry, "version", str, path, where, line)
@@ -119,16 +118,6 @@ def _scopes(entry: Mapping[str, Any], path: str, where: str, line: int) -> set[s
         return set()
     groups = require(entry, key, list, path, where, line)
     return {scope_of_group(str(group), ("default",)) for group in groups}
-
-
-def _source(entry: Mapping[str, Any]) -> SourceKind:
-    if "git" in entry or "hg" in entry or "svn" in entry or "bzr" in entry:
-        return "vcs"
-    if "url" in entry:
-        return "url"
-    if "path" in entry:
-        return "editable" if entry.get("editable") is True else "path"
-    return "registry"
 
 
 def _edges(

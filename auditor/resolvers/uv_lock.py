@@ -117,7 +117,6 @@ class UvLockResolver:
                         dependencies_at=at,
                         directory="" if location == "." else location,
                         provenance=at,
-                        virtual=kind == "virtual",
                     )
                 )
             specifiers = _declared_specifiers(entry.get("metadata")) if is_root else {}
@@ -131,7 +130,6 @@ class UvLockResolver:
                     name=None,
                     requires_python=requires_python,
                     requires_python_at=_requires_python_at(locator, path) if requires_python else None,
-                    virtual=True,
                 )
                 result.projects.insert(0, root)
                 result.edges.extend(root_groups)
