@@ -10,7 +10,7 @@ from auditor.github.errors import GitHubError
 
 __all__ = ["TOKEN_ENV_VARS", "Secret", "bearer_token", "token_from_env"]
 
-TOKEN_ENV_VARS = ("GITHUB_TOKEN", "GH_TOKEN")
+TOKEN_ENV_VARS = ("GH_TOKEN", "GITHUB_TOKEN")  # gh reads GH_TOKEN first
 
 # Printable ASCII without spaces: anything else cannot be sent in a header,
 # and http.client would quote the offending value in its exception text.
@@ -57,7 +57,7 @@ def bearer_token(value: str, source: str = "the token") -> Secret:
 
 
 def token_from_env(environ: Mapping[str, str]) -> Secret | None:
-    """The token from ``GITHUB_TOKEN``, else ``GH_TOKEN`` (as ``gh`` does); ``None`` if neither is set."""
+    """The token from ``GH_TOKEN``, else ``GITHUB_TOKEN`` (as ``gh`` does); ``None`` if neither is set."""
     for name in TOKEN_ENV_VARS:
         value = environ.get(name, "").strip()
         if value:
