@@ -166,8 +166,8 @@ class PackageView(NamedTuple):
     version: str | None
     ecosystem: str
     purl: str | None
-    direct: bool
-    scopes: tuple[str, ...]
+    direct: bool | None  # None: no file of the project says
+    scopes: tuple[str, ...]  # empty: no file states them
     location: Provenance | None
     dependencies: tuple[str, ...] = ()
 

@@ -89,7 +89,10 @@ class Package:
 
     ``version`` is the resolved version as written (PEP 440 where valid), or
     ``None`` when the file only declares a requirement (a manifest, or an SBOM
-    entry with a version range). ``ecosystem`` is the purl type.
+    entry with a version range). ``ecosystem`` is the purl type. ``scopes`` are
+    the groups the file states for the package; empty means the file does not
+    say (a Poetry lock without groups, pylock.toml, a compiled requirements file),
+    and the graph then takes them from the files that do.
     """
 
     name: NormalizedName
@@ -183,3 +186,9 @@ class ResolveResult:
     edges: list[Edge] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
+    # Whether root edges name the direct dependencies. False where they only carry scopes
+    # (Pipfile.lock's sections) or list every package (a flat SBOM): directness is then unknown.
+    records_direct: bool = True
+    # Whether several versions of one package are alternatives per environment (a lock's
+    # marker forks), never installed together; an SBOM's or a pin list's versions coexist.
+    alternative_versions: bool = False

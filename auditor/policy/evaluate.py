@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import canonical_name
+from auditor.model import Provenance, canonical_name
 from auditor.policy.catalog import AntiEntry, Catalog
-from auditor.policy.conditions import Condition, Match
+from auditor.policy.conditions import Condition, Match, needs_direct
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 from auditor.versions import contains
@@ -60,12 +60,16 @@ def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rul
     # architecture rule on the same package and line would only say it twice.
     profiled = {(f.package, f.location) for f in out.findings if f.package}
     for rule in rules:
+        if _cannot_tell_direct(graph, rule.condition, rule.id, out):
+            continue
         for match in rule.condition.evaluate(graph):
+            if match.pulled and not rule.message_pulled:
+                continue
             finding = _finding(
                 graph,
                 rule.id,
                 rule.meta.severity,
-                rule.message,
+                rule.message_pulled if match.pulled else rule.message,
                 match,
                 rule.meta.summary,
                 reason="",
@@ -252,7 +256,9 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
             out.not_checkable.append(NotCheckable(key, key, entry.not_checkable))
             continue
         rule_id = f"{profile.name}/{key}"
-        matches = entry.condition.evaluate(graph)
+        if _cannot_tell_direct(graph, entry.condition, rule_id, out):
+            continue
+        matches = [m for m in entry.condition.evaluate(graph) if not m.pulled]
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
@@ -261,6 +267,18 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
             verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
             finding.message += f" [profile {profile.name}: anti_recommendations.{key} = {verdict}]"
             out.findings.append(finding)
+
+
+def _cannot_tell_direct(graph: ProjectGraph, condition: Condition, rule_id: str, out: Evaluation) -> bool:
+    """A rule about direct dependencies on a graph whose files do not say which are direct: a note, no guess."""
+    if graph.direct_known or not needs_direct(condition.table):
+        return False
+    reason = (
+        "needs the project's direct dependencies, which none of its files records"
+        f" ({', '.join(sorted(set(graph.files)))}); audit it with its manifest (pyproject.toml, Pipfile)"
+    )
+    out.not_checkable.append(NotCheckable(rule_id, "direct dependencies", reason))
+    return True
 
 
 def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
@@ -305,12 +323,17 @@ def _finding(
         "summary": summary,
         "use_instead": use_instead,
         "project": graph.name or graph.path,
+        **_pulled_values(graph, primary, match),
+        **match.values,
     }
     try:
         message = template.format(**values)
     except (KeyError, IndexError, ValueError):
         message = template
-    if primary is not None:
+    location: Provenance | None
+    if match.location is not None:
+        location = match.location
+    elif primary is not None:
         location = primary.location or graph.dependencies_at
     elif match.python:
         location = graph.requires_python_at or graph.dependencies_at
@@ -320,7 +343,9 @@ def _finding(
     if match.python and primary is not None and graph.requires_python_at is not None:
         related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
-    if primary is not None and not primary.direct:
+    if match.pulled and primary is not None:
+        why = graph.why_path(primary, scope_of=_RUNTIME)
+    elif primary is not None and not primary.direct:
         why = graph.why_path(primary)
         if why:
             message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
@@ -336,6 +361,22 @@ def _finding(
         why_path=why,
         scope=",".join(sorted(primary.scopes)) if primary else "",
     )
+
+
+_RUNTIME = ("main", "optional")
+
+
+def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) -> dict[str, str]:
+    """``{declared}``, ``{pulled_by}`` and ``{path}`` of a package declared in dev that runtime reaches."""
+    if node is None or not match.pulled:
+        return {}
+    path = graph.why_path(node, scope_of=_RUNTIME)
+    via = path[1:-1]
+    return {
+        "declared": ", ".join(sorted(node.declared_scopes)),
+        "pulled_by": via[0].rsplit(" ", 1)[0] if via else (graph.name or graph.path),
+        "path": " -> ".join(path),
+    }
 
 
 def _declared(graph: ProjectGraph, node: GraphNode) -> str:

@@ -67,7 +67,7 @@ class PdmLockResolver:
         data = load_toml(text, path)
         _check_version(data, text, path)
         locator = BlockLocator(text, "package")
-        result = ResolveResult(file=path, format=self.name, role=self.role)
+        result = ResolveResult(file=path, format=self.name, role=self.role, alternative_versions=True)
         by_key: dict[tuple[NormalizedName, str | None], Package] = {}
         for n, entry in iter_tables(data.get("package", []), path, "package", _line_of(text, "[[package]]")):
             line = locator.header_line(n)

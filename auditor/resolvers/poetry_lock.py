@@ -82,7 +82,7 @@ class PoetryLockResolver:
         locator = BlockLocator(text, "package")
         _check_version(data, text, path)
         root_extras = _root_extras(data, text, path)
-        result = ResolveResult(file=path, format=self.name, role=self.role)
+        result = ResolveResult(file=path, format=self.name, role=self.role, alternative_versions=True)
         dependency_headers = _dependency_headers(text, locator)
         for n, entry in iter_tables(data.get("package", []), path, "package", _line_of(text, "[[package]]")):
             line = locator.header_line(n)
@@ -218,8 +218,7 @@ def _scopes(
         scopes.update(scope_of_group(str(g), ("main",)) for g in groups)
     elif "category" in entry:
         scopes.add(scope_of_group(require(entry, "category", str, path, where, line), ("main",)))
-    else:
-        scopes.add(MAIN)
+    # Neither (Poetry 1.2-1.8 write lock-version 2.0 without groups): the lock does not say; the manifest will.
     if entry.get("optional") is True:
         extras = list(root_extras.get(name, []))
         markers = entry.get("markers")
