@@ -92,6 +92,7 @@ class ProjectGraph:
     skipped: list[Skipped] = field(default_factory=list)
     has_lock: bool = False
     formats: set[str] = field(default_factory=set)
+    universal_lock: bool = False  # a lock made for every platform (uv, poetry, pdm, pylock), not one environment
     direct_known: bool = True  # False: no file says which packages are direct (a lone poetry.lock)
     missing_from_lock: list[Edge] = field(default_factory=list)  # declared, absent from the lock: stale
     lock_disagreements: list[LockDisagreement] = field(default_factory=list)
@@ -214,6 +215,9 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
     manifests = [r for r in ordered if r.role == "manifest"]
     resolved = [r for r in ordered if r.role != "manifest"]
     graph.has_lock = bool(resolved)
+    # pip-compile and pipenv resolve for the machine they run on: a dependency for another platform is
+    # absent from them without the lock being stale.
+    graph.universal_lock = any(r.format in ("uv-lock", "poetry-lock", "pdm-lock", "pylock") for r in resolved)
     graph.formats = {r.format for r in ordered}
 
     decl = _project_decl(ordered, project_dir)
@@ -356,7 +360,7 @@ def _claim(claims: dict[Key, tuple[int, set[str]]], key: Key, strength: int, sco
 
 def _note_missing(graph: ProjectGraph, result: ResolveResult, edge: Edge) -> None:
     """A manifest's dependency the project's lock does not list, unless no environment of the lock needs it."""
-    if result.role != "manifest" or not graph.has_lock or edge.source != "registry":
+    if result.role != "manifest" or not graph.universal_lock or edge.source != "registry":
         return
     from auditor.markers import can_hold
 
@@ -376,7 +380,8 @@ def _disagreements(resolved: list[ResolveResult]) -> list[LockDisagreement]:
         differing = sorted(
             name
             for name, versions in _versions_by_name(other).items()
-            if name in used_versions and versions and used_versions[name] and versions != used_versions[name]
+            # No version in common: a fork in one lock (django 5.2 and 6.1) that covers the other's pin agrees.
+            if name in used_versions and versions and used_versions[name] and not versions & used_versions[name]
         )
         if differing:
             found.append(LockDisagreement(used.file, other.file, tuple(differing)))

@@ -354,7 +354,7 @@ def _finding(
         severity=severity,
         message=message,
         project=graph.path,
-        package=primary.name if primary else None,
+        package=primary.name if primary else match.values.get("package"),
         version=primary.version if primary else None,
         location=location,
         related=related,
@@ -372,9 +372,15 @@ def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) ->
         return {}
     path = graph.why_path(node, scope_of=_RUNTIME)
     via = path[1:-1]
+    if not via:  # a lock that states groups but no edges (Pipfile.lock)
+        return {
+            "declared": ", ".join(sorted(node.declared_scopes)),
+            "pulled_by": "a runtime dependency",
+            "path": "the lock lists it among the main packages and records no edges to say which one",
+        }
     return {
         "declared": ", ".join(sorted(node.declared_scopes)),
-        "pulled_by": via[0].rsplit(" ", 1)[0] if via else (graph.name or graph.path),
+        "pulled_by": via[0].rsplit(" ", 1)[0],
         "path": " -> ".join(path),
     }
 
