@@ -195,7 +195,7 @@ def _all_paths(graph: ProjectGraph, starts: list[Key], target: Key, limit: int) 
         if trail[-1] == target:
             paths.append([root, *(graph.nodes[k].label() for k in trail)])
             continue
-        for child, _edge in sorted(graph.children.get(trail[-1], ()), key=lambda item: item[0]):
+        for child in sorted({child for child, _edge in graph.children.get(trail[-1], ())}):
             if child in graph.nodes and child not in trail:
                 queue.append((*trail, child))
     return paths

@@ -80,23 +80,36 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
     return json.dumps({"projects": data}, indent=2) + "\n"
 
 
-def why_text(projects: Sequence[ProjectAudit], package: str) -> tuple[str, bool]:
+WHY_ALL_LIMIT = 20  # paths per scope with --all: enough to see every route a package takes in
+
+
+def why_text(projects: Sequence[ProjectAudit], package: str, all_paths: bool = False) -> tuple[str, bool]:
+    """Per project and per scope that reaches it, the shortest path to ``package`` (``all_paths``: up to 20)."""
     name = canonical_name(package)
     out = []
     found = False
     for project in projects:
         graph = project.graph
-        nodes = [n for n in graph if n.name == name]
-        if not nodes:
-            continue
-        found = True
-        for node in nodes:
-            path = graph.why_path(node)
-            kind = "direct" if node.direct else "transitive"
-            out.append(f"{project.path}: {node.label()} ({kind}, {','.join(sorted(node.scopes)) or '-'})")
-            out.append("  " + (" -> ".join(path) if path else "(not reachable from the project root)"))
+        for edge in graph.missing_from_lock:
+            if edge.child == name:
+                found = True
+                where = f" at {edge.provenance}" if edge.provenance else ""
+                out.append(f"{project.path}: {edge.child} is declared{where} but the lock does not list it (stale lock)")
+        for node in (n for n in graph if n.name == name):
+            found = True
+            kind = "unknown whether direct" if node.direct is None else "direct" if node.direct else "transitive"
+            scopes = ",".join(sorted(node.scopes)) or "scopes unknown"
+            out.append(f"{project.path}: {node.label()} ({kind}, {scopes})")
+            by_scope = graph.why_paths(node, limit=WHY_ALL_LIMIT if all_paths else 0)
+            if not by_scope:
+                out.append("  (not reachable from the project root)")
+            for scope, paths in by_scope.items():
+                for path in paths:
+                    out.append(f"  {scope}: {' -> '.join(path)}")
+                if all_paths and len(paths) == WHY_ALL_LIMIT:
+                    out.append(f"  {scope}: (first {WHY_ALL_LIMIT} paths shown)")
             if node.location:
-                out.append(f"  declared at {node.location}")
+                out.append(f"  {'declared' if node.declared else 'resolved'} at {node.location}")
     if not found:
         out.append(f"{package}: not in any project's dependency graph")
     return "\n".join(out) + "\n", found
