@@ -164,7 +164,9 @@ def why(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Force the format of a single file.")
     ] = None,
-    all_paths: Annotated[bool, typer.Option("--all", help="Every path per scope (up to 20), not the shortest.")] = False,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Every path per scope (up to 20), not only the shortest.")
+    ] = False,
 ) -> None:
     """Show, per scope, the shortest path from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs

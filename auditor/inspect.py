@@ -15,6 +15,7 @@ from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import anti_meta, options_of, stack_meta
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
+from auditor.render.packages import packages_json
 
 __all__ = [
     "all_rule_metas",
@@ -40,13 +41,12 @@ def graph_text(projects: Sequence[ProjectAudit]) -> str:
         )
         if graph.requires_python:
             out.append(f"  requires-python {graph.requires_python}")
-        for view in sorted(views, key=lambda v: (not v.direct, v.ecosystem, v.name)):
-            kind = "direct" if view.direct else "transitive"
+        for view in sorted(views, key=lambda v: (v.direct is not True, v.ecosystem, v.name)):
+            kind = "unknown" if view.direct is None else "direct" if view.direct else "transitive"
             eco = "" if view.ecosystem == "pypi" else f" [{view.ecosystem}]"
             where = f"  {view.location}" if view.location else ""
-            out.append(
-                f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {','.join(view.scopes) or '-'}{where}"
-            )
+            scopes = ",".join(view.scopes) or "unknown"
+            out.append(f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {scopes}{where}")
         for failure in project.failures:
             out.append(f"  input error: {failure}")
         out.append("")
@@ -60,19 +60,8 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
             "name": project.graph.name,
             "files": sorted(set(project.graph.files)),
             "requires_python": project.graph.requires_python,
-            "packages": [
-                {
-                    "name": v.name,
-                    "version": v.version,
-                    "ecosystem": v.ecosystem,
-                    "purl": v.purl,
-                    "direct": v.direct,
-                    "scopes": list(v.scopes),
-                    "location": None if v.location is None else {"file": v.location.file, "line": v.location.line},
-                    "dependencies": list(v.dependencies),
-                }
-                for v in package_views(project.graph)
-            ],
+            "direct_known": project.graph.direct_known,
+            "packages": packages_json(package_views(project.graph)),
             "failures": [str(f) for f in project.failures],
         }
         for project in projects
@@ -94,7 +83,7 @@ def why_text(projects: Sequence[ProjectAudit], package: str, all_paths: bool = F
             if edge.child == name:
                 found = True
                 where = f" at {edge.provenance}" if edge.provenance else ""
-                out.append(f"{project.path}: {edge.child} is declared{where} but the lock does not list it (stale lock)")
+                out.append(f"{project.path}: {edge.child} is declared{where} but the lock does not list it (stale)")
         for node in (n for n in graph if n.name == name):
             found = True
             kind = "unknown whether direct" if node.direct is None else "direct" if node.direct else "transitive"

@@ -35,6 +35,7 @@ __all__ = [
     "canonical_name",
     "group_scope",
     "optional_scope",
+    "registry_purl",
 ]
 
 NormalizedName = NewType("NormalizedName", str)
@@ -58,6 +59,13 @@ def canonical_name(name: str) -> NormalizedName:
     if "_" not in lowered and "." not in lowered and "--" not in lowered:
         return NormalizedName(lowered)
     return NormalizedName(_NAME_SEPARATORS.sub("-", lowered))
+
+
+def registry_purl(ecosystem: str, name: str, version: str) -> str:
+    """The purl of a package from its ecosystem's registry (``pkg:pypi/torch@2.13.0%2Bcpu``)."""
+    from urllib.parse import quote
+
+    return f"pkg:{ecosystem}/{quote(name, safe='/')}@{quote(version, safe='')}"
 
 
 def optional_scope(extra: str) -> str:

@@ -125,10 +125,32 @@ def test_why_shows_each_scope_and_the_stale_lock() -> None:
     every = runner.invoke(app, ["why", "sqlparse", str(ROOT / "django-app" / "uv.lock"), "--all"])
     assert every.output.count("main: ") == 2  # through django, and through djangorestframework -> django
     stale = runner.invoke(app, ["why", "celery", str(RULES / "SA111" / "hit")])
-    assert stale.exit_code == 0 and "the lock does not list it (stale lock)" in stale.output
+    assert stale.exit_code == 0 and "the lock does not list it (stale)" in stale.output
 
 
 def test_graph_output_says_unknown() -> None:
     result = runner.invoke(app, ["graph", str(ROOT / "django-app" / "pylock.toml")])
     assert result.exit_code == 0, result.output
-    assert "  django 5.2.19/6.1.3  unknown  unknown" in result.output
+    assert "  django 5.2.19, 6.1.3  unknown  unknown  pylock.toml:23" in result.output
+
+
+def test_graph_json_has_purls_for_every_format() -> None:
+    """Poetry, PDM, Pipfile.lock and pylock.toml name no purls; the graph JSON makes them from name and version."""
+    import json
+
+    for file in ("poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml", "uv.lock"):
+        result = runner.invoke(app, ["graph", str(ROOT / "django-app" / file), "--format", "json"])
+        packages = {p["name"]: p for p in json.loads(result.stdout)["projects"][0]["packages"]}
+        assert all(p["purls"] and len(p["purls"]) == len(p["versions"]) for p in packages.values()), file
+        assert packages["sqlparse"]["purl"] == "pkg:pypi/sqlparse@0.6.1", file
+    django = packages["django"]
+    assert django["purl"] is None and django["purls"] == ["pkg:pypi/django@5.2.19", "pkg:pypi/django@6.1.3"]
+
+
+def test_audit_json_and_graph_json_share_the_package_objects() -> None:
+    import json
+
+    target = str(ROOT / "flask-app" / "uv.lock")
+    graph = json.loads(runner.invoke(app, ["graph", target, "--format", "json"]).stdout)
+    report = json.loads(runner.invoke(app, ["audit", target, "--format", "json", "--fail-on", "never"]).stdout)
+    assert report["projects"][0]["package_list"] == graph["projects"][0]["packages"]
