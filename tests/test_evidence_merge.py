@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from auditor.audit import AuditOptions, audit
+from auditor.audit import AuditOptions, audit, load_project_graphs
 from auditor.cli import app
 from auditor.graph import ProjectGraph
 from auditor.markers import can_hold
@@ -154,3 +154,27 @@ def test_audit_json_and_graph_json_share_the_package_objects() -> None:
     graph = json.loads(runner.invoke(app, ["graph", target, "--format", "json"]).stdout)
     report = json.loads(runner.invoke(app, ["audit", target, "--format", "json", "--fail-on", "never"]).stdout)
     assert report["projects"][0]["package_list"] == graph["projects"][0]["packages"]
+
+
+def test_poetry_1_8_lock_takes_groups_from_the_manifest() -> None:
+    """Poetry 1.8 writes lock-version 2.0 without per-package groups: dev tools stay dev (no SA103).
+
+    Made with Poetry 1.8.5 (`poetry lock`), like mealie's lock; before this, all four dev tools were
+    `dev,main` and SA103 fired on each.
+    """
+    folder = Path(__file__).parent / "fixtures" / "invariance-extra" / "poetry-1.8"
+    assert 'lock-version = "2.0"' in (folder / "poetry.lock").read_text()
+    _root, [project] = load_project_graphs(folder, AuditOptions(use_config=False))
+    graph = project.graph
+    for tool in ("pytest", "pytest-asyncio", "coverage", "freezegun"):
+        assert _node(graph, tool).scopes == {"dev"}, tool
+    assert _node(graph, "pluggy").scopes == {"dev"} and _node(graph, "starlette").scopes == {"main"}
+    alone = graph_of_folder(folder / "poetry.lock")
+    assert _node(alone, "pytest").scopes == set()  # the lock alone does not say
+    report = audit(folder, AuditOptions(profile="fastapi-python", use_config=False))
+    assert "SA103" not in {f.rule_id for f in report.findings}
+
+
+def graph_of_folder(target: Path) -> ProjectGraph:
+    _root, [project] = load_project_graphs(target, AuditOptions(use_config=False))
+    return project.graph
