@@ -317,6 +317,8 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
             if parent is not None:
                 if node is None and not is_manifest:
                     continue  # not in the lock that names it: a marker excluded it there
+                if edge.marker and result.lock_python and not _marker_can_hold(edge.marker, result.lock_python):
+                    continue  # never installed where the lock applies (tomli under requires-python >=3.11)
                 node = node or _add_node(nodes, key, edge.child)
                 children.setdefault(parent, []).append((key, edge))
                 continue
@@ -344,6 +346,14 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
             node.scopes |= claim[1]
             if node.direct:
                 node.declared_scopes = set(claim[1])
+
+
+def _marker_can_hold(marker: str, python: str) -> bool:
+    if "python" not in marker:
+        return True  # a platform or extra marker holds somewhere the lock applies
+    from auditor.markers import can_hold
+
+    return can_hold(marker, python)
 
 
 def _has_root_edges(result: ResolveResult, roots: set[NormalizedName]) -> bool:

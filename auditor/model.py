@@ -200,3 +200,6 @@ class ResolveResult:
     # Whether several versions of one package are alternatives per environment (a lock's
     # marker forks), never installed together; an SBOM's or a pin list's versions coexist.
     alternative_versions: bool = False
+    # The Pythons a lock was resolved for (pdm's requires_python, Poetry's python-versions,
+    # uv's requires-python): a dependency whose marker cannot hold for them is not an edge.
+    lock_python: str | None = None

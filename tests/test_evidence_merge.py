@@ -178,3 +178,23 @@ def test_poetry_1_8_lock_takes_groups_from_the_manifest() -> None:
 def graph_of_folder(target: Path) -> ProjectGraph:
     _root, [project] = load_project_graphs(target, AuditOptions(use_config=False))
     return project.graph
+
+
+def test_an_edge_whose_marker_cannot_hold_for_the_lock_is_dropped() -> None:
+    """pdm.lock for Python >=3.11: `a` needs `b` only below 3.11, so only `c` pulls `b` in."""
+    from auditor.graph import build_graph
+    from auditor.resolvers.pdm_lock import PdmLockResolver
+
+    text = (
+        '[metadata]\nlock_version = "4.5.0"\ngroups = ["default", "dev"]\n\n'
+        '[[metadata.targets]]\nrequires_python = ">=3.11"\n\n'
+        '[[package]]\nname = "a"\nversion = "1.0"\ngroups = ["default"]\n'
+        'dependencies = [\n    "b>=1; python_version < \\"3.11\\"",\n]\n\n'
+        '[[package]]\nname = "b"\nversion = "1.0"\ngroups = ["dev"]\n\n'
+        '[[package]]\nname = "c"\nversion = "1.0"\ngroups = ["dev"]\ndependencies = [\n    "b>=1",\n]\n'
+    )
+    result = PdmLockResolver().parse(text, "pdm.lock")
+    assert result.lock_python == ">=3.11"
+    graph = build_graph(".", [result])
+    assert [child[1] for child, _ in graph.children.get(("pypi", "a"), [])] == []
+    assert [child[1] for child, _ in graph.children[("pypi", "c")]] == ["b"]

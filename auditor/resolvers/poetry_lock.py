@@ -82,7 +82,15 @@ class PoetryLockResolver:
         locator = BlockLocator(text, "package")
         _check_version(data, text, path)
         root_extras = _root_extras(data, text, path)
-        result = ResolveResult(file=path, format=self.name, role=self.role, alternative_versions=True)
+        metadata = data.get("metadata", {})
+        python = metadata.get("python-versions") if isinstance(metadata, dict) else None
+        result = ResolveResult(
+            file=path,
+            format=self.name,
+            role=self.role,
+            alternative_versions=True,
+            lock_python=poetry_to_pep440(python) or None if isinstance(python, str) and python != "*" else None,
+        )
         dependency_headers = _dependency_headers(text, locator)
         for n, entry in iter_tables(data.get("package", []), path, "package", _line_of(text, "[[package]]")):
             line = locator.header_line(n)

@@ -80,7 +80,9 @@ class UvLockResolver:
             raise InputError(path, _key_line(text, "requires-python"), "'requires-python' must be a string")
         members = _members(data, path, text)
 
-        result = ResolveResult(file=path, format=self.name, role="lock", alternative_versions=True)
+        result = ResolveResult(
+            file=path, format=self.name, role="lock", alternative_versions=True, lock_python=requires_python
+        )
         for n, entry in enumerate(raw_packages):
             at = locator.entry(path, n)
             line = at.line if at else 0
