@@ -111,6 +111,7 @@ class Package:
     scopes: set[str] = field(default_factory=set)
     source: SourceKind = "registry"
     display_name: str = ""
+    licence: str | None = None  # as the file states it (an SPDX id or expression, or a free-text name)
 
     def __post_init__(self) -> None:
         if not self.display_name:

@@ -198,3 +198,14 @@ def test_an_edge_whose_marker_cannot_hold_for_the_lock_is_dropped() -> None:
     graph = build_graph(".", [result])
     assert [child[1] for child, _ in graph.children.get(("pypi", "a"), [])] == []
     assert [child[1] for child, _ in graph.children[("pypi", "c")]] == ["b"]
+
+
+def test_a_licence_from_cyclonedx_reaches_the_json_through_the_record() -> None:
+    """Adding a package field takes the resolver, the model and the renderer: licence from cyclonedx-py."""
+    import json
+
+    result = runner.invoke(app, ["graph", str(ROOT / "flask-app" / "sbom.cdx.json"), "--format", "json"])
+    packages = {p["name"]: p for p in json.loads(result.stdout)["projects"][0]["packages"]}
+    assert packages["flask"]["licence"] == "BSD-3-Clause"
+    uv = runner.invoke(app, ["graph", str(ROOT / "flask-app" / "uv.lock"), "--format", "json"])
+    assert {p["licence"] for p in json.loads(uv.stdout)["projects"][0]["packages"]} == {None}  # a lock does not say

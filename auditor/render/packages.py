@@ -31,6 +31,7 @@ def package_dict(view: PackageView) -> dict[str, Any]:
         "declared_scopes": list(view.declared_scopes),
         "location": None if view.location is None else {"file": view.location.file, "line": view.location.line},
         "dependencies": list(view.dependencies),
+        "licence": next((record.licence for record in view.records if record.licence), None),
     }
 
 

@@ -141,6 +141,24 @@ def _name_key(text: str, start: int) -> int:
     return start
 
 
+def _licence(value: Any) -> str:
+    """``licenses``: an SPDX expression, or the ids (else names) of the listed licences joined with AND."""
+    if not isinstance(value, list):
+        return ""
+    parts = []
+    for choice in value:
+        if not isinstance(choice, dict):
+            continue
+        if isinstance(choice.get("expression"), str):
+            parts.append(choice["expression"])
+        elif isinstance(choice.get("license"), dict):
+            licence = choice["license"]
+            text = licence.get("id") or licence.get("name")
+            if isinstance(text, str) and text:
+                parts.append(text)
+    return " AND ".join(parts)
+
+
 class _Reader:
     """Checks shapes and turns located dicts into raw components, with located messages."""
 
@@ -180,7 +198,7 @@ class _Reader:
                     message = f"{key!r} in {where} must be a string, not {type(field).__name__}"
                     raise InputError(self.path, provenance.line, message)
         name, group, version, purl, scope = values
-        raw = RawComponent(name, provenance, where, group, version, purl, scope, bom_ref)
+        raw = RawComponent(name, provenance, where, group, version, purl, scope, bom_ref, _licence(get("licenses")))
         if out is not None:
             out.append(raw)
         nested = get("components")
