@@ -39,6 +39,7 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     not_checkable: list[NotCheckable] = field(default_factory=list)
     rules: dict[str, RuleMeta] = field(default_factory=dict)
+    undecided: list[str] = field(default_factory=list)  # rules that need directness the graph lacks
 
 
 class TokenResult(NamedTuple):
@@ -79,6 +80,12 @@ def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rul
                 continue
             out.rules[rule.id] = rule.meta
             out.findings.append(finding)
+    if out.undecided:
+        reason = (
+            "these rules need the project's direct dependencies, which none of its files records"
+            f" ({', '.join(sorted(set(graph.files)))}); audit it with its manifest (pyproject.toml, Pipfile)"
+        )
+        out.not_checkable.append(NotCheckable("direct-dependencies", ", ".join(out.undecided), reason))
     out.findings.sort(key=Finding.sort_key)
     return out
 
@@ -273,11 +280,7 @@ def _cannot_tell_direct(graph: ProjectGraph, condition: Condition, rule_id: str,
     """A rule about direct dependencies on a graph whose files do not say which are direct: a note, no guess."""
     if graph.direct_known or not needs_direct(condition.table):
         return False
-    reason = (
-        "needs the project's direct dependencies, which none of its files records"
-        f" ({', '.join(sorted(set(graph.files)))}); audit it with its manifest (pyproject.toml, Pipfile)"
-    )
-    out.not_checkable.append(NotCheckable(rule_id, "direct dependencies", reason))
+    out.undecided.append(rule_id)
     return True
 
 
