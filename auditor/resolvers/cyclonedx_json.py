@@ -24,14 +24,13 @@ for the mapping of scopes and edges.
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
 from auditor.model import FileRole, Provenance, ResolveResult, Skipped
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
 from auditor.resolvers._jsonpos import loads_located
-from auditor.resolvers._sbom import LineCursor
+from auditor.resolvers._sbom import LineCursor, is_pretty, name_key
 
 __all__ = ["CycloneDxJsonResolver"]
 
@@ -121,26 +120,6 @@ def _later_fields(document: dict[str, Any], spec: str | None, reader: _Reader, p
     ]
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
-_COLON = re.compile(r"\s*:")
-
-
-def _name_key(text: str, start: int) -> int:
-    """Offset of the object's own ``"name"`` key (not a nested licence's), else ``start`` (its ``{``)."""
-    depth = 0
-    for token in _TOKEN.finditer(text, start):
-        value = token.group()
-        if value in "{[":
-            depth += 1
-        elif value in "}]":
-            depth -= 1
-            if depth == 0:
-                break
-        elif depth == 1 and value == '"name"' and _COLON.match(text, token.end()):
-            return token.start()
-    return start
-
-
 def _licence(value: Any) -> str:
     """``licenses``: an SPDX expression, or the ids (else names) of the listed licences joined with AND."""
     if not isinstance(value, list):
@@ -166,7 +145,7 @@ class _Reader:
         self.index = LineCursor(text)
         self.path = path
         self.offsets = offsets
-        self.pretty = "\n" in text[:8192].strip()  # minified JSON: every key is on the one line
+        self.pretty = is_pretty(text)
 
     def key_line(self, key: str) -> int:
         found = self.index.text.find(f'"{key}"')
@@ -187,7 +166,7 @@ class _Reader:
             raise InputError(self.path, self.key_line(key), f"{where} must be an object")
         start = self.offsets.get(id(item), 0)
         # A finding points at the component's "name" key, not the "{" that opens it (pretty-printed JSON).
-        provenance = self.index.provenance(self.path, _name_key(self.index.text, start) if self.pretty else start)
+        provenance = self.index.provenance(self.path, name_key(self.index.text, start) if self.pretty else start)
         get = item.get
         values = (get("name", ""), get("group", ""), get("version", ""), get("purl", ""), get("scope", ""))
         bom_ref = get("bom-ref", "")
