@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from auditor.model import (
     Edge,
@@ -23,6 +22,7 @@ from auditor.model import (
     Skipped,
     SourceKind,
 )
+from auditor.strength import LockDisagreement, claim, disagreements, has_root_edges, marker_can_hold, strength
 
 __all__ = ["GraphNode", "LockDisagreement", "ProjectGraph", "build_graph"]
 
@@ -30,14 +30,6 @@ Key = tuple[str, NormalizedName]  # (ecosystem, name)
 
 # When several locks describe one project, the first kind here wins for versions.
 _LOCK_PRIORITY = ("uv-lock", "poetry-lock", "pdm-lock", "pylock", "pipfile-lock", "requirements")
-
-
-class LockDisagreement(NamedTuple):
-    """Two locks of one project that resolve shared packages differently; the audit used ``used``."""
-
-    used: str
-    other: str
-    packages: tuple[NormalizedName, ...]
 
 
 @dataclass(slots=True)
@@ -253,7 +245,7 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
                     (key, Edge(parent=None, child=node.name, ecosystem=node.ecosystem))
                 )
     _propagate_scopes(graph)
-    graph.lock_disagreements = _disagreements(resolved)
+    graph.lock_disagreements = disagreements(resolved)
     if decl is not None and sum(1 for r in resolved for _ in r.projects) > 1:
         _keep_reachable(graph)
     return graph
@@ -283,13 +275,6 @@ def _add_packages(graph: ProjectGraph, resolved: list[ResolveResult], roots: set
             versions_fixed = set(nodes)
 
 
-def _strength(result: ResolveResult) -> int:
-    """How much a file's root edges are worth as a statement of the project's groups."""
-    if result.role == "manifest":
-        return 2 if result.format == "requirements" else 3  # a requirements file's scope is its file name
-    return 1
-
-
 def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[NormalizedName]) -> None:
     """Edges of every file; directness and declared groups from the strongest evidence.
 
@@ -301,15 +286,15 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
     the lock is recorded as such (the lock is stale) unless its marker cannot hold.
     """
     nodes, children = graph.nodes, graph.children
-    manifest_roots = [r for r in ordered if r.role == "manifest" and _has_root_edges(r, roots)]
-    lock_roots = [r for r in ordered if r.role != "manifest" and r.records_direct and _has_root_edges(r, roots)]
+    manifest_roots = [r for r in ordered if r.role == "manifest" and has_root_edges(r, roots)]
+    lock_roots = [r for r in ordered if r.role != "manifest" and r.records_direct and has_root_edges(r, roots)]
     authorities = manifest_roots or lock_roots
     graph.direct_known = bool(authorities)
     claims: dict[Key, tuple[int, set[str]]] = {}
     for result in ordered:
         is_manifest = result.role == "manifest"
         authority = any(result is a for a in authorities)
-        strength = _strength(result)
+        weight = strength(result)
         for edge in result.edges:
             key = (edge.ecosystem, edge.child)
             parent = None if edge.parent is None or edge.parent in roots else (edge.ecosystem, edge.parent)
@@ -317,7 +302,7 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
             if parent is not None:
                 if node is None and not is_manifest:
                     continue  # not in the lock that names it: a marker excluded it there
-                if edge.marker and result.lock_python and not _marker_can_hold(edge.marker, result.lock_python):
+                if edge.marker and result.lock_python and not marker_can_hold(edge.marker, result.lock_python):
                     continue  # never installed where the lock applies (tomli under requires-python >=3.11)
                 node = node or _add_node(nodes, key, edge.child)
                 children.setdefault(parent, []).append((key, edge))
@@ -327,7 +312,7 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
                     _note_missing(graph, result, edge)
                     continue
                 node = _add_node(nodes, key, edge.child)
-            _claim(claims, key, strength, edge.scope)
+            claim(claims, key, weight, edge.scope)
             if not authority:
                 if not graph.direct_known:
                     children.setdefault(None, []).append((key, edge))
@@ -338,34 +323,19 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
                 node.declared.append(edge.provenance)
             if edge.specifier and edge.specifier not in node.specifiers:
                 node.specifiers.append(edge.specifier)
-    for key, node in nodes.items():
+    _settle(graph, claims)
+
+
+def _settle(graph: ProjectGraph, claims: dict[Key, tuple[int, set[str]]]) -> None:
+    """Each node's directness (unknown when no file records it) and the scopes its strongest file states."""
+    for key, node in graph.nodes.items():
         if not graph.direct_known:
             node.direct = None
-        claim = claims.get(key)
-        if claim is not None:
-            node.scopes |= claim[1]
+        held = claims.get(key)
+        if held is not None:
+            node.scopes |= held[1]
             if node.direct:
-                node.declared_scopes = set(claim[1])
-
-
-def _marker_can_hold(marker: str, python: str) -> bool:
-    if "python" not in marker:
-        return True  # a platform or extra marker holds somewhere the lock applies
-    from auditor.markers import can_hold
-
-    return can_hold(marker, python)
-
-
-def _has_root_edges(result: ResolveResult, roots: set[NormalizedName]) -> bool:
-    return any(edge.parent is None or edge.parent in roots for edge in result.edges)
-
-
-def _claim(claims: dict[Key, tuple[int, set[str]]], key: Key, strength: int, scope: str) -> None:
-    held = claims.get(key)
-    if held is None or held[0] < strength:
-        claims[key] = (strength, {scope})
-    elif held[0] == strength:
-        held[1].add(scope)
+                node.declared_scopes = set(held[1])
 
 
 def _note_missing(graph: ProjectGraph, result: ResolveResult, edge: Edge) -> None:
@@ -376,34 +346,6 @@ def _note_missing(graph: ProjectGraph, result: ResolveResult, edge: Edge) -> Non
 
     if can_hold(edge.marker, graph.requires_python):
         graph.missing_from_lock.append(edge)
-
-
-def _disagreements(resolved: list[ResolveResult]) -> list[LockDisagreement]:
-    """Pairs of locks of one project that resolve packages they share to different versions."""
-    locks = [r for r in resolved if r.role == "lock" and r.format != "requirements"]
-    if len(locks) < 2:
-        return []
-    used = locks[0]
-    used_versions = _versions_by_name(used)
-    found = []
-    for other in locks[1:]:
-        differing = sorted(
-            name
-            for name, versions in _versions_by_name(other).items()
-            # No version in common: a fork in one lock (django 5.2 and 6.1) that covers the other's pin agrees.
-            if name in used_versions and versions and used_versions[name] and not versions & used_versions[name]
-        )
-        if differing:
-            found.append(LockDisagreement(used.file, other.file, tuple(differing)))
-    return found
-
-
-def _versions_by_name(result: ResolveResult) -> dict[NormalizedName, set[str]]:
-    versions: dict[NormalizedName, set[str]] = {}
-    for package in result.packages:
-        if package.version:
-            versions.setdefault(package.name, set()).add(package.version)
-    return versions
 
 
 def _priority(result: ResolveResult) -> tuple[int, int, str]:
