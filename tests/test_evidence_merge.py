@@ -209,3 +209,16 @@ def test_a_licence_from_cyclonedx_reaches_the_json_through_the_record() -> None:
     assert packages["flask"]["licence"] == "BSD-3-Clause"
     uv = runner.invoke(app, ["graph", str(ROOT / "flask-app" / "uv.lock"), "--format", "json"])
     assert {p["licence"] for p in json.loads(uv.stdout)["projects"][0]["packages"]} == {None}  # a lock does not say
+
+
+def test_no_path_is_claimed_where_directness_is_unknown() -> None:
+    """A finding on a package of a lone poetry.lock says neither "pulled in by" nor a why-path."""
+    options = AuditOptions(profile="django-monolith", use_config=False)
+    report = audit(ROOT / "transitive-django" / "poetry.lock", options)
+    [finding] = [f for f in report.findings if f.package == "djangorestframework"]
+    assert "pulled in by" not in finding.message and finding.why_path == []
+    merged = audit(
+        [ROOT / "transitive-django" / "pyproject.toml", ROOT / "transitive-django" / "poetry.lock"],
+        AuditOptions(profile="django-monolith", use_config=False),
+    )
+    assert "djangorestframework" in {f.package for f in merged.findings}

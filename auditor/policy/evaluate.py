@@ -348,7 +348,7 @@ def _finding(
     why: list[str] = []
     if match.pulled and primary is not None:
         why = graph.why_path(primary, scope_of=_RUNTIME)
-    elif primary is not None and not primary.direct:
+    elif primary is not None and primary.direct is False:  # unknown directness: no path is claimed
         why = graph.why_path(primary)
         if why:
             message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
@@ -391,5 +391,7 @@ def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) ->
 def _declared(graph: ProjectGraph, node: GraphNode) -> str:
     if node.direct:
         return f"{node.label()} is declared here"
+    if node.direct is None:
+        return f"{node.label()} is resolved here"
     via = graph.why_path(node)[1:-1]
     return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"
