@@ -222,3 +222,13 @@ def test_no_path_is_claimed_where_directness_is_unknown() -> None:
         AuditOptions(profile="django-monolith", use_config=False),
     )
     assert "djangorestframework" in {f.package for f in merged.findings}
+
+
+def test_flat_sboms_state_no_directness() -> None:
+    """GitHub's SPDX export hangs every package on the repository: a list, not what the project declares."""
+    folder = Path(__file__).parent / "corpus" / "spdx-json" / "github-export"
+    _root, [project] = load_project_graphs(folder, AuditOptions(use_config=False))
+    assert project.graph.direct_known is False and {n.direct for n in project.graph} == {None}
+    # cyclonedx-py with --pyproject names the root's dependencies: those are direct.
+    graph = graph_of("transitive-django", ["sbom.cdx.json"])
+    assert graph.direct_known and _node(graph, "djangorestframework").direct and not _node(graph, "django").direct
