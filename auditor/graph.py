@@ -1,9 +1,13 @@
 """One normalized dependency graph per project, merged from everything found for it.
 
 The lock (or SBOM) gives the resolved set, the versions and the edges; the
-manifest says which packages are direct and in which scope. Scopes of
-transitive packages are the union of the scopes of the direct dependencies
-that reach them. ``why_path`` is a BFS from the project root, computed once.
+manifest says which packages are direct and in which scope. Each fact comes
+from the strongest file that states it (:mod:`auditor.strength`): where no
+file records what is direct, ``direct`` is ``None`` (unknown), and a package
+whose scopes no file states has none. Scopes of transitive packages are the
+union of the scopes of the direct dependencies that reach them.
+``why_path`` is a BFS from the project root, computed once; ``why_paths``
+gives one path (or all, bounded) per scope.
 """
 
 from __future__ import annotations
