@@ -19,10 +19,10 @@ from auditor.datafile import Unreadable, read_regular
 from auditor.discover import ProjectInput, discover
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
-from auditor.graph import ProjectGraph, build_graph
+from auditor.graph import GraphNode, ProjectGraph, build_graph
 from auditor.hostile_text import NOT_UTF8_NAME, checked_text, is_utf8, number_failure, shown_name
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
-from auditor.model import Provenance, ResolveResult, Skipped
+from auditor.model import Provenance, ResolveResult, Skipped, registry_purl
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose_profile
@@ -336,19 +336,34 @@ def package_views(graph: ProjectGraph) -> list[PackageView]:
     for key in sorted(nodes):  # a node's key is its (ecosystem, name), unique in the graph
         node = nodes[key]
         deps = sorted({child[1] for child, _ in children.get(key, ()) if child in nodes})
+        purls = _purls(node)
         views.append(
             PackageView(
                 name=node.name,
                 version=node.version,
                 ecosystem=node.ecosystem,
-                purl=node.purl,
+                # One purl names one version: a fork's several versions have one each, in ``purls``.
+                purl=purls[0] if len(purls) == 1 else (node.purl if not node.versions else None),
                 direct=node.direct,
                 scopes=tuple(sorted(node.scopes)),
                 location=node.location,
                 dependencies=tuple(deps),
+                versions=tuple(node.versions),
+                purls=purls,
+                declared_scopes=tuple(sorted(node.declared_scopes)),
+                source=node.source,
+                records=tuple(node.records),
             )
         )
     return views
+
+
+def _purls(node: GraphNode) -> tuple[str, ...]:
+    """One purl per version: the file's own where it gave one for that version, else made from name and version."""
+    if node.source not in ("registry", "unknown") and not node.purl:
+        return ()  # a path, URL or VCS source has no registry purl
+    given = {record.version: record.purl for record in node.records if record.purl}
+    return tuple(given.get(version) or registry_purl(node.ecosystem, node.name, version) for version in node.versions)
 
 
 def _config_root(target: Path | list[Path]) -> Path:

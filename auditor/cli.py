@@ -217,13 +217,16 @@ def why(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Force the format of a single file.")
     ] = None,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Every path per scope (up to 20), not only the shortest.")
+    ] = False,
 ) -> None:
-    """Show the path(s) from each project to PACKAGE."""
+    """Show, per scope, the shortest path from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs
     from auditor.explain import why_text
 
     _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
-    text, found = why_text(projects, package)
+    text, found = why_text(projects, package, all_paths)
     write_output(text, None)
     raise typer.Exit(0 if found else 1)
 
