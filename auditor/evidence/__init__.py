@@ -67,11 +67,25 @@ COLLECTORS: tuple[CollectorEntry, ...] = (
             b"DJANGO_SETTINGS_MODULE",
         ),
     ),
-    CollectorEntry("urlconf", "urlconf:collect", (b"urlpatterns", b".urls")),
-    CollectorEntry("rate-limiting", "ratelimit:collect", (b"throttle", b"ratelimit", b"imiter", b"RateLimit")),
-    CollectorEntry("threads", "threads:collect", (b"Thread", b"start_new_thread", b"Process", b"Timer")),
+    CollectorEntry("urlconf", "urlconf:collect", (b"urlpatterns", b"site.urls")),
+    CollectorEntry("rate-limiting", "ratelimit:collect", (b"throttle", b"ratelimit", b"Limiter", b"limiter")),
+    CollectorEntry("threads", "threads:collect", (b"Thread", b"threading", b"start_new_thread", b"multiprocessing")),
+    # cursor.execute(...), execute("SELECT ..."), Manager.raw, RawSQL, .extra(), SQLAlchemy text() and exec_driver_sql
     CollectorEntry(
-        "raw-sql", "raw_sql:collect", (b"execute", b".raw(", b"RawSQL", b".extra(", b"exec_driver_sql", b"text(")
+        "raw-sql",
+        "raw_sql:collect",
+        (
+            b"cursor",
+            b'execute("',
+            b"execute('",
+            b"execute(f",
+            b"execute(\n",
+            b".raw(",
+            b"RawSQL",
+            b".extra(",
+            b"exec_driver_sql",
+            b"text(",
+        ),
     ),
     CollectorEntry("fastapi-routes", "fastapi_routes:collect", (b"FastAPI", b"APIRouter")),
     CollectorEntry(
