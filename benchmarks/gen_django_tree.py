@@ -13,12 +13,28 @@ from pathlib import Path
 __all__ = ["django_tree"]
 
 _APP_FILES = (
-    "models.py", "views.py", "serializers.py", "forms.py", "admin.py", "apps.py", "services.py",
-    "selectors.py", "signals.py", "utils.py", "permissions.py", "filters.py", "urls.py", "__init__.py",
-    "tests/__init__.py", "tests/test_models.py", "tests/test_views.py", "migrations/__init__.py",
-    "migrations/0001_initial.py", "migrations/0002_auto.py",
+    "models.py",
+    "views.py",
+    "serializers.py",
+    "forms.py",
+    "admin.py",
+    "apps.py",
+    "services.py",
+    "selectors.py",
+    "signals.py",
+    "utils.py",
+    "permissions.py",
+    "filters.py",
+    "urls.py",
+    "__init__.py",
+    "tests/__init__.py",
+    "tests/test_models.py",
+    "tests/test_views.py",
+    "migrations/__init__.py",
+    "migrations/0001_initial.py",
+    "migrations/0002_auto.py",
 )
-_SETTINGS = '''\
+_SETTINGS = """\
 import os
 from pathlib import Path
 
@@ -38,14 +54,12 @@ REST_FRAMEWORK = {{
     "DEFAULT_THROTTLE_RATES": {{"user": "1000/day"}},
 }}
 DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": "site"}}}}
-'''
+"""
 
 
 def _model(rng: random.Random, app: str, n: int) -> str:
-    fields = "\n".join(
-        f"    field_{i} = models.{rng.choice(['CharField(max_length=100)', 'IntegerField(default=0)', 'DateTimeField(auto_now=True)', 'BooleanField(default=False)'])}"
-        for i in range(rng.randint(4, 12))
-    )
+    kinds = ["CharField(max_length=100)", "IntegerField(default=0)", "DateTimeField(auto_now=True)"]
+    fields = "\n".join(f"    field_{i} = models.{rng.choice(kinds)}" for i in range(rng.randint(4, 12)))
     return (
         f'"""Models of {app}."""\nfrom django.db import models\n\n\n'
         f"class {app.title()}{n}(models.Model):\n{fields}\n\n"
@@ -125,7 +139,8 @@ def django_tree(root: Path, files: int, seed: int = 17) -> int:
                 text += "\n\ndef count(connection):\n    with connection.cursor() as cursor:\n"
                 text += "        cursor.execute('SELECT count(*) FROM auth_user')\n        return cursor.fetchone()\n"
             if name == "signals.py" and number % 97 == 0:
-                text += "\n\nimport threading\n\n\ndef notify(user):\n    threading.Thread(target=print, args=(user,)).start()\n"
+                text += "\n\nimport threading\n\n\ndef notify(user):\n"
+                text += "    threading.Thread(target=print, args=(user,)).start()\n"
             write(f"{app}/{name}", text)
             if written >= files:
                 return written

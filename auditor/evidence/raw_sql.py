@@ -64,7 +64,7 @@ def _schema_expressions(nodes: list[ast.AST]) -> set[int]:
         for node in nodes
         if isinstance(node, ast.Call)
         for keyword in node.keywords
-        if keyword.arg in _SCHEMA_KEYWORDS
+        if keyword.arg in _SCHEMA_KEYWORDS or (keyword.arg or "").endswith("_where")
     }
 
 
@@ -89,7 +89,8 @@ def _kind(call: ast.Call, sqlalchemy_text: bool) -> str | None:
         return None
     receiver = dotted(func.value).lower()
     if last in ("execute", "executemany"):
-        if "cursor" in receiver or receiver in ("cur", "c", "conn", "connection") or _is_sql(call):
+        # DB-API cursors; any other receiver (an SQLAlchemy session or connection) only with SQL text.
+        if "cursor" in receiver or receiver in ("cur", "c") or _is_sql(call):
             return f"cursor.{last}"
         return None
     if last == "raw" and (receiver.endswith("objects") or _is_sql(call)):
