@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, NamedTuple, overload
 
 from auditor import __version__
 from auditor.config import Config, load_config
+from auditor.datafile import Unreadable, read_regular
 from auditor.discover import ProjectInput, discover
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
+from auditor.hostile_text import NOT_UTF8_NAME, checked_text, is_utf8, number_failure, shown_name
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
 from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
@@ -69,12 +71,9 @@ def read_text(root: Path, relative: str, max_bytes: int) -> str:
     if not real.is_relative_to(root.resolve()):
         raise InputError(relative, 0, "symlink leads out of the audited root: not followed")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(relative, 0, f"file is {size} bytes, over the limit of {max_bytes} (--max-file-bytes)")
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(relative, 0, f"cannot read file: {error.strerror or error}") from None
+        data = read_regular(path, max_bytes)
+    except Unreadable as error:
+        raise InputError(relative, 0, f"file {error}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(relative, 1, "file is UTF-16 encoded; expected UTF-8 text")
     try:
@@ -102,13 +101,18 @@ def _parse_file(
         if path in seen:
             return
         seen.add(path)
+        text = ""
         try:
-            result = parser.parse(read_text(root, path, options.max_file_bytes), path)
+            text = checked_text(read_text(root, path, options.max_file_bytes), path)
+            result = parser.parse(text, path)
         except InputError as error:
             failures.append(InputFailure(error.file, error.line, error.message))
             return
         except RecursionError:
             failures.append(InputFailure(path, 0, "structure nested too deeply"))
+            return
+        except ValueError as error:  # int() of a 4,301+ digit literal, in any TOML or JSON parser
+            failures.append(number_failure(path, error, text))
             return
         counted[0] += len(result.packages)
         if counted[0] + already > options.max_packages:
@@ -161,10 +165,17 @@ def load_project_graphs(target: Path | list[Path], options: AuditOptions) -> tup
     root, projects = discover(target, options.excludes, options.input_format)
     parsed: dict[str, list[ResolveResult]] = {}
     failures: dict[str, list[InputFailure]] = {}
+    unnamed: list[InputFailure] = []  # files whose names are not UTF-8: reported, never read
     for project in projects:
+        if not is_utf8(project.path):
+            unnamed.extend(InputFailure(shown_name(f.path), 0, NOT_UTF8_NAME) for f in project.files)
+            continue
         project_failures = failures.setdefault(project.path, [])
         results = parsed.setdefault(project.path, [])
         for file in project.files:
+            if not is_utf8(file.path):
+                project_failures.append(InputFailure(shown_name(file.path), 0, NOT_UTF8_NAME))
+                continue
             already = sum(len(result.packages) for result in results)
             results.extend(_parse_file(root, file.path, file.resolver, options, project_failures, already))
     _share_workspace_locks(parsed, projects)
@@ -172,6 +183,10 @@ def load_project_graphs(target: Path | list[Path], options: AuditOptions) -> tup
     for path in sorted(parsed):
         graph = build_graph(path, parsed[path], path if path != "." else "")
         audits.append(ProjectAudit(path, graph, failures.get(path, [])))
+    if unnamed:
+        if not audits:
+            audits.append(ProjectAudit(".", build_graph(".", [], ""), []))
+        audits[0].failures.extend(unnamed)
     return root, audits
 
 
@@ -197,11 +212,11 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     configuration; command-line values win. ``options.fail_on`` is filled in.
     """
     config_root = _config_root(target)
-    config = load_config(config_root) if options.use_config else Config()
+    config = load_config(config_root, options.max_file_bytes) if options.use_config else Config()
     rule_dirs = (*options.rule_dirs, *config.rule_dirs)
     options.fail_on = options.fail_on or config.fail_on
-    catalog = load_catalog(rule_dirs)
-    rules = load_rules(rule_dirs)
+    catalog = load_catalog(rule_dirs, confine=config_root)
+    rules = load_rules(rule_dirs, confine=config_root)
     if options.profile:
         forced = load_profile(options.profile)
     elif config.profile:  # named by the audited repo: its extends chain must stay inside the root too

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, error_line
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES
 
 if TYPE_CHECKING:
@@ -35,11 +35,6 @@ def write_output(text: str, output: Path | None) -> None:
     from auditor.atomic import write_atomic
 
     write_atomic(output, text)
-
-
-def error_line(message: str) -> None:
-    """One ``stack-auditor: message`` line on stderr."""
-    sys.stderr.write(f"stack-auditor: {message}\n")
 
 
 def run_audit_command(
@@ -109,9 +104,11 @@ def run_audit_command(
         except AuditorError as error:
             return _usage_failure(str(error))
     if sarif_per_project is not None:
-        from auditor.render.sarif import write_per_project
+        from auditor.atomic import write_atomic
+        from auditor.render.sarif import render_per_project
 
-        write_per_project(report, sarif_per_project)
+        for name, text in render_per_project(report).items():
+            write_atomic(sarif_per_project / name, text)
     use_color = (
         color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     )

@@ -1,4 +1,4 @@
-"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error).
+"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error, 3 a bug).
 
 Format choices come from the registries. Heavy modules are imported inside
 the commands that need them, so ``--version`` and a small audit start fast.
@@ -149,7 +149,7 @@ def graph(
 ) -> None:
     """Show each project's packages: version, direct or transitive, scopes, where declared."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import graph_json, graph_text
+    from auditor.explain import graph_json, graph_text
 
     try:
         _root, projects = load_project_graphs(
@@ -176,7 +176,7 @@ def why(
 ) -> None:
     """Show the path(s) from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import why_text
+    from auditor.explain import why_text
 
     try:
         _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
@@ -202,7 +202,7 @@ def profiles_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """Each stack token and anti-recommendation: what is checked, or why it is not checkable."""
-    from auditor.inspect import profile_text
+    from auditor.explain import profile_text
 
     try:
         write_output(profile_text(name, tuple(rules or ())), None)
@@ -216,7 +216,7 @@ def profiles_check(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
 ) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
-    from auditor.inspect import profile_check
+    from auditor.explain import profile_check
 
     try:
         problems = profile_check(file, tuple(rules or ()))
@@ -234,7 +234,7 @@ def rules_list(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """One rule id a line: rule files, then every profile-derived id."""
-    from auditor.inspect import all_rule_metas
+    from auditor.explain import all_rule_metas
 
     try:
         metas = all_rule_metas(tuple(rules or ()))
@@ -251,7 +251,7 @@ def rules_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """A rule's metadata and help."""
-    from auditor.inspect import rule_show
+    from auditor.explain import rule_show
 
     try:
         write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
@@ -293,3 +293,7 @@ def main() -> None:
     except AuditorError as error:
         error_line(str(error))
         sys.exit(2)
+    except Exception as error:
+        from auditor.errors import internal_error
+
+        sys.exit(internal_error(error))

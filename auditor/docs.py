@@ -16,8 +16,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from auditor.explain import all_rule_metas, profile_text, rule_details
 from auditor.findings import RuleMeta
-from auditor.inspect import all_rule_metas, profile_text, rule_details
 from auditor.policy.catalog import load_catalog
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import rule_doc_path

@@ -52,20 +52,23 @@ class Catalog(NamedTuple):
     anti: dict[str, AntiEntry]
 
 
-def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
-    """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir."""
+def load_catalog(extra_dirs: Iterable[Path] = (), confine: Path | None = None) -> Catalog:
+    """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir.
+
+    With ``confine`` (the audited root), a catalog under it must not lead out of it.
+    """
     catalog = Catalog(tokens={}, anti={})
     shipped = shipped_rules_dir()
     for folder in (shipped, *extra_dirs):
         path = folder / CATALOG_FILE
-        if path.is_file():
-            _merge(catalog, path, shipped=folder == shipped)
+        if path.exists() or path.is_symlink():
+            _merge(catalog, path, shipped=folder == shipped, root=confine)
     return catalog
 
 
-def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
+def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | None = None) -> None:
     label = path.as_posix()
-    text, data = load_validated_toml(path, "catalog", "catalog", shipped)
+    text, data = load_validated_toml(path, "catalog", "catalog", shipped, root)
     for name, entry in data.get("tokens", {}).items():
         line = toml_line(text, ("tokens", name))
         catalog.tokens[name] = Token(

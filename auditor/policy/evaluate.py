@@ -21,6 +21,7 @@ from auditor.policy.judges import ANTI_JUDGES, TOKEN_JUDGES, Hit
 from auditor.policy.profile_keys import profile_key_judgements, stack_judgement
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
+from auditor.policy.template import fill
 from auditor.versions import contains
 
 __all__ = [
@@ -394,10 +395,7 @@ def _finding(
         "use_instead": use_instead,
         "project": graph.name or graph.path,
     }
-    try:
-        message = template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        message = template
+    message = fill(template, values)
     if primary is not None:
         location = primary.location or graph.dependencies_at
     elif match.python:
