@@ -71,7 +71,7 @@ def collect_evidence(
     root: Path, project: str, options: EvidenceOptions, other_projects: Iterable[str] = ()
 ) -> Evidence:
     """The facts of the project at ``project`` (relative to ``root``); nested projects are theirs."""
-    evidence = Evidence()
+    evidence = Evidence(raw_sql_marker=options.raw_sql_marker)
     if not options.read_code:
         return Evidence.unread("--no-code: dependencies only")
     base = root if project in (".", "") else root / project
