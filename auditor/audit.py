@@ -232,7 +232,7 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
             progress(project.path)
         report.failures.extend(project.failures)
         profile, reason = choose_profile(project.graph, forced, candidates, catalog, options.explain_profile)
-        evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile)
+        evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile, config)
         evaluation = evaluate(project.graph, profile, catalog, rules, evidence)
         evaluation.findings = apply_severity(evaluation.findings, evaluation.rules, config.severity)
         report.rules.update(evaluation.rules)
@@ -262,7 +262,12 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
 
 
 def project_evidence(
-    root: Path, project: str, all_projects: list[str], options: AuditOptions, profile: Profile | None
+    root: Path,
+    project: str,
+    all_projects: list[str],
+    options: AuditOptions,
+    profile: Profile | None,
+    config: Config | None = None,
 ) -> Evidence | None:
     """The evidence stage for one project, run only when its profile has a key that needs code."""
     from auditor.evidence.model import Evidence, EvidenceOptions  # lazily: an SBOM audit never loads it
@@ -275,6 +280,8 @@ def project_evidence(
     from auditor.evidence.scan import collect_evidence
 
     evidence_options = EvidenceOptions(read_git=options.read_git, excludes=options.excludes)
+    if config is not None and config.raw_sql_marker:
+        evidence_options.raw_sql_marker = config.raw_sql_marker
     evidence = collect_evidence(root, project, evidence_options, all_projects)
     if evidence.read:
         evidence.repo = repo_facts(root, project, evidence_options)

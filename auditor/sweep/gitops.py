@@ -32,6 +32,7 @@ from pathlib import Path
 from auditor.discover import SKIP_DIRS, resolver_for
 
 __all__ = [
+    "SOURCE_PATTERNS",
     "SPARSE_PATTERNS",
     "GitAuth",
     "GitError",
@@ -45,9 +46,27 @@ __all__ = [
     "web_origin",
 ]
 
+# Python sources the evidence stage reads (h17: settings, URLconfs, threads, raw SQL, routes), without
+# the folders it skips (tests, migrations), plus CODEOWNERS, test configs naming DJANGO_SETTINGS_MODULE
+# and coverage reports. Later patterns win, so the dependency files below stay in even under tests/.
+SOURCE_PATTERNS = (
+    "**/*.py",
+    "!**/tests/**",
+    "!**/test/**",
+    "!**/migrations/**",
+    "!**/test_*.py",
+    "!**/conftest.py",
+    "**/CODEOWNERS",
+    "**/pytest.ini",
+    "**/tox.ini",
+    "**/setup.cfg",
+    "**/coverage.xml",
+    "**/coverage.json",
+)
 # Manifests, locks, SBOMs and per-repo config: all an audit reads (non-cone
 # mode, because "**/" globs need it; see github-api.md section 6).
 SPARSE_PATTERNS = (
+    *SOURCE_PATTERNS,
     "**/pyproject.toml",
     "**/.stack-auditor.toml",
     "**/requirements*.txt",
