@@ -1,4 +1,4 @@
-"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error).
+"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error, 3 a bug).
 
 Format choices come from the registries. Heavy modules are imported inside
 the commands that need them, so ``--version`` and a small audit start fast.
@@ -196,7 +196,7 @@ def graph(
 ) -> None:
     """Show each project's packages: version, direct or transitive, scopes, where declared."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import graph_json, graph_text
+    from auditor.explain import graph_json, graph_text
 
     if output_format not in ("text", "json"):
         raise UsageError("graph --format takes text or json")
@@ -217,13 +217,16 @@ def why(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Force the format of a single file.")
     ] = None,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Every path per scope (up to 20), not only the shortest.")
+    ] = False,
 ) -> None:
-    """Show the path(s) from each project to PACKAGE."""
+    """Show, per scope, the shortest path from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import why_text
+    from auditor.explain import why_text
 
     _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
-    text, found = why_text(projects, package)
+    text, found = why_text(projects, package, all_paths)
     write_output(text, None)
     raise typer.Exit(0 if found else 1)
 
@@ -253,7 +256,7 @@ def profiles_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """Each stack token and anti-recommendation: what is checked, or why it is not checkable."""
-    from auditor.inspect import profile_text
+    from auditor.explain import profile_text
 
     write_output(profile_text(name, tuple(rules or ())), None)
 
@@ -269,7 +272,7 @@ def profiles_check(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
 ) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
-    from auditor.inspect import profile_check
+    from auditor.explain import profile_check
 
     problems = profile_check(file, tuple(rules or ()))
     for problem in problems:
@@ -286,7 +289,7 @@ def rules_list(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """One rule id a line: rule files, then every profile-derived id."""
-    from auditor.inspect import all_rule_metas
+    from auditor.explain import all_rule_metas
 
     metas = all_rule_metas(tuple(rules or ()))
     for meta in metas:
@@ -305,7 +308,7 @@ def rules_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """A rule's metadata and help."""
-    from auditor.inspect import rule_show
+    from auditor.explain import rule_show
 
     write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
 
@@ -353,5 +356,11 @@ def main() -> None:
 
     The console script enters through ``auditor.entry.main``, which answers
     ``--version`` and common ``audit`` command lines before this app is built.
+    An unexpected exception is a bug: :func:`auditor.errors.internal_error` gives it its own exit code.
     """
-    app()
+    try:
+        app()
+    except Exception as error:
+        from auditor.errors import internal_error
+
+        raise SystemExit(internal_error(error)) from None

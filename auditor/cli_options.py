@@ -57,6 +57,16 @@ AUDIT_OPTIONS: tuple[AuditOption, ...] = (
         "Input",
         "Ignore the project's configuration ([tool.stack-auditor] in pyproject.toml, .stack-auditor.toml).",
     ),
+    AuditOption(
+        "no_code",
+        ("--no-code",),
+        "flag",
+        "Input",
+        "Judge dependencies only: read no Python source (the code-evidence stage is off).",
+    ),
+    AuditOption(
+        "no_git", ("--no-git",), "flag", "Input", "Do not run `git log` (team size from recent commit authors)."
+    ),
     # Policy
     AuditOption(
         "profile",

@@ -94,9 +94,12 @@ class RequirementsResolver:
                 edge if edge.parent is None or edge.parent in known else edge._replace(parent=None)
                 for edge in result.edges
             ]
+        # A compiled file's root edges already carry the scope of the input that declares them; the
+        # rest ("", and every line of a hand-written file) is in the scope the file's name says.
         scope = scope_of_file(path)
-        if scope != MAIN:
-            result.edges = [edge._replace(scope=scope) for edge in result.edges]
+        result.edges = [
+            edge._replace(scope=scope) if not compiled or edge.scope == "" else edge for edge in result.edges
+        ]
         return result
 
     def _add(
@@ -133,12 +136,15 @@ class RequirementsResolver:
                 purl=f"pkg:pypi/{name}@{version}" if version and source == "registry" else None,
             )
         )
-        parents: list[NormalizedName | None] = [None]
+        # (parent, scope): "" is the file's own scope, set once the file name is known to say it.
+        parents: list[tuple[NormalizedName | None, str]] = [(None, MAIN)]
         if compiled:
             via = vias.get(line, [])
-            parents = [None] if not via or any(_names_input(v) for v in via) else []
-            parents += [canonical_name(v) for v in via if not _names_input(v)]
-        for parent in parents:
+            inputs = [v for v in via if _names_input(v)]
+            # `# via -r requirements-dev.in`: declared in that input, in the scope its name says.
+            parents = [(None, _input_scope(v)) for v in inputs] or ([] if via else [(None, "")])
+            parents += [(canonical_name(v), "") for v in via if not _names_input(v)]
+        for parent, scope in dict.fromkeys(parents):
             result.edges.append(
                 Edge(
                     parent=parent,
@@ -146,7 +152,7 @@ class RequirementsResolver:
                     specifier=specifier,
                     extras=extras,
                     marker=marker,
-                    scope=MAIN,
+                    scope=scope,
                     provenance=at,
                     source=source,
                 )
@@ -164,6 +170,12 @@ def scope_of_file(path: str) -> str:
     if words & {"doc", "docs"}:
         return group_scope("docs")
     return MAIN
+
+
+def _input_scope(via: str) -> str:
+    """Scope of the input file a ``# via`` names (``-r requirements-dev.in`` -> dev)."""
+    target = via.split(None, 1)[1] if via.startswith(("-r ", "-c ")) else via
+    return scope_of_file(target.strip())
 
 
 def _names_input(via: str) -> bool:
