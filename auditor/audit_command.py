@@ -39,7 +39,9 @@ def write_output(text: str, output: Path | None) -> None:
 
 def error_line(message: str) -> None:
     """One ``stack-auditor: message`` line on stderr."""
-    sys.stderr.write(f"stack-auditor: {message}\n")
+    from auditor.render.escape import terminal
+
+    sys.stderr.write(f"stack-auditor: {terminal(message)}\n")
 
 
 def run_audit_command(
