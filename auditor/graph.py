@@ -168,6 +168,8 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
             versions_fixed = set(nodes)
 
     has_manifest_roots = any(edge.parent is None for r in manifests for edge in r.edges)
+    declared_seen: set[tuple[Key, Provenance]] = set()
+    specifiers_seen: set[tuple[Key, str]] = set()
     for result in ordered:
         is_manifest = result.role == "manifest"
         # The manifest is the authority on what is direct; a lock's root edges then only add scopes.
@@ -191,9 +193,12 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
             if parent is None:
                 child_node.direct = True
                 child_node.scopes.add(edge.scope)
-                if is_manifest and edge.provenance and edge.provenance not in child_node.declared:
+                # Sets beside the lists: a file repeating one line 80,000 times stays linear.
+                if is_manifest and edge.provenance and (key, edge.provenance) not in declared_seen:
+                    declared_seen.add((key, edge.provenance))
                     child_node.declared.append(edge.provenance)
-                if edge.specifier and edge.specifier not in child_node.specifiers:
+                if edge.specifier and (key, edge.specifier) not in specifiers_seen:
+                    specifiers_seen.add((key, edge.specifier))
                     child_node.specifiers.append(edge.specifier)
     for result in manifests:  # pinned versions of a lock-less requirements file
         if graph.has_lock:
