@@ -17,6 +17,7 @@ from auditor.model import Provenance, Skipped
 __all__ = [
     "Finding",
     "InputFailure",
+    "Judgement",
     "NotCheckable",
     "PackageView",
     "ProfileInference",
@@ -148,6 +149,20 @@ class NotCheckable(NamedTuple):
     reason: str
 
 
+class Judgement(NamedTuple):
+    """How one key of the profile ended the audit (``stack.queue``, ``constraints.team_size_max``...).
+
+    ``status``: ``checked`` (``outcome`` says ``satisfied`` or ``violated``), ``not-applicable``
+    or ``not-checkable``; ``detail`` gives the evidence or the reason, ``evidence`` its locations.
+    """
+
+    key: str
+    status: str
+    detail: str
+    outcome: str = ""
+    evidence: tuple[Provenance, ...] = ()
+
+
 class InputFailure(NamedTuple):
     """A file that could not be read; the rest of the run goes on."""
 
@@ -202,6 +217,8 @@ class ProjectReport:
     requires_python: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     inference: ProfileInference | None = None  # None: not computed (older callers)
+    judgements: list[Judgement] = field(default_factory=list)  # every profile key: checked / n.a. / not checkable
+    evidence_summary: str = ""  # what the evidence stage read ("" when it did not run)
 
 
 @dataclass(slots=True)
@@ -217,6 +234,7 @@ class Report:
     absent: list[dict[str, Any]] = field(default_factory=list)  # baseline results that vanished (SARIF)
     absent_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # their rules, from the baseline
     source_prefix: str = ""  # the audited root inside its repository, e.g. "services/api/" (SARIF URIs)
+    explain: bool = False  # --explain-profile: the text report lists how each profile key was judged
 
     @property
     def findings(self) -> list[Finding]:

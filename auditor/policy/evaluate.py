@@ -11,13 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
+from auditor.evidence.model import Evidence
+from auditor.findings import Finding, Judgement, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import canonical_name
+from auditor.model import Provenance, canonical_name
 from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Condition, Match
+from auditor.policy.judges import ANTI_JUDGES, TOKEN_JUDGES, Hit
+from auditor.policy.profile_keys import profile_key_judgements, stack_judgement
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
+from auditor.policy.template import fill
 from auditor.versions import contains
 
 __all__ = [
@@ -39,6 +43,7 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     not_checkable: list[NotCheckable] = field(default_factory=list)
     rules: dict[str, RuleMeta] = field(default_factory=dict)
+    judgements: list[Judgement] = field(default_factory=list)
 
 
 class TokenResult(NamedTuple):
@@ -48,14 +53,22 @@ class TokenResult(NamedTuple):
     status: str  # ok | version | alternative | missing | not-checkable | unknown
     node: GraphNode | None = None
     detail: str = ""
+    at: Provenance | None = None  # where the code shows it (evidence-judged tokens)
 
 
-def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]) -> Evaluation:
-    """Every finding for one project graph."""
+def evaluate(
+    graph: ProjectGraph,
+    profile: Profile | None,
+    catalog: Catalog,
+    rules: Iterable[Rule],
+    evidence: Evidence | None = None,
+) -> Evaluation:
+    """Every finding for one project graph; with ``evidence``, code facts judge the keys that need them."""
     out = Evaluation()
     if profile is not None:
-        _evaluate_stack(graph, profile, catalog, out)
-        _evaluate_anti(graph, profile, catalog, out)
+        _evaluate_stack(graph, profile, catalog, out, evidence)
+        _evaluate_anti(graph, profile, catalog, out, evidence)
+        out.judgements.extend(profile_key_judgements(profile, graph, evidence))
     # Where the profile already made an architecture point about a package, a generic
     # architecture rule on the same package and line would only say it twice.
     profiled = {(f.package, f.location) for f in out.findings if f.package}
@@ -82,10 +95,18 @@ def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rul
 # ----------------------------------------------------------------- stack tokens
 
 
-def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> TokenResult:
+def token_result(
+    graph: ProjectGraph, token_name: str, catalog: Catalog, evidence: Evidence | None = None
+) -> TokenResult:
     token = catalog.tokens.get(token_name)
     if token is None:
         return TokenResult(token_name, "unknown", detail="no catalog entry for this token")
+    if token.evidence and evidence is not None and evidence.read and token.evidence in TOKEN_JUDGES:
+        verdict = TOKEN_JUDGES[token.evidence](graph, evidence)
+        return TokenResult(token_name, verdict.status, verdict.node, verdict.detail, verdict.at)
+    if token.evidence and token.not_checkable:
+        reason = f"{token.not_checkable} (needs the source: {_why_unread(evidence)})"
+        return TokenResult(token_name, "not-checkable", detail=reason)
     if token.not_checkable:
         return TokenResult(token_name, "not-checkable", detail=token.not_checkable)
     if token.python is not None:
@@ -144,16 +165,22 @@ def options_of(value: str | list[str]) -> list[list[str]]:
     return [[part.strip() for part in option.split(" + ")] for option in options]
 
 
-def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation) -> None:
+def _evaluate_stack(
+    graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation, evidence: Evidence | None = None
+) -> None:
     for key, value in profile.stack.items():
         rule_id = f"{profile.name}/stack/{key}"
         options = options_of(value)
-        results = [[token_result(graph, token, catalog) for token in option] for option in options]
+        results = [[token_result(graph, token, catalog, evidence) for token in option] for option in options]
         for option in results:
             for result in option:
                 if result.status in ("not-checkable", "unknown"):
                     out.not_checkable.append(NotCheckable(f"stack/{key}", result.token, result.detail))
-        checkable = [[r for r in option if r.status not in ("not-checkable", "unknown")] for option in results]
+        # A token that does not apply (no social login, no HTML) is met by not being needed.
+        checkable = [
+            [r for r in option if r.status not in ("not-checkable", "unknown", "not-applicable")] for option in results
+        ]
+        out.judgements.append(stack_judgement(key, results, checkable))
         if any(option and all(r.status == "ok" for r in option) for option in checkable):
             continue
         if not any(checkable):
@@ -172,6 +199,9 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
             else:
                 message = f"{key}: {bad.node.label()} was chosen instead of {expected}"
             match = Match([bad.node])
+        elif bad is not None and bad.status == "alternative":  # shown by the code, no package behind it
+            message = f"{key}: {bad.detail} instead of {expected}"
+            match = Match()
         elif bad is not None:  # requires-python outside
             message = f"{key}: requires-python {graph.requires_python} is outside {expected}"
             match = Match(python=True)
@@ -184,7 +214,14 @@ def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out
                 message = f"{key}: {' and '.join(missing)} missing (expected {expected})"
             message += f"; none of {', '.join(looked)} is in the dependencies" if looked else ""
             match = Match(missing=missing)
-        out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, match, meta.summary, ""))
+        finding = _finding(graph, rule_id, Severity.WARNING, message, match, meta.summary, "")
+        at = next((r for r in flat if r.status in ("missing", "alternative") and r.at is not None), None)
+        if at is not None and at.at is not None:
+            finding.message = f"{key}: {at.detail}" if at.status == "missing" else finding.message
+            if finding.location is not None and finding.location != at.at:
+                finding.related.append(Related(finding.location, "the dependencies are declared here"))
+            finding.location = at.at
+        out.findings.append(finding)
         for finding in out.findings[before:]:
             finding.message += f" [profile {profile.name}: stack.{key}]"
 
@@ -242,25 +279,77 @@ def stack_help(profile: Profile, key: str, expected: str, catalog: Catalog) -> s
 # ----------------------------------------------------------------- anti-recommendations
 
 
-def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation) -> None:
+def _evaluate_anti(
+    graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation, evidence: Evidence | None = None
+) -> None:
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
+        judgement_key = f"anti_recommendations.{key}"
         if entry is None:
-            out.not_checkable.append(NotCheckable(key, key, "no catalog entry for this anti-recommendation key"))
-            continue
-        if entry.condition is None:
-            out.not_checkable.append(NotCheckable(key, key, entry.not_checkable))
+            reason = "no catalog entry for this anti-recommendation key"
+            out.not_checkable.append(NotCheckable(key, key, reason))
+            out.judgements.append(Judgement(judgement_key, "not-checkable", reason))
             continue
         rule_id = f"{profile.name}/{key}"
+        verdict_word = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
+        suffix = f" [profile {profile.name}: anti_recommendations.{key} = {verdict_word}]"
+        use_condition = True
+        if entry.evidence and evidence is not None and evidence.read and entry.evidence in ANTI_JUDGES:
+            judged = ANTI_JUDGES[entry.evidence](graph, evidence)
+            use_condition = judged.use_condition
+            hits = [_hit_finding(graph, rule_id, anti.severity, hit, suffix, anti.reason) for hit in judged.hits]
+            if hits:
+                out.rules[rule_id] = anti_meta(profile, entry)
+                out.findings.extend(hits)
+            violated = any(not hit.note for hit in judged.hits)
+            outcome = ("violated" if violated else "satisfied") if judged.status == "checked" else ""
+            evidence_at = judged.evidence or tuple(hit.location for hit in judged.hits)
+            out.judgements.append(Judgement(judgement_key, judged.status, judged.detail, outcome, evidence_at))
+            if judged.status == "not-checkable":
+                out.not_checkable.append(NotCheckable(key, key, judged.detail))
+            if not use_condition:
+                continue
+        if entry.condition is None:
+            why = f" (needs the source: {_why_unread(evidence)})" if entry.evidence else ""
+            out.not_checkable.append(NotCheckable(key, key, entry.not_checkable + why))
+            out.judgements.append(Judgement(judgement_key, "not-checkable", entry.not_checkable + why))
+            continue
         matches = entry.condition.evaluate(graph)
+        if not (entry.evidence and use_condition and evidence is not None and evidence.read):
+            found = "; ".join(m.packages[0].label() for m in matches if m.packages)
+            detail = f"{entry.summary}: {found or 'yes'}" if matches else f"not found: {entry.summary}"
+            if entry.evidence:
+                detail += f" (dependencies only: the code was not read: {_why_unread(evidence)})"
+            out.judgements.append(
+                Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied")
+            )
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
         for match in matches:
             finding = _finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
-            verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
-            finding.message += f" [profile {profile.name}: anti_recommendations.{key} = {verdict}]"
+            finding.message += suffix
             out.findings.append(finding)
+
+
+def _why_unread(evidence: Evidence | None) -> str:
+    return evidence.why_unread if evidence is not None else "the source was not read"
+
+
+def _hit_finding(graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit, suffix: str, reason: str) -> Finding:
+    """A judge's hit as a finding: the code line first, the dependency lines as related locations."""
+    node = hit.package
+    return Finding(
+        rule_id=rule_id,
+        severity=Severity.NOTE if hit.note else severity,
+        message=f"{hit.message}: {reason}{suffix}" if reason else hit.message + suffix,
+        project=graph.path,
+        package=node.name if node is not None else None,
+        version=node.version if node is not None else None,
+        location=hit.location,
+        related=list(hit.related),
+        scope=",".join(sorted(node.scopes)) if node is not None else "",
+    )
 
 
 def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
@@ -306,10 +395,7 @@ def _finding(
         "use_instead": use_instead,
         "project": graph.name or graph.path,
     }
-    try:
-        message = template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        message = template
+    message = fill(template, values)
     if primary is not None:
         location = primary.location or graph.dependencies_at
     elif match.python:

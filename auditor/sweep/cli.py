@@ -13,8 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from auditor.audit_command import error_line
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, error_line
 
 __all__ = ["merge", "sweep"]
 

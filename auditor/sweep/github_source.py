@@ -24,7 +24,7 @@ from auditor.github.client import DEFAULT_API_URL, GitHubClient, Response, Retry
 from auditor.github.errors import GitHubError, GitHubHTTPError
 from auditor.github.response import CachedResponse
 from auditor.github.secret import Secret, token_from_env
-from auditor.sweep.gitops import GitAuth, web_origin
+from auditor.sweep.gitops import GitAuth, url_scheme, web_origin
 from auditor.sweep.history import History
 from auditor.sweep.model import EMPTY_HEAD, PrepareError, RepoSpec, safe_name
 from auditor.sweep.queries import Queries
@@ -55,6 +55,26 @@ query($login: String!, $cursor: String) {
   rateLimit { cost remaining resetAt }
 }
 """
+
+
+def _rest_spec(item: Any) -> RepoSpec | None:
+    """One REST listing entry as a spec; ``None`` when it lacks a name or a clone URL (a hostile answer)."""
+    if not isinstance(item, dict):
+        return None
+    name, location = item.get("full_name"), item.get("clone_url")
+    if not isinstance(name, str) or not name.strip("/") or not isinstance(location, str):
+        return None
+    topics = item.get("topics")
+    return RepoSpec(
+        name=name,
+        kind="github",
+        location=location,
+        default_branch=item.get("default_branch") if isinstance(item.get("default_branch"), str) else None,
+        topics=tuple(t for t in topics if isinstance(t, str)) if isinstance(topics, list) else (),
+        archived=item.get("archived") is True,
+        fork=item.get("fork") is True,
+        full_name=name,
+    )
 
 
 def graphql_url(api_url: str) -> str:
@@ -185,27 +205,48 @@ class GitHubSource:
         """Every repo of ``owner`` (``kind``: ``org`` or ``user``) that passes the filters, with its head."""
         try:
             specs = self._list_graphql(owner)
-        except GitHubError as error:
+        except (GitHubError, KeyError, TypeError, AttributeError, ValueError) as error:
             self.log(f"GraphQL listing of {owner} failed ({error}); falling back to REST")
             specs = self._list_rest(owner, kind)
+        self._check_locations(specs)
         chosen = [
             s
             for s in specs
             if (archived or not s.archived) and (forks or not s.fork) and (not topics or set(topics) & set(s.topics))
         ]
-        unknown = [s for s in chosen if s.head is None]
+        unknown = [s for s in chosen if s.head is None and not s.error]
         if unknown:
             from auditor.sweep.gitops import GitError, ls_remote_head
 
             def head(spec: RepoSpec) -> None:
                 try:
-                    head, _ = ls_remote_head(spec.location, self.current())
+                    head, _ = ls_remote_head(spec.location, self.current(), schemes=self._schemes())
                     spec.head = head or EMPTY_HEAD
                 except GitError as error:
                     spec.error = str(error)
 
             run_parallel(head, unknown, 8)
         return chosen
+
+    def _schemes(self) -> frozenset[str]:
+        return frozenset({url_scheme(web_origin(self.client.api_url))})
+
+    def _check_locations(self, specs: list[RepoSpec]) -> None:
+        """A listed clone URL must be on the API's own git host, in its scheme (the answer is hostile:
+        ``--upload-pack=...``, ``ext::...`` or another host never reach git); others are failed repos."""
+        from auditor.sweep.gitops import GitError, check_url
+
+        origin = web_origin(self.client.api_url).rstrip("/") + "/"
+        for spec in specs:
+            try:
+                if not isinstance(spec.location, str) or not isinstance(spec.name, str):
+                    raise GitError("the listing gave no usable name or clone URL")
+                if not spec.location.lower().startswith(origin.lower()):
+                    raise GitError(f"refused git URL {spec.location[:200]!r}: not on {origin}")
+                check_url(spec.location, self._schemes())
+            except GitError as error:
+                spec.error = str(error)
+                spec.head = spec.head or EMPTY_HEAD
 
     def _list_graphql(self, owner: str) -> list[RepoSpec]:
         specs: list[RepoSpec] = []
@@ -246,21 +287,16 @@ class GitHubSource:
         try:
             with self.gate:
                 items = list(self.client.paginate(path, params))
-        except GitHubError as error:
+        except (GitHubError, ValueError) as error:
             raise UsageError(f"cannot list the repositories of {owner}: {error}") from None
-        return [
-            RepoSpec(
-                name=item["full_name"],
-                kind="github",
-                location=item["clone_url"],
-                default_branch=item.get("default_branch"),
-                topics=tuple(item.get("topics") or ()),
-                archived=bool(item.get("archived")),
-                fork=bool(item.get("fork")),
-                full_name=item["full_name"],
-            )
-            for item in items
-        ]
+        specs = []
+        for number, item in enumerate(items):
+            spec = _rest_spec(item)
+            if spec is None:
+                self.log(f"{path}: repository entry {number} is malformed; skipped")
+            else:
+                specs.append(spec)
+        return specs
 
     # --- SBOM export ---------------------------------------------------------------
 
