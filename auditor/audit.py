@@ -29,6 +29,7 @@ from auditor.policy.infer import choose_profile
 from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
+from auditor.redact import redact, redact_result
 from auditor.resolvers import Resolver
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def _parse_file(
             text = checked_text(read_text(root, path, options.max_file_bytes), path)
             result = parser.parse(text, path)
         except InputError as error:
-            failures.append(InputFailure(error.file, error.line, error.message))
+            failures.append(InputFailure(error.file, error.line, redact(error.message)))
             return
         except RecursionError:
             failures.append(InputFailure(path, 0, "structure nested too deeply"))
@@ -114,6 +115,7 @@ def _parse_file(
         except ValueError as error:  # int() of a 4,301+ digit literal, in any TOML or JSON parser
             failures.append(number_failure(path, error, text))
             return
+        redact_result(result)
         counted[0] += len(result.packages)
         if counted[0] + already > options.max_packages:
             count, limit = len(result.packages), options.max_packages

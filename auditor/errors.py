@@ -89,7 +89,9 @@ class UsageError(AuditorError):
 
 def error_line(message: str) -> None:
     """One ``stack-auditor: message`` line on stderr (every command reports errors this way)."""
-    sys.stderr.write(f"stack-auditor: {message}\n")
+    from auditor.render.escape import terminal  # a message may quote a hostile file's text
+
+    sys.stderr.write(f"stack-auditor: {terminal(message)}\n")
 
 
 def internal_error(error: BaseException) -> int:

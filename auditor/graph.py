@@ -295,6 +295,9 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
     authorities = manifest_roots or lock_roots
     graph.direct_known = bool(authorities)
     claims: dict[Key, tuple[int, set[str]]] = {}
+    # Sets beside the lists: a file repeating one line 80,000 times stays linear.
+    declared_seen: set[tuple[Key, Provenance]] = set()
+    specifiers_seen: set[tuple[Key, str]] = set()
     for result in ordered:
         is_manifest = result.role == "manifest"
         authority = any(result is a for a in authorities)
@@ -323,9 +326,11 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
                 continue
             children.setdefault(None, []).append((key, edge))
             node.direct = True
-            if is_manifest and edge.provenance and edge.provenance not in node.declared:
+            if is_manifest and edge.provenance and (key, edge.provenance) not in declared_seen:
+                declared_seen.add((key, edge.provenance))
                 node.declared.append(edge.provenance)
-            if edge.specifier and edge.specifier not in node.specifiers:
+            if edge.specifier and (key, edge.specifier) not in specifiers_seen:
+                specifiers_seen.add((key, edge.specifier))
                 node.specifiers.append(edge.specifier)
     _settle(graph, claims)
 
