@@ -88,7 +88,7 @@ class ProjectGraph:
     skipped: list[Skipped] = field(default_factory=list)
     has_lock: bool = False
     formats: set[str] = field(default_factory=set)
-    universal_lock: bool = False  # a lock made for every platform (uv, poetry, pdm, pylock), not one environment
+    universal_locks: list[str] = field(default_factory=list)  # locks made for every platform (uv, poetry, pdm, pylock)
     direct_known: bool = True  # False: no file says which packages are direct (a lone poetry.lock)
     missing_from_lock: list[Edge] = field(default_factory=list)  # declared, absent from the lock: stale
     lock_disagreements: list[LockDisagreement] = field(default_factory=list)
@@ -213,7 +213,7 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
     graph.has_lock = bool(resolved)
     # pip-compile and pipenv resolve for the machine they run on: a dependency for another platform is
     # absent from them without the lock being stale.
-    graph.universal_lock = any(r.format in ("uv-lock", "poetry-lock", "pdm-lock", "pylock") for r in resolved)
+    graph.universal_locks = [r.file for r in resolved if r.format in ("uv-lock", "poetry-lock", "pdm-lock", "pylock")]
     graph.formats = {r.format for r in ordered}
 
     decl = _project_decl(ordered, project_dir)
@@ -349,7 +349,7 @@ def _settle(graph: ProjectGraph, claims: dict[Key, tuple[int, set[str]]]) -> Non
 
 def _note_missing(graph: ProjectGraph, result: ResolveResult, edge: Edge) -> None:
     """A manifest's dependency the project's lock does not list, unless no environment of the lock needs it."""
-    if result.role != "manifest" or not graph.universal_lock or edge.source != "registry":
+    if result.role != "manifest" or not graph.universal_locks or edge.source != "registry":
         return
     from auditor.markers import can_hold
 
