@@ -101,6 +101,14 @@ def audit(
     max_packages: Annotated[
         int, typer.Option("--max-packages", min=1, help="Report a project with more packages as too large.")
     ] = DEFAULT_MAX_PACKAGES,
+    # h16 (issue 16): what is read
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Glob of folders to read although a default exclude skips them (repeatable)."),
+    ] = None,
+    no_default_excludes: Annotated[
+        bool, typer.Option("--no-default-excludes", help="Also read test fixtures, templates, venvs, build outputs.")
+    ] = False,
 ) -> None:
     """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit_command import run_audit_command
@@ -125,6 +133,8 @@ def audit(
             no_config=no_config,
             max_file_bytes=max_file_bytes,
             max_packages=max_packages,
+            include=include,
+            no_default_excludes=no_default_excludes,
         )
     )
 

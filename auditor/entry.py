@@ -48,6 +48,9 @@ AUDIT_OPTIONS: dict[str, tuple[str, str | bool]] = {
     "--no-config": ("no_config", True),
     "--max-file-bytes": ("max_file_bytes", "positive-int"),
     "--max-packages": ("max_packages", "positive-int"),
+    # h16 (issue 16): what is read
+    "--include": ("include", "strs"),
+    "--no-default-excludes": ("no_default_excludes", True),
 }
 
 

@@ -217,6 +217,13 @@ class Report:
     absent: list[dict[str, Any]] = field(default_factory=list)  # baseline results that vanished (SARIF)
     absent_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # their rules, from the baseline
     source_prefix: str = ""  # the audited root inside its repository, e.g. "services/api/" (SARIF URIs)
+    excluded: dict[str, int] = field(default_factory=dict)  # exclude pattern -> folders not walked
+    skipped: list[Skipped] = field(default_factory=list)  # files named like dependency files that are not
+
+    @property
+    def no_dependency_files(self) -> bool:
+        """Nothing to audit was found: a CLI run exits 2, a sweep records the status "no dependency files"."""
+        return not self.projects and not self.failures
 
     @property
     def findings(self) -> list[Finding]:

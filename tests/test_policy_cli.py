@@ -242,12 +242,12 @@ def test_extends_cycle(tmp_path: Path) -> None:
 def test_explain_profile_ranking() -> None:
     """--explain-profile prints every profile's score with reasons; flask-greenfield infers flask-legacy."""
     _code, out = run("audit", EXAMPLES / "flask-greenfield", "--explain-profile", "--no-config")
-    assert "profile: flask-legacy — inferred: best match" in out
+    assert "profile: flask-legacy — inferred: best match, identity framework: flask" in out
     assert "1. flask-legacy score 10 (fits): framework: flask" in out
     assert "python-library score 2 (no fit): never inferred" in out
     assert (
-        "fastapi-python score 4 (no fit): does not fit: framework fastapi-0.110+ is not in the dependencies"
-        in out
+        "fastapi-python score 4 (no fit): does not fit: its identity framework (fastapi-0.110+)"
+        " is not in the dependencies" in out
     )
 
 

@@ -57,6 +57,19 @@ class Profile:
     stack_lines: dict[str, int] = field(default_factory=dict)
     extends: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    identity: list[str] = field(default_factory=list)  # stack keys that identify the profile (inherited + own)
+    own_stack_keys: list[str] = field(default_factory=list)  # stack keys this file declares (not inherited)
+
+    def identity_keys(self) -> tuple[str, ...]:
+        """The stack keys without which this profile cannot be the right contract.
+
+        Declared with ``"identity"``; a profile that declares none is identified by its
+        ``framework`` entry, and one without a framework (a library profile) by nothing:
+        it is never inferred.
+        """
+        if self.identity:
+            return tuple(self.identity)
+        return ("framework",) if "framework" in self.stack else ()
 
 
 def shipped_profiles() -> dict[str, Path]:
@@ -83,11 +96,7 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
     config), every file of the ``extends`` chain must resolve inside it.
     """
     path = _resolve(ref, base)
-    if (
-        confine is not None
-        and ref not in shipped_profiles()
-        and not path.resolve().is_relative_to(confine.resolve())
-    ):
+    if confine is not None and ref not in shipped_profiles() and not path.resolve().is_relative_to(confine.resolve()):
         raise ConfigError(ref, 0, "profile file is outside the audited root: not followed")
     shipped = ref in shipped_profiles() and path == shipped_profiles()[ref]
     label = ref if shipped else str(path)
@@ -124,9 +133,7 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         except ConfigError as error:
             if error.file != extends:
                 raise  # located inside the parent already
-            raise ConfigError(
-                label, _line_of(text, "extends"), f"extends {extends!r}: {error.message}"
-            ) from None
+            raise ConfigError(label, _line_of(text, "extends"), f"extends {extends!r}: {error.message}") from None
 
     stack = dict(parent.stack) if parent else {}
     stack_lines = dict(parent.stack_lines) if parent else {}
@@ -134,31 +141,31 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
     if not isinstance(raw_stack, dict):
         raise ConfigError(label, _line_of(text, "stack"), "'stack' must be an object")
     for key, value in raw_stack.items():
-        if not (
-            isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-        ):
-            raise ConfigError(
-                label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens"
-            )
+        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+            raise ConfigError(label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens")
         stack[key] = value
         stack_lines[key] = _line_of(text, key)
 
     anti = dict(parent.anti) if parent else {}
     raw_anti = data.get("anti_recommendations", {})
     if not isinstance(raw_anti, dict):
-        raise ConfigError(
-            label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object"
-        )
+        raise ConfigError(label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object")
     for key, value in raw_anti.items():
         line = _line_of(text, key)
         match = _VERDICT.match(value) if isinstance(value, str) else None
         if match is None:
-            raise ConfigError(
-                label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'"
-            )
-        anti[key] = AntiRecommendation(
-            key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label
-        )
+            raise ConfigError(label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'")
+        anti[key] = AntiRecommendation(key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label)
+
+    identity = list(parent.identity) if parent else []
+    raw_identity = data.get("identity", [])
+    if not isinstance(raw_identity, list) or not all(isinstance(k, str) for k in raw_identity):
+        raise ConfigError(label, _line_of(text, "identity"), "'identity' must be a list of stack keys")
+    for key in raw_identity:
+        if key not in stack:
+            raise ConfigError(label, _line_of(text, "identity"), f"identity names {key!r}, which is not a stack key")
+        if key not in identity:
+            identity.append(key)
 
     description = data.get("description", parent.description if parent else "")
     version = data.get("version", parent.version if parent else "0")
@@ -172,6 +179,8 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         stack_lines=stack_lines,
         extends=([parent.name, *parent.extends] if parent else []),
         raw=data,
+        identity=identity,
+        own_stack_keys=list(raw_stack),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from auditor.findings import Finding, Report, Severity
 from auditor.model import Provenance
-from auditor.render.base import RenderOptions
+from auditor.render.base import RenderOptions, inference_dict
 
 __all__ = ["SCHEMA_VERSION", "JsonRenderer", "report_to_dict"]
 
@@ -71,6 +71,7 @@ def report_to_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
                 "files": project.files,
                 "profile": project.profile,
                 "profile_reason": project.profile_reason,
+                "inference": inference_dict(project.inference) if project.inference else None,
                 "requires_python": project.requires_python,
                 "packages": len(project.packages),
                 "findings": [_finding(f) for f in sorted(project.findings, key=Finding.sort_key)],
@@ -95,4 +96,6 @@ def report_to_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
             for rule_id, meta in sorted(report.rules.items())
         },
         "notices": report.notices,
+        "excluded": dict(report.excluded),
+        "skipped": [{"name": s.name, "reason": s.reason} for s in report.skipped],
     }

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
-from auditor.findings import Finding, InputFailure, Report, RuleMeta, Severity
+from auditor.findings import Finding, InputFailure, ProjectReport, Report, RuleMeta, Severity
 from auditor.github.limits import (
     MAX_FULL_DESCRIPTION_CHARS,
     MAX_RELATED_LOCATIONS_PER_RESULT,
@@ -26,7 +26,7 @@ from auditor.github.limits import (
     MAX_TAGS_PER_RULE,
 )
 from auditor.model import Provenance
-from auditor.render.base import RenderOptions
+from auditor.render.base import RenderOptions, inference_dict
 
 __all__ = ["SRCROOT", "SarifRenderer", "default_category", "report_to_sarif"]
 
@@ -188,7 +188,18 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
         "results": [_result(report, f, rule_index) for f in findings] + absent,
         "columnKind": "unicodeCodePoints",
     }
+    profiles = [_profile_property(project) for project in report.projects]
+    if profiles:
+        run["properties"] = {"profiles": profiles}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _profile_property(project: ProjectReport) -> dict[str, Any]:
+    """How each project's profile was chosen: people decide from this whether to pin it."""
+    entry: dict[str, Any] = {"project": project.path, "profile": project.profile}
+    if project.inference is not None:
+        entry["inference"] = inference_dict(project.inference, camel=True)
+    return entry
 
 
 def write_per_project(report: Report, folder: Path) -> list[Path]:
