@@ -22,7 +22,7 @@ from auditor.graph import ProjectGraph, build_graph
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
 from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
-from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
+from auditor.policy.evaluate import evaluate, group_per_file, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
@@ -172,9 +172,7 @@ def load_project_graphs(target: Path | list[Path], options: AuditOptions) -> tup
 
 def discover_and_load(target: Path | list[Path], options: AuditOptions) -> tuple[Discovery, list[ProjectAudit]]:
     """:func:`load_project_graphs`, with what discovery left out (excluded folders, look-alike files)."""
-    found = discover_tree(
-        target, options.excludes, options.input_format, options.includes, options.default_excludes
-    )
+    found = discover_tree(target, options.excludes, options.input_format, options.includes, options.default_excludes)
     root, projects = found.root, found.projects
     parsed: dict[str, list[ResolveResult]] = {}
     failures: dict[str, list[InputFailure]] = {}
@@ -271,6 +269,8 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     known = {rule.id for rule in rules}.union(*(profile_rule_ids(p) for p in considered))
     report.notices.extend(unknown_overrides(config.severity, known, config.file))
     report.notices.extend(suppress(report.findings, config.ignores, options.today or dt.date.today()))
+    for project_report in report.projects:
+        project_report.findings = group_per_file(project_report.findings, rules)
     return report
 
 

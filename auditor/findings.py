@@ -111,6 +111,9 @@ class Finding:
     scope: str = ""
     suppression: Suppression | None = None
     baseline_state: str | None = None  # new | unchanged | updated (with --baseline)
+    # The profile entry behind a profile finding ("profile x: stack.queue"): for JSON and SARIF
+    # properties, kept out of the message people read.
+    profile_entry: str = ""
 
     @property
     def fingerprint(self) -> str:

@@ -43,6 +43,7 @@ class AntiEntry(NamedTuple):
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
     declared_in: str = ""
+    covers: tuple[str, ...] = ()  # stack tokens whose deviation is the same fact as this key firing
 
 
 class Catalog(NamedTuple):
@@ -97,4 +98,5 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
             declared_in=f"{label}:{line}",
+            covers=tuple(entry.get("covers", ())),
         )

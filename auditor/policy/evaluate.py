@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import canonical_name
+from auditor.model import Provenance
 from auditor.policy.catalog import AntiEntry, Catalog
-from auditor.policy.conditions import Condition, Match
+from auditor.policy.conditions import Match
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
-from auditor.versions import contains
+from auditor.policy.stack import TokenResult, options_of, stack_issues, token_result
 
 __all__ = [
     "Evaluation",
     "TokenResult",
     "evaluate",
+    "group_per_file",
     "options_of",
     "profile_rule_ids",
     "stack_help",
@@ -41,25 +41,17 @@ class Evaluation:
     rules: dict[str, RuleMeta] = field(default_factory=dict)
 
 
-class TokenResult(NamedTuple):
-    """How one token fares on a graph."""
-
-    token: str
-    status: str  # ok | version | alternative | missing | not-checkable | unknown
-    node: GraphNode | None = None
-    detail: str = ""
-
-
 def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]) -> Evaluation:
     """Every finding for one project graph."""
     out = Evaluation()
     if profile is not None:
-        _evaluate_stack(graph, profile, catalog, out)
-        _evaluate_anti(graph, profile, catalog, out)
+        covered = _evaluate_anti(graph, profile, catalog, out)
+        _evaluate_stack(graph, profile, catalog, out, covered)
     # Where the profile already made an architecture point about a package, a generic
     # architecture rule on the same package and line would only say it twice.
     profiled = {(f.package, f.location) for f in out.findings if f.package}
     for rule in rules:
+        found = []
         for match in rule.condition.evaluate(graph):
             finding = _finding(
                 graph,
@@ -73,45 +65,15 @@ def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rul
             )
             if "architecture" in rule.meta.tags and (finding.package, finding.location) in profiled:
                 continue
+            found.append(finding)
+        if found:
             out.rules[rule.id] = rule.meta
-            out.findings.append(finding)
+            out.findings.extend(found)
     out.findings.sort(key=Finding.sort_key)
     return out
 
 
 # ----------------------------------------------------------------- stack tokens
-
-
-def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> TokenResult:
-    token = catalog.tokens.get(token_name)
-    if token is None:
-        return TokenResult(token_name, "unknown", detail="no catalog entry for this token")
-    if token.not_checkable:
-        return TokenResult(token_name, "not-checkable", detail=token.not_checkable)
-    if token.python is not None:
-        if not graph.requires_python:
-            return TokenResult(token_name, "not-checkable", detail="the project declares no requires-python")
-        bad = Condition({"requires-python": dict(token.python)}).evaluate(graph)
-        return TokenResult(token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}")
-    if token.files:
-        formats = set(graph.formats)
-        if formats & set(token.files):
-            return TokenResult(token_name, "ok")
-        return TokenResult(token_name, "missing", detail="no " + " or ".join(token.files) + " file")
-    present = [graph.find(canonical_name(name)) for name in token.packages]
-    found = [node for node in present if node is not None]
-    if found:
-        if token.version:
-            good = [n for n in found if n.versions and all(contains(token.version, v) for v in n.versions)]
-            if good or not any(n.versions for n in found):
-                return TokenResult(token_name, "ok", good[0] if good else found[0])
-            return TokenResult(token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}")
-        return TokenResult(token_name, "ok", found[0])
-    for name in token.alternatives:
-        node = graph.find(canonical_name(name))
-        if node is not None and node.direct:
-            return TokenResult(token_name, "alternative", node, detail=f"{node.label()} chosen instead")
-    return TokenResult(token_name, "missing")
 
 
 def profile_rule_ids(profile: Profile) -> set[str]:
@@ -136,69 +98,6 @@ def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:
                 f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r} (no catalog entry): not checkable"
             )
     return out
-
-
-def options_of(value: str | list[str]) -> list[list[str]]:
-    """A stack entry as options (any one suffices), each a list of tokens (all needed)."""
-    options = value if isinstance(value, list) else [value]
-    return [[part.strip() for part in option.split(" + ")] for option in options]
-
-
-def _evaluate_stack(graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation) -> None:
-    for key, value in profile.stack.items():
-        rule_id = f"{profile.name}/stack/{key}"
-        options = options_of(value)
-        results = [[token_result(graph, token, catalog) for token in option] for option in options]
-        for option in results:
-            for result in option:
-                if result.status in ("not-checkable", "unknown"):
-                    out.not_checkable.append(NotCheckable(f"stack/{key}", result.token, result.detail))
-        checkable = [[r for r in option if r.status not in ("not-checkable", "unknown")] for option in results]
-        if any(option and all(r.status == "ok" for r in option) for option in checkable):
-            continue
-        if not any(checkable):
-            continue  # nothing here can be judged; reported as not checkable above
-        flat = [r for option in checkable for r in option]
-        expected = " or ".join(" + ".join(option) for option in options_of(value))
-        meta = stack_meta(profile, key, expected, catalog)
-        out.rules[rule_id] = meta
-        before = len(out.findings)
-        bad = next((r for r in flat if r.status == "version"), None) or next(
-            (r for r in flat if r.status == "alternative"), None
-        )
-        if bad is not None and bad.node is not None:
-            if bad.status == "version":
-                message = f"{key}: {bad.node.label()} is outside {bad.token} ({_version_of(bad.token, catalog)})"
-            else:
-                message = f"{key}: {bad.node.label()} was chosen instead of {expected}"
-            match = Match([bad.node])
-        elif bad is not None:  # requires-python outside
-            message = f"{key}: requires-python {graph.requires_python} is outside {expected}"
-            match = Match(python=True)
-        else:
-            missing = sorted({r.token for r in flat if r.status == "missing"})
-            looked = sorted({p for t in missing for p in _packages_of(t, catalog)})
-            if set(missing) == {r.token for r in flat}:
-                message = f"{key}: {expected} is missing"
-            else:
-                message = f"{key}: {' and '.join(missing)} missing (expected {expected})"
-            message += f"; none of {', '.join(looked)} is in the dependencies" if looked else ""
-            match = Match(missing=missing)
-        out.findings.append(_finding(graph, rule_id, Severity.WARNING, message, match, meta.summary, ""))
-        for finding in out.findings[before:]:
-            finding.message += f" [profile {profile.name}: stack.{key}]"
-
-
-def _version_of(token: str, catalog: Catalog) -> str:
-    entry = catalog.tokens.get(token)
-    return entry.version or "" if entry is not None else ""
-
-
-def _packages_of(token: str, catalog: Catalog) -> tuple[str, ...]:
-    entry = catalog.tokens.get(token)
-    if entry is None:
-        return ()
-    return entry.packages or tuple(f"a {f} file" for f in entry.files)
 
 
 def stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> RuleMeta:
@@ -239,10 +138,26 @@ def stack_help(profile: Profile, key: str, expected: str, catalog: Catalog) -> s
     )
 
 
+def _evaluate_stack(
+    graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation, covered: set[str]
+) -> None:
+    for issue in stack_issues(graph, profile, catalog, out.not_checkable, covered):
+        key = issue.keys[0]
+        expected = " or ".join(" + ".join(option) for option in options_of(profile.stack[key]))
+        meta = stack_meta(profile, key, expected, catalog)
+        out.rules[meta.id] = meta
+        finding = _finding(graph, meta.id, issue.severity, issue.message, issue.match, meta.summary, "")
+        finding.profile_entry = f"profile {profile.name}: " + ", ".join(f"stack.{k}" for k in issue.keys)
+        out.findings.append(finding)
+
+
 # ----------------------------------------------------------------- anti-recommendations
 
 
-def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation) -> None:
+def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation) -> set[str]:
+    """Findings of every anti-recommendation that fires; returns the stack tokens they speak for."""
+    covered: set[str] = set()
+    stack_keys = {token: key for key, value in profile.stack.items() for o in options_of(value) for token in o}
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
         if entry is None:
@@ -256,11 +171,19 @@ def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out:
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
+        # One fact, one finding: the stack entry that names the same choice is said here, not twice.
+        same = sorted({stack_keys[t] for t in entry.covers if t in stack_keys})
+        covered.update(t for t in entry.covers if t in stack_keys)
+        verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
         for match in matches:
             finding = _finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
-            verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
-            finding.message += f" [profile {profile.name}: anti_recommendations.{key} = {verdict}]"
+            if same:
+                finding.message += f" (the profile's {' and '.join(same)} entry)"
+            finding.profile_entry = f"profile {profile.name}: anti_recommendations.{key} = {verdict}" + "".join(
+                f", stack.{k}" for k in same
+            )
             out.findings.append(finding)
+    return covered
 
 
 def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
@@ -311,11 +234,11 @@ def _finding(
     except (KeyError, IndexError, ValueError):
         message = template
     if primary is not None:
-        location = primary.location or graph.dependencies_at
+        location = primary.location or declaration_anchor(graph)
     elif match.python:
-        location = graph.requires_python_at or graph.dependencies_at
+        location = graph.requires_python_at or declaration_anchor(graph)
     else:
-        location = graph.dependencies_at
+        location = declaration_anchor(graph)
     related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
     if match.python and primary is not None and graph.requires_python_at is not None:
         related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
@@ -336,6 +259,64 @@ def _finding(
         why_path=why,
         scope=",".join(sorted(primary.scopes)) if primary else "",
     )
+
+
+def group_per_file(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:
+    """One finding per file for a rule with a per-file message that fired on several lines of it.
+
+    Run after suppressions: a line ignored inline stays its own (suppressed) finding, and
+    the rest of the file's lines become one finding with them as related locations.
+    """
+    templates = {rule.id: (rule.per_file_message, rule.meta.summary) for rule in rules if rule.per_file_message}
+    by_file: dict[tuple[str, str], list[Finding]] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.rule_id in templates and finding.suppression is None and finding.location is not None:
+            by_file.setdefault((finding.rule_id, finding.location.file), []).append(finding)
+        else:
+            out.append(finding)
+    for (rule_id, file), group in by_file.items():
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        template, summary = templates[rule_id]
+        group.sort(key=Finding.sort_key)
+        first = group[0]
+        names = [f"{f.package} {f.version}" if f.version else str(f.package) for f in group]
+        values = {"count": len(group), "packages": ", ".join(names[:-1]) + " and " + names[-1], "file": file}
+        try:
+            message = template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            message = template
+        related = [
+            Related(f.location, f"{name}: {summary}")
+            for f, name in zip(group[1:], names[1:], strict=True)
+            if f.location
+        ]
+        out.append(Finding(rule_id, first.severity, message, first.project, location=first.location, related=related))
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def declaration_anchor(graph: ProjectGraph) -> Provenance | None:
+    """Where a "missing" finding points: the project's dependency declaration.
+
+    The manifest's ``dependencies`` key when a resolver located one; for requirements
+    files, the first runtime requirement line (not line 1 of whichever file sorts first,
+    which may be requirements-dev.txt).
+    """
+    at = graph.dependencies_at
+    if at is not None and (at.text or at.line > 1):
+        return at
+    declared = [d for node in graph.nodes.values() if node.direct for d in node.declared]
+    runtime = [
+        d
+        for node in graph.nodes.values()
+        if node.direct and ("main" in node.scopes or not node.scopes)
+        for d in node.declared
+    ]
+    candidates = runtime or declared
+    return min(candidates, key=lambda d: (d.file, d.line)) if candidates else at
 
 
 def _declared(graph: ProjectGraph, node: GraphNode) -> str:

@@ -35,6 +35,7 @@ class Rule(NamedTuple):
     condition: Condition
     message: str
     use_instead: str = ""
+    per_file_message: str = ""  # set: several matches in one file make one finding (SA104)
 
     @property
     def id(self) -> str:
@@ -129,4 +130,5 @@ def _rule(entry: dict[str, object], label: str, text: str, n: int, shipped: bool
         condition=condition,
         message=str(entry["message"]),
         use_instead=str(entry.get("use-instead", "")),
+        per_file_message=str(entry.get("per-file-message", "")),
     )

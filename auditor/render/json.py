@@ -42,6 +42,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "why_path": finding.why_path,
         "fingerprint": finding.fingerprint,
         "baseline_state": finding.baseline_state,
+        "profile_entry": finding.profile_entry or None,
         "suppression": None
         if suppression is None
         else {

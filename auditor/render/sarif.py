@@ -116,6 +116,7 @@ def _result(report: Report, finding: Finding, rule_index: dict[str, int]) -> dic
             **({"version": finding.version} if finding.version else {}),
             **({"scope": finding.scope} if finding.scope else {}),
             **({"whyPath": finding.why_path} if finding.why_path else {}),
+            **({"profileEntry": finding.profile_entry} if finding.profile_entry else {}),
         },
     }
     if finding.baseline_state:
