@@ -11,23 +11,28 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from auditor import __version__
 from auditor.config import Config, load_config
+from auditor.datafile import Unreadable, read_regular
 from auditor.discover import Discovery, ProjectInput, discover_tree, template_reason
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import ProjectGraph, build_graph
+from auditor.hostile_text import NOT_UTF8_NAME, checked_text, is_utf8, number_failure, shown_name
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
 from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import evaluate, group_per_file, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose
-from auditor.policy.profiles import load_profile, profile_names
+from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
 from auditor.resolvers import Resolver
+
+if TYPE_CHECKING:
+    from auditor.evidence.model import Evidence
 
 __all__ = ["AuditOptions", "PackageViews", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
 
@@ -44,6 +49,8 @@ class AuditOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_packages: int = DEFAULT_MAX_PACKAGES  # per project, over all its files
     explain_profile: bool = False
+    read_code: bool = True  # --no-code: judge dependencies only (the evidence stage does not run)
+    read_git: bool = True  # --no-git: no `git log` for the team size
     use_config: bool = True  # read [tool.stack-auditor] / .stack-auditor.toml at the audited root
     fail_on: str | None = None  # None: the config's fail-on (audit() fills it in), else the caller's
     today: dt.date | None = None  # for ignore expiry; injectable for tests
@@ -68,12 +75,9 @@ def read_text(root: Path, relative: str, max_bytes: int) -> str:
     if not real.is_relative_to(root.resolve()):
         raise InputError(relative, 0, "symlink leads out of the audited root: not followed")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(relative, 0, f"file is {size} bytes, over the limit of {max_bytes} (--max-file-bytes)")
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(relative, 0, f"cannot read file: {error.strerror or error}") from None
+        data = read_regular(path, max_bytes)
+    except Unreadable as error:
+        raise InputError(relative, 0, f"file {error}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(relative, 1, "file is UTF-16 encoded; expected UTF-8 text")
     try:
@@ -104,7 +108,7 @@ def _parse_file(
         seen.add(path)
         text = ""
         try:
-            text = read_text(root, path, options.max_file_bytes)
+            text = checked_text(read_text(root, path, options.max_file_bytes), path)
             result = parser.parse(text, path)
         except InputError as error:
             # A file that does not parse and holds Jinja markup is a template (cookiecutter,
@@ -117,6 +121,9 @@ def _parse_file(
             return
         except RecursionError:
             failures.append(InputFailure(path, 0, "structure nested too deeply"))
+            return
+        except ValueError as error:  # int() of a 4,301+ digit literal, in any TOML or JSON parser
+            failures.append(number_failure(path, error, text))
             return
         counted[0] += len(result.packages)
         if counted[0] + already > options.max_packages:
@@ -177,11 +184,18 @@ def discover_and_load(target: Path | list[Path], options: AuditOptions) -> tuple
     parsed: dict[str, list[ResolveResult]] = {}
     failures: dict[str, list[InputFailure]] = {}
     skipped: dict[str, list[Skipped]] = {}
+    unnamed: list[InputFailure] = []  # files whose names are not UTF-8: reported, never read
     for project in projects:
+        if not is_utf8(project.path):
+            unnamed.extend(InputFailure(shown_name(f.path), 0, NOT_UTF8_NAME) for f in project.files)
+            continue
         project_failures = failures.setdefault(project.path, [])
         project_skipped = skipped.setdefault(project.path, [])
         results = parsed.setdefault(project.path, [])
         for file in project.files:
+            if not is_utf8(file.path):
+                project_failures.append(InputFailure(shown_name(file.path), 0, NOT_UTF8_NAME))
+                continue
             already = sum(len(result.packages) for result in results)
             results.extend(
                 _parse_file(root, file.path, file.resolver, options, project_failures, already, project_skipped)
@@ -195,6 +209,10 @@ def discover_and_load(target: Path | list[Path], options: AuditOptions) -> tuple
             continue
         graph = build_graph(path, parsed[path], path if path != "." else "")
         audits.append(ProjectAudit(path, graph, failures.get(path, []), tuple(skipped.get(path, ()))))
+    if unnamed:
+        if not audits:
+            audits.append(ProjectAudit(".", build_graph(".", [], ""), []))
+        audits[0].failures.extend(unnamed)
     return found, audits
 
 
@@ -220,11 +238,11 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     configuration; command-line values win. ``options.fail_on`` is filled in.
     """
     config_root = _config_root(target)
-    config = load_config(config_root) if options.use_config else Config()
+    config = load_config(config_root, options.max_file_bytes) if options.use_config else Config()
     rule_dirs = (*options.rule_dirs, *config.rule_dirs)
     options.fail_on = options.fail_on or config.fail_on
-    catalog = load_catalog(rule_dirs)
-    rules = load_rules(rule_dirs)
+    catalog = load_catalog(rule_dirs, confine=config_root)
+    rules = load_rules(rule_dirs, confine=config_root)
     if options.profile:
         forced = load_profile(options.profile)
     elif config.profile:  # named by the audited repo: its extends chain must stay inside the root too
@@ -238,13 +256,15 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     report = Report(root=root.as_posix(), tool_version=__version__, source_prefix=source_prefix(root))
     report.excluded = found.excluded
     report.skipped = found.skipped
+    report.explain = options.explain_profile
     for project in projects:
         if progress:
             progress(project.path)
         report.failures.extend(project.failures)
         choice = choose(project.graph, forced, candidates, catalog, options.explain_profile, preferred)
         profile = choice.profile
-        evaluation = evaluate(project.graph, profile, catalog, rules)
+        evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile)
+        evaluation = evaluate(project.graph, profile, catalog, rules, evidence)
         evaluation.findings = apply_severity(evaluation.findings, evaluation.rules, config.severity)
         report.rules.update(evaluation.rules)
         report.projects.append(
@@ -260,6 +280,8 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
                 packages=PackageViews(project.graph),
                 requires_python=project.graph.requires_python,
                 skipped=[*project.skipped, *project.graph.skipped],
+                judgements=evaluation.judgements,
+                evidence_summary=evidence_summary(evidence),
             )
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
@@ -272,6 +294,36 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     for project_report in report.projects:
         project_report.findings = group_per_file(project_report.findings, rules)
     return report
+
+
+def project_evidence(
+    root: Path, project: str, all_projects: list[str], options: AuditOptions, profile: Profile | None
+) -> Evidence | None:
+    """The evidence stage for one project, run only when its profile has a key that needs code."""
+    from auditor.evidence.model import Evidence, EvidenceOptions  # lazily: an SBOM audit never loads it
+
+    if profile is None:
+        return None
+    if not options.read_code:
+        return Evidence.unread("--no-code: dependencies only")
+    from auditor.evidence.repo import repo_facts
+    from auditor.evidence.scan import collect_evidence
+
+    evidence_options = EvidenceOptions(read_git=options.read_git, excludes=options.excludes)
+    evidence = collect_evidence(root, project, evidence_options, all_projects)
+    if evidence.read:
+        evidence.repo = repo_facts(root, project, evidence_options)
+    return evidence
+
+
+def evidence_summary(evidence: Evidence | None) -> str:
+    if evidence is None:
+        return ""
+    if not evidence.read:
+        return f"code not read: {evidence.why_unread}"
+    notes = f"; {len(evidence.notes)} note(s): {evidence.notes[0]}" if evidence.notes else ""
+    parsed = f"{evidence.files_parsed} of {evidence.files_seen} Python file(s) parsed"
+    return f"{parsed}, {len(evidence.facts)} fact(s){notes}"
 
 
 class PackageViews(Sequence[PackageView]):

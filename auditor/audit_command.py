@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, error_line
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES
 
 if TYPE_CHECKING:
@@ -37,11 +37,6 @@ def write_output(text: str, output: Path | None) -> None:
     write_atomic(output, text)
 
 
-def error_line(message: str) -> None:
-    """One ``stack-auditor: message`` line on stderr."""
-    sys.stderr.write(f"stack-auditor: {message}\n")
-
-
 def run_audit_command(
     paths: list[Path] | None = None,
     profile: str | None = None,
@@ -63,6 +58,8 @@ def run_audit_command(
     max_packages: int = DEFAULT_MAX_PACKAGES,
     include: list[str] | None = None,  # h16: --include (issue 16)
     no_default_excludes: bool = False,  # h16: --no-default-excludes (issue 16)
+    no_code: bool = False,  # h17: evidence stage options
+    no_git: bool = False,
     hard_exit: bool = False,
 ) -> int:
     """Audit ``paths``, write the report, and return the exit code (0, 1 or 2).
@@ -93,6 +90,8 @@ def run_audit_command(
         fail_on=fail_on,
         max_file_bytes=max_file_bytes,
         max_packages=max_packages,
+        read_code=not no_code,
+        read_git=not no_git,
     )
     try:
         targets = list(paths or [Path()])
@@ -109,9 +108,11 @@ def run_audit_command(
         except AuditorError as error:
             return _usage_failure(str(error))
     if sarif_per_project is not None:
-        from auditor.render.sarif import write_per_project
+        from auditor.atomic import write_atomic
+        from auditor.render.sarif import render_per_project
 
-        write_per_project(report, sarif_per_project)
+        for name, text in render_per_project(report).items():
+            write_atomic(sarif_per_project / name, text)
     use_color = (
         color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     )

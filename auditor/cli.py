@@ -1,4 +1,4 @@
-"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error).
+"""Command-line wiring only: options in, exit codes out (0 clean, 1 findings, 2 usage or input error, 3 a bug).
 
 Format choices come from the registries. Heavy modules are imported inside
 the commands that need them, so ``--version`` and a small audit start fast.
@@ -109,6 +109,13 @@ def audit(
     no_default_excludes: Annotated[
         bool, typer.Option("--no-default-excludes", help="Also read test fixtures, templates, venvs, build outputs.")
     ] = False,
+    # h17 (evidence stage): two flags for h13's option table.
+    no_code: Annotated[
+        bool, typer.Option("--no-code", help="Judge dependencies only: read no Python source (evidence stage off).")
+    ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Do not run `git log` (team size from commit authors).")
+    ] = False,
 ) -> None:
     """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit_command import run_audit_command
@@ -135,6 +142,8 @@ def audit(
             max_packages=max_packages,
             include=include,
             no_default_excludes=no_default_excludes,
+            no_code=no_code,
+            no_git=no_git,
         )
     )
 
@@ -150,7 +159,7 @@ def graph(
 ) -> None:
     """Show each project's packages: version, direct or transitive, scopes, where declared."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import graph_json, graph_text
+    from auditor.explain import graph_json, graph_text
 
     try:
         _root, projects = load_project_graphs(
@@ -177,7 +186,7 @@ def why(
 ) -> None:
     """Show the path(s) from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs
-    from auditor.inspect import why_text
+    from auditor.explain import why_text
 
     try:
         _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
@@ -203,7 +212,7 @@ def profiles_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """Each stack token and anti-recommendation: what is checked, or why it is not checkable."""
-    from auditor.inspect import profile_text
+    from auditor.explain import profile_text
 
     try:
         write_output(profile_text(name, tuple(rules or ())), None)
@@ -217,7 +226,7 @@ def profiles_check(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
 ) -> None:
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
-    from auditor.inspect import profile_check
+    from auditor.explain import profile_check
 
     try:
         problems = profile_check(file, tuple(rules or ()))
@@ -235,7 +244,7 @@ def rules_list(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """One rule id a line: rule files, then every profile-derived id."""
-    from auditor.inspect import all_rule_metas
+    from auditor.explain import all_rule_metas
 
     try:
         metas = all_rule_metas(tuple(rules or ()))
@@ -252,7 +261,7 @@ def rules_show(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """A rule's metadata and help."""
-    from auditor.inspect import rule_show
+    from auditor.explain import rule_show
 
     try:
         write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
@@ -294,3 +303,7 @@ def main() -> None:
     except AuditorError as error:
         error_line(str(error))
         sys.exit(2)
+    except Exception as error:
+        from auditor.errors import internal_error
+
+        sys.exit(internal_error(error))

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from auditor.errors import UsageError
+from auditor.findings import excluded_summary
 from auditor.model import Skipped
 from auditor.resolvers import FORMATS, Format, Resolver, format_named
 
@@ -35,6 +36,7 @@ __all__ = [
     "ProjectInput",
     "discover",
     "discover_tree",
+    "excluded_summary",
     "resolver_for",
 ]
 
@@ -338,14 +340,6 @@ def template_reason(text: str, resolver: Resolver) -> str:
         return ""
     line = text.count("\n", 0, match.start()) + 1
     return f"a Jinja template (line {line}: {match.group(0)[:40]!r}), not a dependency file: not read"
-
-
-def excluded_summary(excluded: dict[str, int]) -> str:
-    """``excluded 17 folders (fixtures, *{{*)``, or "" when nothing was left out."""
-    total = sum(excluded.values())
-    if not total:
-        return ""
-    return f"excluded {total} folder{'' if total == 1 else 's'} ({', '.join(excluded)})"
 
 
 def no_dependency_files_message(root: str, excluded: dict[str, int], skipped: list[Skipped]) -> str:

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from auditor.discover import DEFAULT_EXCLUDES
+from auditor.explain import all_rule_metas, profile_text, rule_details
 from auditor.findings import RuleMeta
-from auditor.inspect import all_rule_metas, profile_text, rule_details
 from auditor.policy.catalog import load_catalog
 from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import rule_doc_path
@@ -67,9 +67,12 @@ def _profile_page(name: str) -> str:
     out += ["## Rule ids", "", "| Rule id | Severity | Checked |", "|---|---|---|"]
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
-        checked = "not checkable" if entry is None or entry.condition is None else "yes"
+        if entry is not None and entry.evidence:
+            checked = "yes" if entry.condition is not None else "from the code"
+        else:
+            checked = "not checkable" if entry is None or entry.condition is None else "yes"
         doc = rule_doc_path(f"{profile.name}/{key}")
-        link = f"[`{profile.name}/{key}`](../{doc})" if checked == "yes" else f"`{profile.name}/{key}`"
+        link = f"[`{profile.name}/{key}`](../{doc})" if checked != "not checkable" else f"`{profile.name}/{key}`"
         out.append(f"| {link} | {anti.severity.value} | {checked} |")
     for key in profile.stack:
         doc = rule_doc_path(f"{profile.name}/stack/{key}")
@@ -80,7 +83,7 @@ def _profile_page(name: str) -> str:
         out += [f"## {key}", "", f"**{anti.severity.value}** — {anti.reason}", ""]
         if entry is None:
             out += ["Not checkable: no catalog entry for this key.", ""]
-        elif entry.condition is None:
+        elif entry.condition is None and not entry.evidence:
             out += [f"Not checkable: {entry.not_checkable}.", ""]
         else:
             out += [entry.help.replace("## ", "### "), ""]

@@ -51,6 +51,9 @@ AUDIT_OPTIONS: dict[str, tuple[str, str | bool]] = {
     # h16 (issue 16): what is read
     "--include": ("include", "strs"),
     "--no-default-excludes": ("no_default_excludes", True),
+    # h17's evidence flags (added by h16 when merging main: the Typer command already had them)
+    "--no-code": ("no_code", True),
+    "--no-git": ("no_git", True),
 }
 
 
@@ -121,7 +124,7 @@ def _convert(kind: str, text: str) -> Path | str | int | None:
 
 
 def main() -> None:
-    """Console-script entry point (exit codes: 0 clean, 1 findings, 2 usage or input error)."""
+    """Console-script entry point (exit codes: 0 clean, 1 findings, 2 usage or input error, 3 a bug)."""
     args = sys.argv[1:]
     if args == ["--version"]:
         sys.stdout.write(f"stack-auditor {__version__}\n")
@@ -150,4 +153,8 @@ def main() -> None:
     except BrokenPipeError:  # the reader went away (``| head``): quiet, as Click is
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
+    except Exception as error:
+        from auditor.errors import internal_error
+
+        code = internal_error(error)
     sys.exit(code)

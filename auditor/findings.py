@@ -17,6 +17,7 @@ from auditor.model import Provenance, Skipped
 __all__ = [
     "Finding",
     "InputFailure",
+    "Judgement",
     "NotCheckable",
     "PackageView",
     "ProfileInference",
@@ -26,6 +27,7 @@ __all__ = [
     "RuleMeta",
     "Severity",
     "Suppression",
+    "excluded_summary",
     "fingerprint",
 ]
 
@@ -151,6 +153,20 @@ class NotCheckable(NamedTuple):
     reason: str
 
 
+class Judgement(NamedTuple):
+    """How one key of the profile ended the audit (``stack.queue``, ``constraints.team_size_max``...).
+
+    ``status``: ``checked`` (``outcome`` says ``satisfied`` or ``violated``), ``not-applicable``
+    or ``not-checkable``; ``detail`` gives the evidence or the reason, ``evidence`` its locations.
+    """
+
+    key: str
+    status: str
+    detail: str
+    outcome: str = ""
+    evidence: tuple[Provenance, ...] = ()
+
+
 class InputFailure(NamedTuple):
     """A file that could not be read; the rest of the run goes on."""
 
@@ -205,6 +221,8 @@ class ProjectReport:
     requires_python: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     inference: ProfileInference | None = None  # None: not computed (older callers)
+    judgements: list[Judgement] = field(default_factory=list)  # every profile key: checked / n.a. / not checkable
+    evidence_summary: str = ""  # what the evidence stage read ("" when it did not run)
 
 
 @dataclass(slots=True)
@@ -227,6 +245,7 @@ class Report:
     def no_dependency_files(self) -> bool:
         """Nothing to audit was found: a CLI run exits 2, a sweep records the status "no dependency files"."""
         return not self.projects and not self.failures
+    explain: bool = False  # --explain-profile: the text report lists how each profile key was judged
 
     @property
     def findings(self) -> list[Finding]:
@@ -235,3 +254,11 @@ class Report:
     def counted(self) -> list[Finding]:
         """Findings that count towards the exit code (not suppressed)."""
         return [finding for finding in self.findings if finding.suppression is None]
+
+
+def excluded_summary(excluded: dict[str, int]) -> str:
+    """``excluded 17 folders (fixtures, *{{*)``, or "" when nothing was left out."""
+    total = sum(excluded.values())
+    if not total:
+        return ""
+    return f"excluded {total} folder{'' if total == 1 else 's'} ({', '.join(excluded)})"

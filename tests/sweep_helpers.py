@@ -94,9 +94,10 @@ def build_org(root: Path, copies: int = 3) -> dict[str, str]:
 def sweep(out: Path, **kwargs: Any) -> tuple[SweepRun, dict[str, Any]]:
     """Run a sweep in-process (quiet) and return it with its summary.json."""
     environ = kwargs.pop("environ", None) or dict(os.environ)
+    tokens = kwargs.pop("tokens", None)
     kwargs.setdefault("jobs", 2)
     kwargs.setdefault("progress", "none")
-    run = run_request(SweepRequest(out=out, **kwargs), environ)
+    run = run_request(SweepRequest(out=out, **kwargs), environ, tokens)
     return run, json.loads((out / "summary.json").read_text())
 
 

@@ -193,7 +193,7 @@ def test_flask_greenfield_under_fastapi_policy() -> None:
 @pytest.mark.parametrize("name", profile_names())
 def test_shipped_profiles_use_only_known_tokens(name: str) -> None:
     """Every token and key of every shipped profile has a catalog entry."""
-    from auditor.inspect import profile_check
+    from auditor.explain import profile_check
     from auditor.policy.profiles import shipped_profiles
 
     assert profile_check(shipped_profiles()[name]) == []

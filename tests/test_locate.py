@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from auditor.policy.locate import json_key_line, toml_line
+from pathlib import Path
+
+import pytest
+
+from auditor.config import parse_config
+from auditor.errors import ConfigError
+from auditor.locate.json import json_key_line
+from auditor.locate.toml import toml_line
+from auditor.resolvers.pyproject import PyprojectResolver
 
 TOML = """# header
 [[rule]]
@@ -43,3 +51,43 @@ def test_json_key_line() -> None:
     assert json_key_line(text, ("anti", "queue")) == 6
     assert json_key_line(text, ("stack", "queue")) == 3
     assert json_key_line(text, ()) == 1
+
+
+# The two wrong lines of issue 14: text inside a multi-line string, and a quoted table name.
+QUOTED_CONFIG = '''[project]
+name = "x"
+description = """
+A service.
+fail-on = "no, this is prose"
+"""
+
+[tool.'stack-auditor']
+profile = "django-monolith"
+fail-on = "sometimes"
+'''
+
+LOOKALIKE_DEPENDENCIES = '''[project]
+name = "x"
+description = """
+Install it with:
+dependencies = ["django>=5"]
+"""
+version = "1"
+requires-python = ">=3.10"
+dependencies = ["django>=5"]
+'''
+
+
+def test_quoted_table_key_error_is_on_its_line(tmp_path: Path) -> None:
+    """A bad fail-on under [tool.'stack-auditor'] is reported on line 10, not inside the description."""
+    with pytest.raises(ConfigError) as raised:
+        parse_config(QUOTED_CONFIG, "pyproject.toml", tmp_path)
+    assert (raised.value.line, "fail-on" in raised.value.message) == (10, True)
+
+
+def test_requirement_lookalike_in_a_string_is_not_the_declaration() -> None:
+    """django is declared on line 9; line 5 is text inside the multi-line description."""
+    result = PyprojectResolver().parse(LOOKALIKE_DEPENDENCIES, "pyproject.toml")
+    assert [(e.child, e.provenance.line if e.provenance else 0) for e in result.edges] == [("django", 9)]
+    assert result.projects[0].dependencies_at is not None
+    assert result.projects[0].dependencies_at.line == 9

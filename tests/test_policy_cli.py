@@ -185,7 +185,8 @@ def test_profiles_show_checkable_and_not() -> None:
     code, out = run("profiles", "show", "django-monolith")
     assert code == 0
     assert "django-5: checks django >=5,<6" in out
-    assert "django-admin-customized: not checkable — django.contrib.admin" in out
+    assert "django-admin-customized: checked from the code (django.contrib.admin in INSTALLED_APPS" in out
+    assert "p95_api_latency_ms: 350\n    not checkable — a runtime figure" in out
     assert "rule id: django-monolith/no-rate-limiting" in out
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from auditor.audit import AuditOptions, audit
+from auditor.explain import all_rule_metas
 from auditor.findings import Finding
-from auditor.inspect import all_rule_metas
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import options_of
 from auditor.policy.profiles import load_profile, profile_names

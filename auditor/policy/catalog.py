@@ -30,6 +30,7 @@ class Token(NamedTuple):
     note: str = ""
     not_checkable: str = ""
     declared_in: str = ""
+    evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
 
 
 class AntiEntry(NamedTuple):
@@ -44,6 +45,7 @@ class AntiEntry(NamedTuple):
     tags: tuple[str, ...] = ()
     declared_in: str = ""
     covers: tuple[str, ...] = ()  # stack tokens whose deviation is the same fact as this key firing
+    evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
 
 
 class Catalog(NamedTuple):
@@ -51,20 +53,23 @@ class Catalog(NamedTuple):
     anti: dict[str, AntiEntry]
 
 
-def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
-    """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir."""
+def load_catalog(extra_dirs: Iterable[Path] = (), confine: Path | None = None) -> Catalog:
+    """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir.
+
+    With ``confine`` (the audited root), a catalog under it must not lead out of it.
+    """
     catalog = Catalog(tokens={}, anti={})
     shipped = shipped_rules_dir()
     for folder in (shipped, *extra_dirs):
         path = folder / CATALOG_FILE
-        if path.is_file():
-            _merge(catalog, path, shipped=folder == shipped)
+        if path.exists() or path.is_symlink():
+            _merge(catalog, path, shipped=folder == shipped, root=confine)
     return catalog
 
 
-def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
+def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | None = None) -> None:
     label = path.as_posix()
-    text, data = load_validated_toml(path, "catalog", "catalog", shipped)
+    text, data = load_validated_toml(path, "catalog", "catalog", shipped, root)
     for name, entry in data.get("tokens", {}).items():
         line = toml_line(text, ("tokens", name))
         catalog.tokens[name] = Token(
@@ -78,6 +83,7 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             note=str(entry.get("note", "")),
             not_checkable=str(entry.get("not-checkable", "")),
             declared_in=f"{label}:{line}",
+            evidence=str(entry.get("evidence", "")),
         )
     for key, entry in data.get("anti", {}).items():
         line = toml_line(text, ("anti", key))
@@ -87,8 +93,8 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
                 condition = compile_condition(entry["condition"], f"anti.{key}.condition", shipped)
             except ConditionError as error:
                 raise ConfigError(label, line, str(error)) from None
-        elif not entry.get("not-checkable"):
-            raise ConfigError(label, line, f"anti.{key} needs a condition or a not-checkable reason")
+        elif not entry.get("not-checkable") and not entry.get("evidence"):
+            raise ConfigError(label, line, f"anti.{key} needs a condition, an evidence judge or a not-checkable reason")
         catalog.anti[key] = AntiEntry(
             key=key,
             summary=str(entry.get("summary", key)),
@@ -99,4 +105,5 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             tags=tuple(entry.get("tags", ())),
             declared_in=f"{label}:{line}",
             covers=tuple(entry.get("covers", ())),
+            evidence=str(entry.get("evidence", "")),
         )

@@ -10,20 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from auditor.findings import Finding, NotCheckable, Related, RuleMeta, Severity
+from auditor.evidence.model import Evidence
+from auditor.findings import Finding, Judgement, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import Provenance
 from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Match
+from auditor.policy.judges import ANTI_JUDGES, Hit
+from auditor.policy.profile_keys import profile_key_judgements
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
-from auditor.policy.stack import TokenResult, options_of, stack_issues, token_result
+from auditor.policy.stack import TokenResult, options_of, stack_issues, token_result, why_unread
+from auditor.policy.template import fill
 
 __all__ = [
     "Evaluation",
     "TokenResult",
     "evaluate",
-    "group_per_file",
     "options_of",
     "profile_rule_ids",
     "stack_help",
@@ -39,19 +42,28 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     not_checkable: list[NotCheckable] = field(default_factory=list)
     rules: dict[str, RuleMeta] = field(default_factory=dict)
+    judgements: list[Judgement] = field(default_factory=list)
 
 
-def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rules: Iterable[Rule]) -> Evaluation:
-    """Every finding for one project graph."""
+def evaluate(
+    graph: ProjectGraph,
+    profile: Profile | None,
+    catalog: Catalog,
+    rules: Iterable[Rule],
+    evidence: Evidence | None = None,
+) -> Evaluation:
+    """Every finding for one project graph; with ``evidence``, code facts judge the keys that need them."""
     out = Evaluation()
     if profile is not None:
-        covered = _evaluate_anti(graph, profile, catalog, out)
-        _evaluate_stack(graph, profile, catalog, out, covered)
+        covered = _evaluate_anti(graph, profile, catalog, out, evidence)
+        anti_judgements, out.judgements = out.judgements, []
+        _evaluate_stack(graph, profile, catalog, out, covered, evidence)
+        out.judgements.extend(anti_judgements)
+        out.judgements.extend(profile_key_judgements(profile, graph, evidence))
     # Where the profile already made an architecture point about a package, a generic
     # architecture rule on the same package and line would only say it twice.
     profiled = {(f.package, f.location) for f in out.findings if f.package}
     for rule in rules:
-        found = []
         for match in rule.condition.evaluate(graph):
             finding = _finding(
                 graph,
@@ -65,10 +77,8 @@ def evaluate(graph: ProjectGraph, profile: Profile | None, catalog: Catalog, rul
             )
             if "architecture" in rule.meta.tags and (finding.package, finding.location) in profiled:
                 continue
-            found.append(finding)
-        if found:
             out.rules[rule.id] = rule.meta
-            out.findings.extend(found)
+            out.findings.append(finding)
     out.findings.sort(key=Finding.sort_key)
     return out
 
@@ -139,14 +149,27 @@ def stack_help(profile: Profile, key: str, expected: str, catalog: Catalog) -> s
 
 
 def _evaluate_stack(
-    graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation, covered: set[str]
+    graph: ProjectGraph,
+    profile: Profile,
+    catalog: Catalog,
+    out: Evaluation,
+    covered: set[str],
+    evidence: Evidence | None = None,
 ) -> None:
-    for issue in stack_issues(graph, profile, catalog, out.not_checkable, covered):
+    notes = (out.not_checkable, out.judgements)
+    for issue in stack_issues(graph, profile, catalog, notes, covered, evidence):
         key = issue.keys[0]
         expected = " or ".join(" + ".join(option) for option in options_of(profile.stack[key]))
         meta = stack_meta(profile, key, expected, catalog)
         out.rules[meta.id] = meta
         finding = _finding(graph, meta.id, issue.severity, issue.message, issue.match, meta.summary, "")
+        shown = issue.shown_at
+        if shown is not None and shown.at is not None:
+            # The code shows it (evidence): the finding points there, the dependency list is related.
+            finding.message = f"{key}: {shown.detail}" if shown.status == "missing" else finding.message
+            if finding.location is not None and finding.location != shown.at:
+                finding.related.append(Related(finding.location, "the dependencies are declared here"))
+            finding.location = shown.at
         finding.profile_entry = f"profile {profile.name}: " + ", ".join(f"stack.{k}" for k in issue.keys)
         out.findings.append(finding)
 
@@ -154,36 +177,96 @@ def _evaluate_stack(
 # ----------------------------------------------------------------- anti-recommendations
 
 
-def _evaluate_anti(graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation) -> set[str]:
+def _evaluate_anti(
+    graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation, evidence: Evidence | None = None
+) -> set[str]:
     """Findings of every anti-recommendation that fires; returns the stack tokens they speak for."""
     covered: set[str] = set()
     stack_keys = {token: key for key, value in profile.stack.items() for o in options_of(value) for token in o}
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
+        judgement_key = f"anti_recommendations.{key}"
         if entry is None:
-            out.not_checkable.append(NotCheckable(key, key, "no catalog entry for this anti-recommendation key"))
-            continue
-        if entry.condition is None:
-            out.not_checkable.append(NotCheckable(key, key, entry.not_checkable))
+            reason = "no catalog entry for this anti-recommendation key"
+            out.not_checkable.append(NotCheckable(key, key, reason))
+            out.judgements.append(Judgement(judgement_key, "not-checkable", reason))
             continue
         rule_id = f"{profile.name}/{key}"
+        verdict_word = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
+        entry_name = f"profile {profile.name}: anti_recommendations.{key} = {verdict_word}"
+        use_condition = True
+        if entry.evidence and evidence is not None and evidence.read and entry.evidence in ANTI_JUDGES:
+            judged = ANTI_JUDGES[entry.evidence](graph, evidence)
+            use_condition = judged.use_condition
+            hits = [_hit_finding(graph, rule_id, anti.severity, hit, entry_name, anti.reason) for hit in judged.hits]
+            if hits:
+                out.rules[rule_id] = anti_meta(profile, entry)
+                out.findings.extend(_same_fact(hits, entry, stack_keys, covered))
+            violated = any(not hit.note for hit in judged.hits)
+            outcome = ("violated" if violated else "satisfied") if judged.status == "checked" else ""
+            evidence_at = judged.evidence or tuple(hit.location for hit in judged.hits)
+            out.judgements.append(Judgement(judgement_key, judged.status, judged.detail, outcome, evidence_at))
+            if judged.status == "not-checkable":
+                out.not_checkable.append(NotCheckable(key, key, judged.detail))
+            if not use_condition:
+                continue
+        if entry.condition is None:
+            why = f" (needs the source: {why_unread(evidence)})" if entry.evidence else ""
+            out.not_checkable.append(NotCheckable(key, key, entry.not_checkable + why))
+            out.judgements.append(Judgement(judgement_key, "not-checkable", entry.not_checkable + why))
+            continue
         matches = entry.condition.evaluate(graph)
+        if not (entry.evidence and use_condition and evidence is not None and evidence.read):
+            found = "; ".join(m.packages[0].label() for m in matches if m.packages)
+            detail = f"{entry.summary}: {found or 'yes'}" if matches else f"not found: {entry.summary}"
+            if entry.evidence:
+                detail += f" (dependencies only: the code was not read: {why_unread(evidence)})"
+            out.judgements.append(
+                Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied")
+            )
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
-        # One fact, one finding: the stack entry that names the same choice is said here, not twice.
-        same = sorted({stack_keys[t] for t in entry.covers if t in stack_keys})
-        covered.update(t for t in entry.covers if t in stack_keys)
-        verdict = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
+        findings = []
         for match in matches:
             finding = _finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
-            if same:
-                finding.message += f" (the profile's {' and '.join(same)} entry)"
-            finding.profile_entry = f"profile {profile.name}: anti_recommendations.{key} = {verdict}" + "".join(
-                f", stack.{k}" for k in same
-            )
-            out.findings.append(finding)
+            finding.profile_entry = entry_name
+            findings.append(finding)
+        out.findings.extend(_same_fact(findings, entry, stack_keys, covered))
     return covered
+
+
+def _same_fact(
+    findings: list[Finding], entry: AntiEntry, stack_keys: dict[str, str], covered: set[str]
+) -> list[Finding]:
+    """One fact, one finding: the stack entry naming the same choice is said here, not reported twice."""
+    same = sorted({stack_keys[t] for t in entry.covers if t in stack_keys})
+    if not same or not any(f.severity is not Severity.NOTE for f in findings):
+        return findings
+    covered.update(t for t in entry.covers if t in stack_keys)
+    for finding in findings:
+        finding.message += f" (the profile's {' and '.join(same)} entry)"
+        finding.profile_entry += "".join(f", stack.{k}" for k in same)
+    return findings
+
+
+def _hit_finding(
+    graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit, profile_entry: str, reason: str
+) -> Finding:
+    """A judge's hit as a finding: the code line first, the dependency lines as related locations."""
+    node = hit.package
+    return Finding(
+        rule_id=rule_id,
+        severity=Severity.NOTE if hit.note else severity,
+        message=f"{hit.message}: {reason}" if reason else hit.message,
+        profile_entry=profile_entry,
+        project=graph.path,
+        package=node.name if node is not None else None,
+        version=node.version if node is not None else None,
+        location=hit.location,
+        related=list(hit.related),
+        scope=",".join(sorted(node.scopes)) if node is not None else "",
+    )
 
 
 def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
@@ -229,10 +312,7 @@ def _finding(
         "use_instead": use_instead,
         "project": graph.name or graph.path,
     }
-    try:
-        message = template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        message = template
+    message = fill(template, values)
     if primary is not None:
         location = primary.location or declaration_anchor(graph)
     elif match.python:
@@ -283,11 +363,8 @@ def group_per_file(findings: list[Finding], rules: Iterable[Rule]) -> list[Findi
         group.sort(key=Finding.sort_key)
         first = group[0]
         names = [f"{f.package} {f.version}" if f.version else str(f.package) for f in group]
-        values = {"count": len(group), "packages": ", ".join(names[:-1]) + " and " + names[-1], "file": file}
-        try:
-            message = template.format(**values)
-        except (KeyError, IndexError, ValueError):
-            message = template
+        values = {"count": str(len(group)), "packages": ", ".join(names[:-1]) + " and " + names[-1], "file": file}
+        message = fill(template, values)
         related = [
             Related(f.location, f"{name}: {summary}")
             for f, name in zip(group[1:], names[1:], strict=True)

@@ -104,14 +104,15 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         raise ConfigError(ref, 0, "profile file is outside the audited root: not followed")
     shipped = ref in shipped_profiles() and path == shipped_profiles()[ref]
     label = ref if shipped else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(label, 0, f"cannot read profile: {error}") from None
+    from auditor.datafile import number_error, read_data_file
+
+    text = read_data_file(path, label, "profile", root=confine)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ConfigError(label, error.lineno, f"invalid JSON: {error.msg}") from None
+    except ValueError as error:
+        raise number_error(label, text, error) from None
     if not isinstance(data, dict):
         raise ConfigError(label, 1, "a profile must be a JSON object")
     # A shipped profile is checked by the test suite, not on every run (as shipped rule files are).

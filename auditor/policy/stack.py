@@ -13,15 +13,18 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from auditor.findings import NotCheckable, Severity
+from auditor.evidence.model import Evidence
+from auditor.findings import Judgement, NotCheckable, Severity
 from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import canonical_name
+from auditor.model import Provenance, canonical_name
 from auditor.policy.catalog import Catalog
 from auditor.policy.conditions import KNOWN_PYTHONS, Condition, Match
+from auditor.policy.judges import TOKEN_JUDGES
+from auditor.policy.profile_keys import stack_judgement
 from auditor.policy.profiles import Profile
 from auditor.versions import compare, contains, is_version
 
-__all__ = ["Deviation", "StackIssue", "TokenResult", "options_of", "stack_issues", "token_result"]
+__all__ = ["Deviation", "StackIssue", "TokenResult", "options_of", "stack_issues", "token_result", "why_unread"]
 
 _NUMBERS = re.compile(r"\d+(?:\.\d+)*")
 NEWER_NOTE = "the profile may need a new version"
@@ -34,6 +37,7 @@ class TokenResult(NamedTuple):
     status: str  # ok | version | alternative | missing | not-checkable | unknown
     node: GraphNode | None = None
     detail: str = ""
+    at: Provenance | None = None  # where the code shows it (evidence-judged tokens)
     newer: bool = False  # status "version": above the token's range, not below it
 
 
@@ -53,6 +57,7 @@ class StackIssue(NamedTuple):
     severity: Severity
     message: str
     match: Match
+    shown_at: TokenResult | None = None  # a missing/alternative result the code shows (evidence), if any
 
 
 def options_of(value: str | list[str]) -> list[list[str]]:
@@ -61,10 +66,22 @@ def options_of(value: str | list[str]) -> list[list[str]]:
     return [[part.strip() for part in option.split(" + ")] for option in options]
 
 
-def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> TokenResult:
+def why_unread(evidence: Evidence | None) -> str:
+    return evidence.why_unread if evidence is not None else "the source was not read"
+
+
+def token_result(
+    graph: ProjectGraph, token_name: str, catalog: Catalog, evidence: Evidence | None = None
+) -> TokenResult:
     token = catalog.tokens.get(token_name)
     if token is None:
         return TokenResult(token_name, "unknown", detail="no catalog entry for this token")
+    if token.evidence and evidence is not None and evidence.read and token.evidence in TOKEN_JUDGES:
+        verdict = TOKEN_JUDGES[token.evidence](graph, evidence)
+        return TokenResult(token_name, verdict.status, verdict.node, verdict.detail, verdict.at)
+    if token.evidence and token.not_checkable:
+        reason = f"{token.not_checkable} (needs the source: {why_unread(evidence)})"
+        return TokenResult(token_name, "not-checkable", detail=reason)
     if token.not_checkable:
         return TokenResult(token_name, "not-checkable", detail=token.not_checkable)
     if token.python is not None:
@@ -86,11 +103,11 @@ def token_result(graph: ProjectGraph, token_name: str, catalog: Catalog) -> Toke
         if not token.version:
             return TokenResult(token_name, "ok", found[0])
         judged = [(node, _judge(token.version, node)) for node in found]
-        good = next((node for node, verdict in judged if verdict == "ok"), None)
+        good = next((node for node, side in judged if side == "ok"), None)
         if good is not None:
             return TokenResult(token_name, "ok", good)
-        node, verdict = judged[0]
-        return TokenResult(token_name, "version", node, f"outside {token.version}", newer=verdict == "newer")
+        node, side = judged[0]
+        return TokenResult(token_name, "version", node, f"outside {token.version}", newer=side == "newer")
     for name in token.alternatives:
         other = graph.find(canonical_name(name))
         if other is not None and other.direct:
@@ -148,15 +165,21 @@ def _python_newer(requires_python: str, rule: Mapping[str, Any]) -> bool:
 
 
 def stack_issues(
-    graph: ProjectGraph, profile: Profile, catalog: Catalog, not_checkable: list[NotCheckable], covered: set[str]
+    graph: ProjectGraph,
+    profile: Profile,
+    catalog: Catalog,
+    notes: tuple[list[NotCheckable], list[Judgement]],
+    covered: set[str],
+    evidence: Evidence | None = None,
 ) -> list[StackIssue]:
     """One issue per fact: deviations whose slots share a package are reported together.
 
-    ``covered`` holds tokens an anti-recommendation that fired already speaks for
+    ``notes`` receives what cannot be judged and every key's judgement. ``covered``
+    holds tokens an anti-recommendation that fired already speaks for
     (``sync-http-client-in-async-service`` for ``httpx-client``): their keys stay quiet.
     """
     groups: list[list[Deviation]] = []
-    for deviation in _deviations(graph, profile, catalog, not_checkable):
+    for deviation in _deviations(graph, profile, catalog, notes, evidence):
         if any(r.token in covered for r in deviation.results):
             continue
         group = next((g for g in groups if any(d.slot & deviation.slot for d in g)), None)
@@ -168,15 +191,23 @@ def stack_issues(
 
 
 def _deviations(
-    graph: ProjectGraph, profile: Profile, catalog: Catalog, not_checkable: list[NotCheckable]
+    graph: ProjectGraph,
+    profile: Profile,
+    catalog: Catalog,
+    notes: tuple[list[NotCheckable], list[Judgement]],
+    evidence: Evidence | None,
 ) -> Iterable[Deviation]:
+    not_checkable, judgements = notes
     for key, value in profile.stack.items():
         options = options_of(value)
-        results = [[token_result(graph, token, catalog) for token in option] for option in options]
+        results = [[token_result(graph, token, catalog, evidence) for token in option] for option in options]
         for option in results:
             unjudged = [r for r in option if r.status in ("not-checkable", "unknown")]
             not_checkable.extend(NotCheckable(f"stack/{key}", r.token, r.detail) for r in unjudged)
-        checkable = [[r for r in option if r.status not in ("not-checkable", "unknown")] for option in results]
+        # A token that does not apply (no social login, no HTML) is met by not being needed.
+        skip = ("not-checkable", "unknown", "not-applicable")
+        checkable = [[r for r in option if r.status not in skip] for option in results]
+        judgements.append(stack_judgement(key, results, checkable))
         if any(option and all(r.status == "ok" for r in option) for option in checkable):
             continue
         if not any(checkable):
@@ -205,9 +236,13 @@ def _issue(graph: ProjectGraph, group: list[Deviation], catalog: Catalog) -> Sta
         severity = Severity.NOTE if bad.newer else Severity.WARNING
         message = _version_message(graph, owner.key, bad, catalog) + also
         return StackIssue(keys, severity, message, Match([bad.node]) if bad.node else Match(python=True))
+    shown = next((r for r in flat if r.status in ("missing", "alternative") and r.at is not None), None)
     if bad is not None and bad.node is not None:
         message = f"{owner.key}: {bad.node.label()} was chosen instead of {_failing(owner, bad)}{also}"
-        return StackIssue(keys, Severity.WARNING, message, Match([bad.node]))
+        return StackIssue(keys, Severity.WARNING, message, Match([bad.node]), shown)
+    if bad is not None:  # shown by the code, no package behind it
+        message = f"{owner.key}: {bad.detail} instead of {_failing(owner, bad)}{also}"
+        return StackIssue(keys, Severity.WARNING, message, Match(), shown)
     missing = sorted({r.token for r in flat if r.status == "missing"})
     looked = sorted({p for t in missing for p in _packages_of(t, catalog)})
     if all(r.status == "missing" for r in first.results):
@@ -217,7 +252,7 @@ def _issue(graph: ProjectGraph, group: list[Deviation], catalog: Catalog) -> Sta
         message = f"{first.key}: {' and '.join(wanting)} missing (expected {first.expected})"
     message += also
     message += f"; none of {', '.join(looked)} is in the dependencies" if looked else ""
-    return StackIssue(keys, Severity.WARNING, message, Match(missing=missing))
+    return StackIssue(keys, Severity.WARNING, message, Match(missing=missing), shown)
 
 
 def _failing(deviation: Deviation, alternative: TokenResult) -> str:

@@ -83,6 +83,17 @@ def report_to_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
                 "skipped": [
                     {"name": s.name, "reason": s.reason, "location": _location(s.provenance)} for s in project.skipped
                 ],
+                "judgements": [
+                    {
+                        "key": j.key,
+                        "status": j.status,
+                        "outcome": j.outcome or None,
+                        "detail": j.detail,
+                        "evidence": [_location(at) for at in j.evidence],
+                    }
+                    for j in project.judgements
+                ],
+                "evidence": project.evidence_summary or None,
             }
             for project in report.projects
         ],

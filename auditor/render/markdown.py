@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from auditor.discover import excluded_summary
-from auditor.findings import Report, Severity
+from auditor.findings import Report, Severity, excluded_summary
 from auditor.model import Provenance
 from auditor.render.base import RenderOptions, counted_noun, inference_words
 

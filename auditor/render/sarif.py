@@ -12,11 +12,12 @@ most severe results and saying so.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, ClassVar
 
 from auditor.findings import Finding, InputFailure, ProjectReport, Report, RuleMeta, Severity
-from auditor.github.limits import (
+from auditor.model import Provenance
+from auditor.render.base import RenderOptions, inference_dict
+from auditor.render.sarif_limits import (
     MAX_FULL_DESCRIPTION_CHARS,
     MAX_RELATED_LOCATIONS_PER_RESULT,
     MAX_RESULTS_PER_RUN,
@@ -25,10 +26,8 @@ from auditor.github.limits import (
     MAX_SHORT_DESCRIPTION_CHARS,
     MAX_TAGS_PER_RULE,
 )
-from auditor.model import Provenance
-from auditor.render.base import RenderOptions, inference_dict
 
-__all__ = ["SRCROOT", "SarifRenderer", "default_category", "report_to_sarif"]
+__all__ = ["SRCROOT", "SarifRenderer", "default_category", "render_per_project", "report_to_sarif"]
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/stack-auditor/stack-auditor"
@@ -203,17 +202,16 @@ def _profile_property(project: ProjectReport) -> dict[str, Any]:
     return entry
 
 
-def write_per_project(report: Report, folder: Path) -> list[Path]:
-    """One SARIF file per project, each with its own category ``stack-auditor/<project path>/``.
+def render_per_project(report: Report) -> dict[str, str]:
+    """One SARIF document per project, by file name, each with its own category ``stack-auditor/<project path>/``.
 
     GitHub accepts one run per tool and category: per-project files let a monorepo
-    upload each service separately (and dismissals stay per service).
+    upload each service separately (and dismissals stay per service). The caller
+    writes them (renderers return text).
     """
     from dataclasses import replace
 
-    from auditor.atomic import write_atomic
-
-    written = []
+    documents = {}
     for project in report.projects:
         single = replace(
             report,
@@ -222,9 +220,7 @@ def write_per_project(report: Report, folder: Path) -> list[Path]:
             absent=[r for r in report.absent if r.get("properties", {}).get("project") == project.path],
         )
         name = "root" if project.path == "." else project.path.replace("/", "__")
-        path = folder / f"{name}.sarif"
         inside = "" if project.path == "." else f"{project.path}/"
         options = RenderOptions(category=f"stack-auditor/{report.source_prefix}{inside}")
-        write_atomic(path, json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n")
-        written.append(path)
-    return written
+        documents[f"{name}.sarif"] = json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n"
+    return documents

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from auditor.discover import excluded_summary
-from auditor.findings import Finding, Report, Severity
+from auditor.findings import Finding, ProjectReport, Report, Severity, excluded_summary
 from auditor.render.base import RenderOptions, counted_noun
 
 __all__ = ["TextRenderer"]
@@ -40,6 +39,8 @@ class TextRenderer:
             if project.not_checkable:
                 keys = sorted({f"{n.key} ({n.token})" if n.token != n.key else n.key for n in project.not_checkable})
                 out.append(paint(_DIM, f"  not checkable from dependencies: {', '.join(keys)}"))
+            if report.explain and project.judgements:
+                out.extend(_judgement_lines(project, paint))
             for skipped in project.skipped:
                 where = f"{skipped.provenance}: " if skipped.provenance else ""
                 out.append(paint(_DIM, f"  skipped: {where}{skipped.name}: {skipped.reason}"))
@@ -61,6 +62,21 @@ class TextRenderer:
         errors = f"; {counted_noun(len(report.failures), 'input error')}" if report.failures else ""
         out.append(f"{counted_noun(len(report.projects), 'project')}: {counts}{tail}{errors}")
         return "\n".join(out) + "\n"
+
+
+def _judgement_lines(project: ProjectReport, paint: Paint) -> list[str]:
+    """--explain-profile: how each key of the profile was judged, runtime figures said once."""
+    out = [f"  evidence: {project.evidence_summary}"] if project.evidence_summary else []
+    out.append("  profile keys:")
+    said: set[str] = set()
+    for judgement in project.judgements:
+        state = f"{judgement.status}: {judgement.outcome}" if judgement.outcome else judgement.status
+        detail = judgement.detail
+        if judgement.status == "not-checkable" and detail in said:
+            detail = "(as above)"
+        said.add(judgement.detail)
+        out.append(paint(_DIM, f"    {judgement.key} [{state}] {detail}"))
+    return out
 
 
 def _order(finding: Finding) -> tuple[int, tuple[str, str, int, int, str, str]]:

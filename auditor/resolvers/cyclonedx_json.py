@@ -27,9 +27,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.json import json_key_line, loads_located
 from auditor.model import FileRole, Provenance, ResolveResult, Skipped
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
-from auditor.resolvers._jsonpos import loads_located
 from auditor.resolvers._sbom import LineCursor
 
 __all__ = ["CycloneDxJsonResolver"]
@@ -129,8 +129,7 @@ class _Reader:
         self.offsets = offsets
 
     def key_line(self, key: str) -> int:
-        found = self.index.text.find(f'"{key}"')
-        return self.index.line(found) if found >= 0 else 0
+        return json_key_line(self.index.text, (key,), 0)
 
     def components(self, value: Any, where: str, out: list[RawComponent]) -> None:
         if not isinstance(value, list):

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.toml import toml_line
 from auditor.model import (
     MAIN,
     Edge,
@@ -66,10 +67,10 @@ class PdmLockResolver:
         text = blank_file_lists(text, "files")
         data = load_toml(text, path)
         _check_version(data, text, path)
-        locator = BlockLocator(text, "package")
+        locator = BlockLocator(text, "package", data.get("package"))
         result = ResolveResult(file=path, format=self.name, role=self.role)
         by_key: dict[tuple[NormalizedName, str | None], Package] = {}
-        for n, entry in iter_tables(data.get("package", []), path, "package", _line_of(text, "[[package]]")):
+        for n, entry in iter_tables(data.get("package", []), path, "package", toml_line(text, ("package",), 0)):
             line = locator.header_line(n)
             where = f"package[{n}]"
             display = require(entry, "name", str, path, where, line)
@@ -100,19 +101,14 @@ class PdmLockResolver:
         return result
 
 
-def _line_of(text: str, needle: str) -> int:
-    offset = text.find(needle)
-    return text.count("\n", 0, offset) + 1 if offset >= 0 else 0
-
-
 def _check_version(data: Mapping[str, Any], text: str, path: str) -> None:
     metadata = data.get("metadata")
     if metadata is None:
         raise InputError(path, 0, "missing [metadata] table (not a pdm.lock?)")
     if not isinstance(metadata, dict):
-        raise InputError(path, _line_of(text, "metadata"), "'metadata' must be a table")
-    line = _line_of(text, "lock_version")
-    version = require(metadata, "lock_version", str, path, "[metadata]", line or _line_of(text, "[metadata]"))
+        raise InputError(path, toml_line(text, ("metadata",), 0), "'metadata' must be a table")
+    line = toml_line(text, ("metadata", "lock_version"), 0)
+    version = require(metadata, "lock_version", str, path, "[metadata]", line or toml_line(text, ("metadata",), 0))
     if not _SUPPORTED.match(version):
         raise InputError(path, line, f"unsupported lock_version {version!r} (expected 3.x or 4.x)")
 

@@ -6,6 +6,12 @@ The token reaches git only through the environment
 argv (readable in ``/proc``), never written to ``.git/config`` and never in a
 remote URL. Every message that leaves this module is scrubbed of the token
 and of its base64 form.
+
+URLs come from list files and API answers, so they are hostile: each is
+checked against a scheme allow-list before git sees it (no option-looking
+entries, no ``ext::``-style transports), always follows ``--``, and git is
+told to speak that one protocol only (``GIT_ALLOW_PROTOCOL``). Local heads are
+asked of git (``rev-parse``), never read by following ``.git/HEAD`` ourselves.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import urllib.parse
@@ -27,6 +35,7 @@ __all__ = [
     "SPARSE_PATTERNS",
     "GitAuth",
     "GitError",
+    "check_url",
     "checkout_head",
     "clone_or_fetch",
     "commit_of",
@@ -66,6 +75,41 @@ class GitError(Exception):
     """A git command failed; the message is already scrubbed of credentials."""
 
 
+# What a remote URL may use: REMOTE_SCHEMES for anything a listing names; "file" only where the
+# user asked for local sources (a --repos list); "http" only where the user's own API URL is http.
+REMOTE_SCHEMES = frozenset({"https", "ssh"})
+# Clones only follow URLs already admitted where they entered (a --repos list, a checked listing).
+CLONE_SCHEMES = REMOTE_SCHEMES | {"file", "http"}
+_SCP_LIKE = re.compile(r"^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:(?!//)")
+_TRANSPORT_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
+
+
+def url_scheme(url: str) -> str:
+    """The protocol git would use for ``url`` (``ssh`` for scp-like ``user@host:path``); ``""`` if none."""
+    if "://" in url:
+        return url.split("://", 1)[0].lower()
+    return "ssh" if _SCP_LIKE.match(url) else ""
+
+
+def check_url(url: str, schemes: frozenset[str] = REMOTE_SCHEMES) -> str:
+    """``url`` if git may be pointed at it, else :class:`GitError` saying why.
+
+    Refused: anything starting with ``-`` (git would read an option such as
+    ``--upload-pack``), transport syntax (``ext::cmd``, ``fd::``), control
+    characters, and a scheme outside ``schemes``.
+    """
+    shown = url.encode("unicode_escape").decode("ascii")[:200]
+    if not url or url.lstrip().startswith("-"):
+        raise GitError(f"refused git URL {shown!r}: it would be read as a git option")
+    if _TRANSPORT_PREFIX.match(url) or any(ord(c) < 32 or ord(c) == 127 for c in url):
+        raise GitError(f"refused git URL {shown!r}: transport syntax or control characters")
+    scheme = url_scheme(url)
+    if scheme not in schemes:
+        allowed = ", ".join(sorted(schemes))
+        raise GitError(f"refused git URL {shown!r}: scheme {scheme or '(none)'!r} is not one of {allowed}")
+    return url
+
+
 @dataclass(frozen=True, slots=True)
 class GitAuth:
     """A token for one origin (``https://github.com``); ``secrets`` lists every form to scrub."""
@@ -96,6 +140,9 @@ class GitAuth:
 def _env(url: str | None, auth: GitAuth | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_CONFIG_")}
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C"})
+    # The one protocol of the checked URL (never ext/fd); redirects and submodules inherit it.
+    env["GIT_ALLOW_PROTOCOL"] = (url_scheme(url) if url else "") or "none"
+    env["GIT_PROTOCOL_FROM_USER"] = "0"
     if auth is not None and url is not None and auth.applies_to(url):
         env.update(
             {
@@ -116,28 +163,46 @@ def _run(
     timeout: float = 300.0,
 ) -> str:
     try:
-        done = subprocess.run(
+        # Its own session, so a timeout ends git and every helper it started (ssh, remote-https).
+        process = subprocess.Popen(
             ["git", *args],
             cwd=cwd,
             env=_env(url, auth),
-            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
-            check=False,
+            errors="replace",
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} timed out after {timeout:.0f}s") from None
     except OSError as error:
         raise GitError(f"cannot run git: {error.strerror or error}") from None
-    if done.returncode != 0:
-        detail = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(process)
+        raise GitError(f"git {args[0]} timed out after {timeout:.0f}s") from None
+    except BaseException:
+        kill_group(process)
+        raise
+    if process.returncode != 0:
+        detail = (stderr.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
         message = f"git {args[0]} failed: {detail}"
         raise GitError(auth.scrub(message) if auth else message)
-    return done.stdout
+    return stdout
+
+
+def kill_group(process: subprocess.Popen[str]) -> None:
+    """Kill ``process`` and its process group (it was started in a session of its own), then reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    process.communicate()
 
 
 def local_head(folder: Path) -> str:
-    """The checked-out commit of a git working tree, read from ``.git`` without running git.
+    """The checked-out commit of a git working tree (``git rev-parse``).
 
     A repository without commits, or a folder that is not a git checkout,
     gets ``tree:<hash>`` over its dependency files' names, sizes and
@@ -146,37 +211,36 @@ def local_head(folder: Path) -> str:
     return commit_of(folder) or _tree_digest(folder)
 
 
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+
+
 def commit_of(folder: Path) -> str | None:
-    """The commit ``HEAD`` points to, read from ``.git``; ``None`` when there is none."""
-    git = folder / ".git"
-    if git.is_file():  # a worktree or submodule: "gitdir: <path>"
-        text = git.read_text(encoding="utf-8", errors="replace").strip()
-        if text.startswith("gitdir:"):
-            git = (folder / text.split(":", 1)[1].strip()).resolve()
-    if not git.is_dir():
+    """The commit ``HEAD`` points to, as git resolves it; ``None`` when there is none.
+
+    Asked of git rather than read from ``.git/HEAD``: a hostile ``ref:`` line
+    (``ref: ../../../etc/passwd``) or ``gitdir:`` file would otherwise make us
+    read, and report, a file outside the folder. git only ever answers a
+    commit id; the search stops at ``folder`` (an enclosing repository is not it).
+    """
+    if not (folder / ".git").exists():
         return None
+    env = {"GIT_CEILING_DIRECTORIES": str(folder.absolute().parent)}
     try:
-        head = (git / "HEAD").read_text(encoding="utf-8").strip()
-    except OSError:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}"],
+            cwd=folder,
+            env={**_env(None, None), **env},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60.0,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    if not head.startswith("ref:"):
-        return head or None
-    ref = head.split(":", 1)[1].strip()
-    common = git
-    commondir = git / "commondir"
-    if commondir.is_file():
-        common = (git / commondir.read_text(encoding="utf-8").strip()).resolve()
-    for base in (git, common):
-        loose = base / ref
-        if loose.is_file():
-            return loose.read_text(encoding="utf-8").strip() or None
-    packed = common / "packed-refs"
-    if packed.is_file():
-        for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
-            sha, _, name = line.partition(" ")
-            if name.strip() == ref:
-                return sha
-    return None
+    sha = done.stdout.strip()
+    return sha if done.returncode == 0 and _SHA.match(sha) else None
 
 
 def _tree_digest(folder: Path) -> str:
@@ -192,18 +256,22 @@ def _tree_digest(folder: Path) -> str:
             except OSError:
                 continue
             relative = path.relative_to(folder).as_posix()
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return "tree:" + digest.hexdigest()[:40]
 
 
 def ls_remote_head(
-    url: str, auth: GitAuth | None = None, timeout: float = 60.0
+    url: str,
+    auth: GitAuth | None = None,
+    timeout: float = 60.0,
+    schemes: frozenset[str] = REMOTE_SCHEMES,
 ) -> tuple[str | None, str | None]:
-    """``(sha, branch)`` of the remote's HEAD, without cloning (``git ls-remote --symref URL HEAD``).
+    """``(sha, branch)`` of the remote's HEAD, without cloning (``git ls-remote --symref -- URL HEAD``).
 
     ``(None, None)`` for an empty repository.
     """
-    out = _run(["ls-remote", "--symref", url, "HEAD"], url=url, auth=auth, timeout=timeout)
+    check_url(url, schemes)
+    out = _run(["ls-remote", "--symref", "--", url, "HEAD"], url=url, auth=auth, timeout=timeout)
     sha = branch = None
     for line in out.splitlines():
         left, _, right = line.partition("\t")
@@ -219,16 +287,25 @@ def checkout_head(folder: Path) -> str | None:
     return commit_of(folder)
 
 
-def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: float = 300.0) -> str | None:
+def clone_or_fetch(
+    url: str,
+    dest: Path,
+    auth: GitAuth | None = None,
+    timeout: float = 300.0,
+    schemes: frozenset[str] = CLONE_SCHEMES,
+) -> str | None:
     """Bring ``dest`` to the remote's default-branch head with only the dependency files checked out.
 
     First time: ``clone --depth 1 --filter=blob:none --sparse --no-checkout``
     into a temporary folder beside ``dest`` (renamed when complete, so a
     killed sweep leaves no half clone), ``sparse-checkout set --no-cone``,
     ``checkout``. Later: ``fetch --depth 1 origin HEAD`` and a forced checkout
-    of ``FETCH_HEAD``; a cache that fails to fetch is cloned afresh once.
-    Returns the commit checked out.
+    of ``FETCH_HEAD``; a cache that fails to fetch, or whose ``origin`` is not
+    ``url`` (the URL changed), is cloned afresh. Returns the commit checked out.
     """
+    check_url(url, schemes)
+    if (dest / ".git").is_dir() and _origin_of(dest) != url:
+        shutil.rmtree(dest, ignore_errors=True)
     if (dest / ".git").is_dir():
         try:
             _run(
@@ -262,6 +339,7 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
                 "--filter=blob:none",
                 "--sparse",
                 "--no-checkout",
+                "--",
                 url,
                 str(temporary / "c"),
             ],
@@ -284,6 +362,13 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     return checkout_head(dest)
+
+
+def _origin_of(clone: Path) -> str | None:
+    try:
+        return _run(["config", "--get", "remote.origin.url"], cwd=clone, timeout=60.0).strip()
+    except GitError:
+        return None
 
 
 def web_origin(api_url: str | None) -> str:

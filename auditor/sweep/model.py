@@ -14,6 +14,7 @@ __all__ = [
     "PrepareError",
     "ProjectRow",
     "RepoSpec",
+    "RuleRow",
     "safe_name",
 ]
 
@@ -54,6 +55,7 @@ class AuditJob:
     profile: str | None
     rule_dirs: tuple[str, ...]
     timeout: float
+    excludes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +75,31 @@ class FindingRow:
 
 @dataclass(frozen=True, slots=True)
 class ProjectRow:
-    """One project of a repo: its profile and its counted findings by severity."""
+    """One project of a repo: its profile, how sure that choice is, and its counted findings by severity.
+
+    ``confidence`` is :class:`auditor.findings.ProfileInference`'s ``status`` (``given``, ``inferred``,
+    ``narrow``, ``tie``, ``none``), or ``None`` when the audit did not say.
+    """
 
     path: str
     profile: str | None
     errors: int
     warnings: int
     notes: int
+    confidence: str | None = None
+    runner_up: str | None = None
+    margin: int | None = None
+    decided_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """What the report says about a rule id: its title and the page that documents it."""
+
+    rule_id: str
+    name: str
+    summary: str
+    help_uri: str
 
 
 @dataclass(slots=True)
@@ -95,6 +115,8 @@ class AuditOutcome:
     projects: list[ProjectRow] = field(default_factory=list)
     head: str | None = None  # the commit actually audited, when the checkout knows it
     seconds: float = 0.0
+    rules: list[RuleRow] = field(default_factory=list)
+    failed_files: list[str] = field(default_factory=list)  # files that could not be read ("input" errors)
 
 
 class PrepareError(Exception):

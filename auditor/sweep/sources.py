@@ -14,13 +14,17 @@ from pathlib import Path
 
 from auditor.discover import SKIP_DIRS, resolver_for
 from auditor.errors import UsageError
-from auditor.sweep.gitops import GitAuth, GitError, local_head, ls_remote_head
+from auditor.hostile_text import shown_name
+from auditor.sweep.gitops import REMOTE_SCHEMES, GitAuth, GitError, local_head, ls_remote_head
 from auditor.sweep.model import EMPTY_HEAD, RepoSpec
 
 __all__ = ["dedupe", "from_repos_file", "from_root", "is_url", "name_from_url"]
 
 MAX_REPO_DEPTH = 3  # root/owner/name/.git is as deep as a folder of checkouts goes
 _URL_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
+# What a --repos list may name: the user asked for these sources, so local file:// remotes are fine;
+# plain http:// and git:// are recognised as URLs only to be refused with a reason.
+LIST_SCHEMES = REMOTE_SCHEMES | {"file"}
 
 
 def is_url(entry: str) -> bool:
@@ -72,15 +76,16 @@ def from_root(root: Path) -> list[RepoSpec]:
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a folder")
     if (root / ".git").exists():
-        return [RepoSpec(root.resolve().name, "local", str(root), local_head(root))]
+        return [RepoSpec(shown_name(root.resolve().name), "local", str(root), local_head(root))]
     specs: list[RepoSpec] = []
     repos = list(_git_repos(root, 1))
     holders = {repo.relative_to(root).parts[0] for repo in repos}
     for repo in repos:
-        specs.append(RepoSpec(repo.relative_to(root).as_posix(), "local", str(repo), local_head(repo)))
+        name = shown_name(repo.relative_to(root).as_posix())  # a non-UTF-8 folder name, escaped
+        specs.append(RepoSpec(name, "local", str(repo), local_head(repo)))
     for child in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in SKIP_DIRS):
         if child.name not in holders and _has_project(child):
-            specs.append(RepoSpec(child.name, "local", str(child), local_head(child)))
+            specs.append(RepoSpec(shown_name(child.name), "local", str(child), local_head(child)))
     specs.sort(key=lambda s: s.name)
     return specs
 
@@ -119,7 +124,7 @@ def from_repos_file(
 
     def head(spec: RepoSpec) -> None:
         try:
-            head, spec.default_branch = ls_remote_head(spec.location, auth, timeout)
+            head, spec.default_branch = ls_remote_head(spec.location, auth, timeout, LIST_SCHEMES)
             spec.head = head or EMPTY_HEAD
         except GitError as error:
             spec.error = str(error)
