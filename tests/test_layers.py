@@ -19,7 +19,8 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.discover": "Find",
     "auditor.resolvers": "Read", "auditor.policy": "Judge", "auditor.render": "Show", "auditor.model": "Model",
     "auditor.graph": "Model", "auditor.findings": "Model", "auditor.locate": "Model", "auditor.atomic": "Write",
-    "auditor.evidence": "Evidence", "auditor": "Base",
+    "auditor.evidence": "Evidence", "auditor.hostile_text": "Model",
+    "auditor.datafile": "Model", "auditor": "Base",
 }  # fmt: skip
 BELOW = {"Base": set(), "Write": {"Base"}, "Model": {"Base"}}
 BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Evidence", "Judge", "Show")}
