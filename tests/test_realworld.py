@@ -127,3 +127,22 @@ def test_pending_checks_exist() -> None:
     if not LABELS.is_file():
         pytest.skip(ABSENT)
     assert set(PENDING) <= set(_check_ids())
+
+
+@pytest.mark.parametrize(
+    ("repo", "anti", "stack_key"),
+    [
+        ("netbox", "django-monolith/deleting-django-admin", "admin"),
+        ("healthchecks", "django-monolith/no-celery-but-spawning-threads", "queue"),
+    ],
+)
+def test_code_evidence_and_stack_entry_are_one_finding(repo: str, anti: str, stack_key: str) -> None:
+    """The admin removed (netbox) and threads instead of a queue (healthchecks) are each one fact: the
+    anti-recommendation judged from code names the stack entry, which is not reported again."""
+    if not LABELS.is_file():
+        pytest.skip(ABSENT)
+    findings = [f for p in _report(repo)["projects"] for f in p["findings"]]
+    assert not [f for f in findings if f["rule_id"] == f"django-monolith/stack/{stack_key}"]
+    named = [f for f in findings if f["rule_id"] == anti]
+    assert named and all(f["profile_entry"].endswith(f"stack.{stack_key}") for f in named)
+    assert all(f"{stack_key} entry" in f["message"] for f in named)

@@ -213,10 +213,12 @@ def _deviations(
         if not any(checkable):
             continue  # nothing here can be judged; reported as not checkable above
         flat = tuple(r for option in checkable for r in option)
+        # The slot is what the failing tokens name: framework and orm both fail on a missing
+        # Django (one fact), while auth failing on social login is another fact beside it.
         slot = frozenset(
             canonical_name(p)
             for r in flat
-            if (t := catalog.tokens.get(r.token)) is not None
+            if r.status != "ok" and (t := catalog.tokens.get(r.token)) is not None
             for p in (*t.packages, *t.alternatives)
         )
         expected = " or ".join(" + ".join(option) for option in options)
