@@ -256,6 +256,7 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     report = Report(root=root.as_posix(), tool_version=__version__, source_prefix=source_prefix(root))
     report.excluded = found.excluded
     report.skipped = found.skipped
+    report.no_dependency_files = not projects and not found.named_skipped
     report.explain = options.explain_profile
     for project in projects:
         if progress:

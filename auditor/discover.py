@@ -117,6 +117,7 @@ class Discovery(NamedTuple):
     projects: list[ProjectInput]
     excluded: dict[str, int]  # pattern -> folders not walked because of it
     skipped: list[Skipped]  # files whose name matched a format but whose content did not
+    named_skipped: bool = False  # a file named on the command line was one of them (not an empty path)
 
 
 class InputFile(NamedTuple):
@@ -191,13 +192,18 @@ def discover_tree(
     else:
         root = Path(os.path.commonpath([str(t.resolve() if t.is_dir() else t.resolve().parent) for t in targets]))
     walk = _Walk(root, excludes, includes, DEFAULT_EXCLUDES if default_excludes else ())
+    named_skipped = False
     for item in targets:
-        if item.is_file():
-            _add_file(root, item, forced, walk.projects)
-        else:
+        if not item.is_file():
             walk.run(item)
+        elif not forced and (reason := _not_a_dependency_file(item)):
+            # A pre-commit hook passes every changed *.in, MANIFEST.in included: passed over, not an error.
+            walk.skipped.append(Skipped(item.name if len(targets) == 1 else str(item), reason))
+            named_skipped = True
+        else:
+            _add_file(root, item, forced, walk.projects)
     projects = [walk.projects[key] for key in sorted(walk.projects)]
-    return Discovery(root, projects, dict(sorted(walk.excluded.items())), walk.skipped)
+    return Discovery(root, projects, dict(sorted(walk.excluded.items())), walk.skipped, named_skipped)
 
 
 def _add_file(root: Path, file: Path, forced: str | None, projects: dict[str, ProjectInput]) -> None:

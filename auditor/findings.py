@@ -240,11 +240,9 @@ class Report:
     source_prefix: str = ""  # the audited root inside its repository, e.g. "services/api/" (SARIF URIs)
     excluded: dict[str, int] = field(default_factory=dict)  # exclude pattern -> folders not walked
     skipped: list[Skipped] = field(default_factory=list)  # files named like dependency files that are not
-
-    @property
-    def no_dependency_files(self) -> bool:
-        """Nothing to audit was found: a CLI run exits 2, a sweep records the status "no dependency files"."""
-        return not self.projects and not self.failures
+    # Nothing to audit under the paths given (set by the audit): the CLI exits 2, a sweep records
+    # "no dependency files". Not set when the only files named were look-alikes (a pre-commit run on MANIFEST.in).
+    no_dependency_files: bool = False
     explain: bool = False  # --explain-profile: the text report lists how each profile key was judged
 
     @property

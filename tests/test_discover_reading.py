@@ -137,3 +137,16 @@ def test_default_excludes_are_documented() -> None:
     page = (Path(__file__).resolve().parents[1] / "docs" / "discovery.md").read_text(encoding="utf-8")
     for rule in DEFAULT_EXCLUDES:
         assert f"| `{rule.pattern}` |" in page
+
+
+def test_named_look_alikes_are_passed_over(tmp_path: Path) -> None:
+    """A pre-commit hook passes every changed *.in: MANIFEST.in named on the command line is skipped with a
+    note (exit 0 when it is the only file), and the requirements named beside it are audited."""
+    _tree(tmp_path, {"MANIFEST.in": "include LICENSE\n", "requirements.in": "django==5.2.1\n"})
+    both = audit([tmp_path / "MANIFEST.in", tmp_path / "requirements.in"], AuditOptions(use_config=False))
+    assert [p.files for p in both.projects] == [["requirements.in"]] and not both.failures
+    assert [s.reason for s in both.skipped] == ["a packaging manifest, not a dependency file: not read"]
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "MANIFEST.in"), "--no-config"])
+    assert result.exit_code == 0, result.output
+    assert "skipped: MANIFEST.in: a packaging manifest" in result.stdout
+    assert "0 projects" in result.stdout
