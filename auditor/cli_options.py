@@ -58,6 +58,21 @@ AUDIT_OPTIONS: tuple[AuditOption, ...] = (
         "Ignore the project's configuration ([tool.stack-auditor] in pyproject.toml, .stack-auditor.toml).",
     ),
     AuditOption(
+        "include",
+        ("--include",),
+        "strs",
+        "Input",
+        "Audit paths matching this glob even where a default exclude would skip them (repeatable).",
+        "GLOB",
+    ),
+    AuditOption(
+        "no_default_excludes",
+        ("--no-default-excludes",),
+        "flag",
+        "Input",
+        "Read every folder: no default excludes (test fixtures, templates, virtual environments, build outputs).",
+    ),
+    AuditOption(
         "no_code",
         ("--no-code",),
         "flag",

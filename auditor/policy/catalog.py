@@ -42,6 +42,7 @@ class AntiEntry(NamedTuple):
     help: str
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()  # stack tokens whose deviation is the same fact as this key firing
     evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
 
 
@@ -99,5 +100,6 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | Non
             help=str(entry.get("help", "")).strip(),
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
+            covers=tuple(entry.get("covers", ())),
             evidence=str(entry.get("evidence", "")),
         )
