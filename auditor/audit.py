@@ -19,16 +19,17 @@ from auditor.datafile import Unreadable, read_regular
 from auditor.discover import ProjectInput, discover
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
-from auditor.graph import ProjectGraph, build_graph
+from auditor.graph import GraphNode, ProjectGraph, build_graph
 from auditor.hostile_text import NOT_UTF8_NAME, checked_text, is_utf8, number_failure, shown_name
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
-from auditor.model import Provenance, ResolveResult, Skipped
+from auditor.model import Provenance, ResolveResult, Skipped, registry_purl
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose_profile
 from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
+from auditor.redact import redact, redact_result
 from auditor.resolvers import Resolver
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def _parse_file(
             text = checked_text(read_text(root, path, options.max_file_bytes), path)
             result = parser.parse(text, path)
         except InputError as error:
-            failures.append(InputFailure(error.file, error.line, error.message))
+            failures.append(InputFailure(error.file, error.line, redact(error.message)))
             return
         except RecursionError:
             failures.append(InputFailure(path, 0, "structure nested too deeply"))
@@ -114,6 +115,7 @@ def _parse_file(
         except ValueError as error:  # int() of a 4,301+ digit literal, in any TOML or JSON parser
             failures.append(number_failure(path, error, text))
             return
+        redact_result(result)
         counted[0] += len(result.packages)
         if counted[0] + already > options.max_packages:
             count, limit = len(result.packages), options.max_packages
@@ -343,19 +345,34 @@ def package_views(graph: ProjectGraph) -> list[PackageView]:
     for key in sorted(nodes):  # a node's key is its (ecosystem, name), unique in the graph
         node = nodes[key]
         deps = sorted({child[1] for child, _ in children.get(key, ()) if child in nodes})
+        purls = _purls(node)
         views.append(
             PackageView(
                 name=node.name,
                 version=node.version,
                 ecosystem=node.ecosystem,
-                purl=node.purl,
+                # One purl names one version: a fork's several versions have one each, in ``purls``.
+                purl=purls[0] if len(purls) == 1 else (node.purl if not node.versions else None),
                 direct=node.direct,
                 scopes=tuple(sorted(node.scopes)),
                 location=node.location,
                 dependencies=tuple(deps),
+                versions=tuple(node.versions),
+                purls=purls,
+                declared_scopes=tuple(sorted(node.declared_scopes)),
+                source=node.source,
+                records=tuple(node.records),
             )
         )
     return views
+
+
+def _purls(node: GraphNode) -> tuple[str, ...]:
+    """One purl per version: the file's own where it gave one for that version, else made from name and version."""
+    if node.source not in ("registry", "unknown") and not node.purl:
+        return ()  # a path, URL or VCS source has no registry purl
+    given = {record.version: record.purl for record in node.records if record.purl}
+    return tuple(given.get(version) or registry_purl(node.ecosystem, node.name, version) for version in node.versions)
 
 
 def _config_root(target: Path | list[Path]) -> Path:

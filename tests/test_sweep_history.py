@@ -220,4 +220,5 @@ def test_report_shows_profile_confidence_and_escapes_what_repos_control(tmp_path
     assert "tie with django-ninja-async" in page and 'title="pin the profile"' in page
     assert "narrow win over django-monolith by 1" in page and "no profile fits" in page
     assert "old: flask-legacy</li>" in page  # no confidence recorded: the profile alone
+    assert 'data-unsure="1"' in page and '<option value="unsure">' in page
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -16,7 +16,7 @@ from auditor.findings import Finding, Judgement, NotCheckable, Related, RuleMeta
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import Provenance, canonical_name
 from auditor.policy.catalog import AntiEntry, Catalog
-from auditor.policy.conditions import Condition, Match
+from auditor.policy.conditions import Condition, Match, needs_direct
 from auditor.policy.judges import ANTI_JUDGES, TOKEN_JUDGES, Hit
 from auditor.policy.profile_keys import profile_key_judgements, stack_judgement
 from auditor.policy.profiles import Profile
@@ -44,6 +44,7 @@ class Evaluation:
     not_checkable: list[NotCheckable] = field(default_factory=list)
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     judgements: list[Judgement] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)  # rules that need directness the graph lacks
 
 
 class TokenResult(NamedTuple):
@@ -73,12 +74,16 @@ def evaluate(
     # architecture rule on the same package and line would only say it twice.
     profiled = {(f.package, f.location) for f in out.findings if f.package}
     for rule in rules:
+        if _cannot_tell_direct(graph, rule.condition, rule.id, out):
+            continue
         for match in rule.condition.evaluate(graph):
+            if match.pulled and not rule.message_pulled:
+                continue
             finding = _finding(
                 graph,
                 rule.id,
                 rule.meta.severity,
-                rule.message,
+                rule.message_pulled if match.pulled else rule.message,
                 match,
                 rule.meta.summary,
                 reason="",
@@ -88,6 +93,12 @@ def evaluate(
                 continue
             out.rules[rule.id] = rule.meta
             out.findings.append(finding)
+    if out.undecided:
+        reason = (
+            "these rules need the project's direct dependencies, which none of its files records"
+            f" ({', '.join(sorted(set(graph.files)))}); audit it with its manifest (pyproject.toml, Pipfile)"
+        )
+        out.not_checkable.append(NotCheckable("direct-dependencies", ", ".join(out.undecided), reason))
     out.findings.sort(key=Finding.sort_key)
     return out
 
@@ -314,7 +325,11 @@ def _evaluate_anti(
             out.not_checkable.append(NotCheckable(key, key, entry.not_checkable + why))
             out.judgements.append(Judgement(judgement_key, "not-checkable", entry.not_checkable + why))
             continue
-        matches = entry.condition.evaluate(graph)
+        if _cannot_tell_direct(graph, entry.condition, rule_id, out):
+            reason = "needs the project's direct dependencies, which its files do not record"
+            out.judgements.append(Judgement(judgement_key, "not-checkable", reason))
+            continue
+        matches = [m for m in entry.condition.evaluate(graph) if not m.pulled]
         if not (entry.evidence and use_condition and evidence is not None and evidence.read):
             found = "; ".join(m.packages[0].label() for m in matches if m.packages)
             detail = f"{entry.summary}: {found or 'yes'}" if matches else f"not found: {entry.summary}"
@@ -350,6 +365,12 @@ def _hit_finding(graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit
         related=list(hit.related),
         scope=",".join(sorted(node.scopes)) if node is not None else "",
     )
+def _cannot_tell_direct(graph: ProjectGraph, condition: Condition, rule_id: str, out: Evaluation) -> bool:
+    """A rule about direct dependencies on a graph whose files do not say which are direct: a note, no guess."""
+    if graph.direct_known or not needs_direct(condition.table):
+        return False
+    out.undecided.append(rule_id)
+    return True
 
 
 def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
@@ -394,9 +415,14 @@ def _finding(
         "summary": summary,
         "use_instead": use_instead,
         "project": graph.name or graph.path,
+        **_pulled_values(graph, primary, match),
+        **match.values,
     }
     message = fill(template, values)
-    if primary is not None:
+    location: Provenance | None
+    if match.location is not None:
+        location = match.location
+    elif primary is not None:
         location = primary.location or graph.dependencies_at
     elif match.python:
         location = graph.requires_python_at or graph.dependencies_at
@@ -406,7 +432,9 @@ def _finding(
     if match.python and primary is not None and graph.requires_python_at is not None:
         related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
-    if primary is not None and not primary.direct:
+    if match.pulled and primary is not None:
+        why = graph.why_path(primary, scope_of=_RUNTIME)
+    elif primary is not None and primary.direct is False:  # unknown directness: no path is claimed
         why = graph.why_path(primary)
         if why:
             message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
@@ -415,7 +443,7 @@ def _finding(
         severity=severity,
         message=message,
         project=graph.path,
-        package=primary.name if primary else None,
+        package=primary.name if primary else match.values.get("package"),
         version=primary.version if primary else None,
         location=location,
         related=related,
@@ -424,8 +452,32 @@ def _finding(
     )
 
 
+_RUNTIME = ("main", "optional")
+
+
+def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) -> dict[str, str]:
+    """``{declared}``, ``{pulled_by}`` and ``{path}`` of a package declared in dev that runtime reaches."""
+    if node is None or not match.pulled:
+        return {}
+    path = graph.why_path(node, scope_of=_RUNTIME)
+    via = path[1:-1]
+    if not via:  # a lock that states groups but no edges (Pipfile.lock)
+        return {
+            "declared": ", ".join(sorted(node.declared_scopes)),
+            "pulled_by": "a runtime dependency",
+            "path": "the lock lists it among the main packages and records no edges to say which one",
+        }
+    return {
+        "declared": ", ".join(sorted(node.declared_scopes)),
+        "pulled_by": via[0].rsplit(" ", 1)[0],
+        "path": " -> ".join(path),
+    }
+
+
 def _declared(graph: ProjectGraph, node: GraphNode) -> str:
     if node.direct:
         return f"{node.label()} is declared here"
+    if node.direct is None:
+        return f"{node.label()} is resolved here"
     via = graph.why_path(node)[1:-1]
     return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"

@@ -51,7 +51,7 @@ def rank_profiles(graph: ProjectGraph, profiles: Iterable[Profile], catalog: Cat
             ]
             if satisfied:
                 hit = next(r for r in satisfied[0] if r.status in ("ok", "version"))
-                if key in FRAMEWORK_KEYS and hit.node is not None and not hit.node.direct:
+                if key in FRAMEWORK_KEYS and hit.node is not None and hit.node.direct is False:
                     reasons.append(f"{key}: {hit.node.label()} is only transitive (+0)")
                     continue  # a framework some library drags in is not the project's framework
                 weight = 5 if key in FRAMEWORK_KEYS else 1

@@ -54,7 +54,10 @@ def default_category(report: Report) -> str:
 
 
 def _uri(report: Report, file: str) -> str:
-    return f"{report.source_prefix}{file}".replace("\\", "/")
+    """A relative URI reference: percent-encoded (``#``, ``?``, ``%`` and spaces in names are data)."""
+    from auditor.render.escape import uri_path
+
+    return uri_path(f"{report.source_prefix}{file}".replace("\\", "/"))
 
 
 def _location(report: Report, at: Provenance, message: str | None = None) -> dict[str, Any]:

@@ -117,7 +117,9 @@ def check_url(url: str, schemes: frozenset[str] = REMOTE_SCHEMES) -> str:
     ``--upload-pack``), transport syntax (``ext::cmd``, ``fd::``), control
     characters, and a scheme outside ``schemes``.
     """
-    shown = url.encode("unicode_escape").decode("ascii")[:200]
+    from auditor.redact import redact
+
+    shown = redact(url).encode("unicode_escape").decode("ascii")[:200]
     if not url or url.lstrip().startswith("-"):
         raise GitError(f"refused git URL {shown!r}: it would be read as a git option")
     if _TRANSPORT_PREFIX.match(url) or any(ord(c) < 32 or ord(c) == 127 for c in url):
@@ -151,8 +153,11 @@ class GitAuth:
         return f"{parts.scheme}://{parts.netloc}".lower() == self.origin.lower()
 
     def scrub(self, text: str) -> str:
+        """``text`` without the token or its header form, nor any 8+ character piece of either."""
+        from auditor.github.secret import scrub_pieces
+
         for secret in self.secrets():
-            text = text.replace(secret, "***")
+            text = scrub_pieces(text, secret)
         return text
 
 
@@ -206,7 +211,9 @@ def _run(
         raise
     if process.returncode != 0:
         detail = (stderr.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
-        message = f"git {args[0]} failed: {detail}"
+        from auditor.redact import redact
+
+        message = redact(f"git {args[0]} failed: {detail}")
         raise GitError(auth.scrub(message) if auth else message)
     return stdout
 

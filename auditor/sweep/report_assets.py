@@ -63,6 +63,7 @@ SCRIPT = """(function () {
     if (filter === "errors") { return Number(row.getAttribute("data-errors")) > 0; }
     if (filter === "warnings") { return Number(row.getAttribute("data-warnings")) > 0; }
     if (filter === "new") { return Number(row.getAttribute("data-new")) > 0; }
+    if (filter === "unsure") { return row.getAttribute("data-unsure") === "1"; }
     return row.getAttribute("data-state") === filter;
   }
   function apply() {

@@ -30,6 +30,7 @@ __all__ = ["MAX_FINDINGS_PER_REPO", "ReportInputs", "render_html"]
 
 MAX_FINDINGS_PER_REPO = 200  # the rest are in the repo's SARIF, which the page links
 _STATE_LABEL = {"new": "new", "unchanged": "unchanged", "stale": "stale (not re-checked)", "suppressed": "suppressed"}
+_UNSURE = frozenset({"tie", "narrow", "none"})  # a profile choice worth pinning in configuration
 _CONFIDENCE = {
     "given": "set by configuration",
     "inferred": "inferred",
@@ -251,6 +252,7 @@ def _repo_table(inputs: ReportInputs, rules: _Rules) -> Iterator[str]:
         '<option value="">all repos</option><option value="errors">with errors</option>'
         '<option value="warnings">with warnings</option><option value="new">with new findings</option>'
         '<option value="failed">failed</option><option value="no dependency files">no dependency files</option>'
+        '<option value="unsure">profile tie, narrow or none</option>'
         '</select></label><span id="repo-count" aria-live="polite"></span></div>'
         '<div class="table-wrap"><table id="repos"><caption>Every repo, ranked by errors then drift;'
         " expand a repo for its findings</caption><thead><tr>"
@@ -285,9 +287,11 @@ def _repo_row(record: RepoRecord, inputs: ReportInputs, rules: _Rules) -> str:
     search = " ".join([record.name, state, *(f["rule_id"] + " " + f["file"] for f in findings[:MAX_FINDINGS_PER_REPO])])
     search += " " + " ".join(p[1] or "" for p in projects)
     numbers = (record.errors, record.warnings, record.notes, record.drift, new, fixed)
+    unsure = any(p[5] in _UNSURE for p in projects)
     row = [
         f'<tr data-repo="{escape(record.name)}" data-state="{escape(state)}" data-errors="{record.errors}"'
-        f' data-warnings="{record.warnings}" data-new="{new}" data-search="{escape(search.lower())}">',
+        f' data-warnings="{record.warnings}" data-new="{new}" data-unsure="{int(unsure)}"'
+        f' data-search="{escape(search.lower())}">',
         f'<th scope="row" data-v="{escape(record.name.lower())}">{escape(record.name)}'
         f"{_drill_down(record, findings, inputs, rules)}</th>",
         f'<td class="state-{escape(state.split()[0])}" data-v="{escape(state)}">{escape(label)}</td>',
