@@ -17,7 +17,8 @@ from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import Provenance, canonical_name
 from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Condition, Match, needs_direct
-from auditor.policy.judges import ANTI_JUDGES, TOKEN_JUDGES, Hit
+from auditor.policy.judged import judge_anti, why_unread
+from auditor.policy.judges import TOKEN_JUDGES
 from auditor.policy.profile_keys import profile_key_judgements, stack_judgement
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
@@ -116,7 +117,7 @@ def token_result(
         verdict = TOKEN_JUDGES[token.evidence](graph, evidence)
         return TokenResult(token_name, verdict.status, verdict.node, verdict.detail, verdict.at)
     if token.evidence and token.not_checkable:
-        reason = f"{token.not_checkable} (needs the source: {_why_unread(evidence)})"
+        reason = f"{token.not_checkable} (needs the source: {why_unread(evidence)})"
         return TokenResult(token_name, "not-checkable", detail=reason)
     if token.not_checkable:
         return TokenResult(token_name, "not-checkable", detail=token.not_checkable)
@@ -304,24 +305,19 @@ def _evaluate_anti(
         rule_id = f"{profile.name}/{key}"
         verdict_word = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
         suffix = f" [profile {profile.name}: anti_recommendations.{key} = {verdict_word}]"
-        use_condition = True
-        if entry.evidence and evidence is not None and evidence.read and entry.evidence in ANTI_JUDGES:
-            judged = ANTI_JUDGES[entry.evidence](graph, evidence)
-            use_condition = judged.use_condition
-            hits = [_hit_finding(graph, rule_id, anti.severity, hit, suffix, anti.reason) for hit in judged.hits]
-            if hits:
+        judged = judge_anti(graph, evidence, entry.evidence, key, rule_id, anti.severity, anti.reason, suffix)
+        use_condition = judged is None or judged.use_condition
+        if judged is not None:
+            if judged.findings:
                 out.rules[rule_id] = anti_meta(profile, entry)
-                out.findings.extend(hits)
-            violated = any(not hit.note for hit in judged.hits)
-            outcome = ("violated" if violated else "satisfied") if judged.status == "checked" else ""
-            evidence_at = judged.evidence or tuple(hit.location for hit in judged.hits)
-            out.judgements.append(Judgement(judgement_key, judged.status, judged.detail, outcome, evidence_at))
-            if judged.status == "not-checkable":
-                out.not_checkable.append(NotCheckable(key, key, judged.detail))
+                out.findings.extend(judged.findings)
+            out.judgements.append(judged.judgement)
+            if judged.not_checkable:
+                out.not_checkable.append(NotCheckable(key, key, judged.not_checkable))
             if not use_condition:
                 continue
         if entry.condition is None:
-            why = f" (needs the source: {_why_unread(evidence)})" if entry.evidence else ""
+            why = f" (needs the source: {why_unread(evidence)})" if entry.evidence else ""
             out.not_checkable.append(NotCheckable(key, key, entry.not_checkable + why))
             out.judgements.append(Judgement(judgement_key, "not-checkable", entry.not_checkable + why))
             continue
@@ -330,14 +326,12 @@ def _evaluate_anti(
             out.judgements.append(Judgement(judgement_key, "not-checkable", reason))
             continue
         matches = [m for m in entry.condition.evaluate(graph) if not m.pulled]
-        if not (entry.evidence and use_condition and evidence is not None and evidence.read):
+        if judged is None:
             found = "; ".join(m.packages[0].label() for m in matches if m.packages)
             detail = f"{entry.summary}: {found or 'yes'}" if matches else f"not found: {entry.summary}"
             if entry.evidence:
-                detail += f" (dependencies only: the code was not read: {_why_unread(evidence)})"
-            out.judgements.append(
-                Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied")
-            )
+                detail += f" (dependencies only: the code was not read: {why_unread(evidence)})"
+            out.judgements.append(Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied"))
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
@@ -347,24 +341,6 @@ def _evaluate_anti(
             out.findings.append(finding)
 
 
-def _why_unread(evidence: Evidence | None) -> str:
-    return evidence.why_unread if evidence is not None else "the source was not read"
-
-
-def _hit_finding(graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit, suffix: str, reason: str) -> Finding:
-    """A judge's hit as a finding: the code line first, the dependency lines as related locations."""
-    node = hit.package
-    return Finding(
-        rule_id=rule_id,
-        severity=Severity.NOTE if hit.note else severity,
-        message=f"{hit.message}: {reason}{suffix}" if reason else hit.message + suffix,
-        project=graph.path,
-        package=node.name if node is not None else None,
-        version=node.version if node is not None else None,
-        location=hit.location,
-        related=list(hit.related),
-        scope=",".join(sorted(node.scopes)) if node is not None else "",
-    )
 def _cannot_tell_direct(graph: ProjectGraph, condition: Condition, rule_id: str, out: Evaluation) -> bool:
     """A rule about direct dependencies on a graph whose files do not say which are direct: a note, no guess."""
     if graph.direct_known or not needs_direct(condition.table):
