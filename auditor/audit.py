@@ -307,7 +307,7 @@ def project_evidence(
     profile: Profile | None,
     config: Config | None = None,
 ) -> Evidence | None:
-    """The evidence stage for one project, run only when its profile has a key that needs code."""
+    """The evidence stage for one project with a profile (no profile: nothing to judge from code)."""
     from auditor.evidence.model import Evidence, EvidenceOptions  # lazily: an SBOM audit never loads it
 
     if profile is None:

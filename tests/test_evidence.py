@@ -215,3 +215,11 @@ def test_stricter_byte_tests_skip_column_defaults_and_plain_routes() -> None:
     routes = next(e for e in COLLECTORS if e.name == "fastapi-routes")
     assert not routes.wants(b"router = APIRouter()\n@router.post('/')\nasync def create(item: Item): ...\n")
     assert routes.wants(b"router = APIRouter()\n@router.post('/')\nasync def create(item: dict): ...\n")
+
+
+def test_facts_keep_printable_text_only() -> None:
+    code = 'INSTALLED_APPS = ["evil\\x1b[2J\\x07app"]\n'
+    source = SourceFile("settings.py", code, ast.parse(code))
+    [fact] = next(e for e in COLLECTORS if e.name == "django-settings").collect(source, EvidenceOptions())
+    assert fact.detail == "evil?[2J?app"
+    assert fact.text.isprintable()

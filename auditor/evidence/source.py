@@ -31,6 +31,11 @@ def walk(root: ast.AST) -> list[ast.AST]:
     return out
 
 
+def _printable(text: str) -> str:
+    """Audited code is hostile: a literal may carry terminal escapes; facts keep printable text only."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)
+
+
 def _lines_of(text: str, offsets: list[int]) -> set[int]:
     """1-based line numbers of sorted character offsets, counting newlines once through the text."""
     lines = set()
@@ -113,7 +118,8 @@ class SourceFile:
     def fact(self, kind: str, value: str, node: ast.AST, certainty: Certainty = "yes", detail: str = "") -> Fact:
         line = getattr(node, "lineno", 1)
         column = getattr(node, "col_offset", 0) + 1
-        return Fact(kind, value, self.path, line, column, self.line(line)[:200], certainty, detail)
+        text = _printable(self.line(line)[:200])
+        return Fact(kind, _printable(value[:200]), self.path, line, column, text, certainty, _printable(detail[:200]))
 
     def comment_near(self, line: int) -> str:
         """The comment on ``line`` or alone on the line above ('' if none)."""

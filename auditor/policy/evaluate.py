@@ -16,7 +16,7 @@ from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import Provenance
 from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Condition, Match, needs_direct
-from auditor.policy.judges import ANTI_JUDGES, Hit
+from auditor.policy.judged import judge_anti
 from auditor.policy.profile_keys import profile_key_judgements
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
@@ -205,20 +205,15 @@ def _evaluate_anti(
         rule_id = f"{profile.name}/{key}"
         verdict_word = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
         entry_name = f"profile {profile.name}: anti_recommendations.{key} = {verdict_word}"
-        use_condition = True
-        if entry.evidence and evidence is not None and evidence.read and entry.evidence in ANTI_JUDGES:
-            judged = ANTI_JUDGES[entry.evidence](graph, evidence)
-            use_condition = judged.use_condition
-            hits = [_hit_finding(graph, rule_id, anti.severity, hit, entry_name, anti.reason) for hit in judged.hits]
-            if hits:
+        judged = judge_anti(graph, evidence, entry.evidence, key, rule_id, anti.severity, anti.reason, entry_name)
+        use_condition = judged is None or judged.use_condition
+        if judged is not None:
+            if judged.findings:
                 out.rules[rule_id] = anti_meta(profile, entry)
-                out.findings.extend(_same_fact(hits, entry, stack_keys, covered))
-            violated = any(not hit.note for hit in judged.hits)
-            outcome = ("violated" if violated else "satisfied") if judged.status == "checked" else ""
-            evidence_at = judged.evidence or tuple(hit.location for hit in judged.hits)
-            out.judgements.append(Judgement(judgement_key, judged.status, judged.detail, outcome, evidence_at))
-            if judged.status == "not-checkable":
-                out.not_checkable.append(NotCheckable(key, key, judged.detail))
+                out.findings.extend(_same_fact(judged.findings, entry, stack_keys, covered))
+            out.judgements.append(judged.judgement)
+            if judged.not_checkable:
+                out.not_checkable.append(NotCheckable(key, key, judged.not_checkable))
             if not use_condition:
                 continue
         if entry.condition is None:
@@ -231,14 +226,12 @@ def _evaluate_anti(
             out.judgements.append(Judgement(judgement_key, "not-checkable", reason))
             continue
         matches = [m for m in entry.condition.evaluate(graph) if not m.pulled]
-        if not (entry.evidence and use_condition and evidence is not None and evidence.read):
+        if judged is None:
             found = "; ".join(m.packages[0].label() for m in matches if m.packages)
             detail = f"{entry.summary}: {found or 'yes'}" if matches else f"not found: {entry.summary}"
             if entry.evidence:
                 detail += f" (dependencies only: the code was not read: {why_unread(evidence)})"
-            out.judgements.append(
-                Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied")
-            )
+            out.judgements.append(Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied"))
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
@@ -265,23 +258,6 @@ def _same_fact(
     return findings
 
 
-def _hit_finding(
-    graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit, profile_entry: str, reason: str
-) -> Finding:
-    """A judge's hit as a finding: the code line first, the dependency lines as related locations."""
-    node = hit.package
-    return Finding(
-        rule_id=rule_id,
-        severity=Severity.NOTE if hit.note else severity,
-        message=f"{hit.message}: {reason}" if reason else hit.message,
-        profile_entry=profile_entry,
-        project=graph.path,
-        package=node.name if node is not None else None,
-        version=node.version if node is not None else None,
-        location=hit.location,
-        related=list(hit.related),
-        scope=",".join(sorted(node.scopes)) if node is not None else "",
-    )
 def _cannot_tell_direct(graph: ProjectGraph, condition: Condition, rule_id: str, out: Evaluation) -> bool:
     """A rule about direct dependencies on a graph whose files do not say which are direct: a note, no guess."""
     if graph.direct_known or not needs_direct(condition.table):
