@@ -22,7 +22,9 @@ from auditor.model import (
     SourceKind,
 )
 
-__all__ = ["GraphNode", "ProjectGraph", "build_graph"]
+__all__ = ["WHY_PATH_END", "GraphNode", "ProjectGraph", "build_graph"]
+
+WHY_PATH_END = 4  # hops kept at each end of a long why-path in a finding
 
 Key = tuple[str, NormalizedName]  # (ecosystem, name)
 
@@ -82,6 +84,10 @@ class ProjectGraph:
     # The breadth-first walk behind why_path: parents found so far, and where to resume.
     _parents: dict[Key, Key | None] = field(default_factory=dict)
     _frontier: deque[Key | None] = field(default_factory=lambda: deque([None]))
+    # Per node found: its depth, and the first WHY_PATH_END hops of its path from the root, so a
+    # bounded why-path costs O(WHY_PATH_END), not the depth (a 10,000-deep chain, one finding a node).
+    _depth: dict[Key, int] = field(default_factory=dict)
+    _heads: dict[Key, tuple[Key, ...]] = field(default_factory=dict)
 
     def find(self, name: str, ecosystem: str = "pypi") -> GraphNode | None:
         return self.nodes.get((ecosystem, NormalizedName(name)))
@@ -92,11 +98,27 @@ class ProjectGraph:
     def __iter__(self) -> Iterator[GraphNode]:
         return iter(self.nodes.values())
 
-    def why_path(self, node: GraphNode) -> list[str]:
-        """Names from the project root to ``node``, shortest first-found path ([] if unreachable)."""
+    def why_path(self, node: GraphNode, bounded: bool = False) -> list[str]:
+        """Names from the project root to ``node``, shortest first-found path ([] if unreachable).
+
+        ``bounded``: a path of more than ``2 * WHY_PATH_END + 1`` names keeps its
+        first and last ``WHY_PATH_END`` hops around one ``… N more …`` entry (what
+        findings carry: every finding's size is then bounded, whatever the depth).
+        """
         parents = self._walk_to(node.key)
         if node.key not in parents:
             return []
+        depth = self._depth[node.key]
+        if bounded and depth > 2 * WHY_PATH_END + 1:
+            tail: list[str] = []
+            step: Key | None = node.key
+            for _ in range(WHY_PATH_END):
+                assert step is not None
+                tail.append(self.nodes[step].label())
+                step = parents[step]
+            head = [self.nodes[key].label() for key in self._heads[node.key]]
+            hidden = depth - len(head) - len(tail)
+            return [self.name or self.path, *head, f"… {hidden} more …", *tail[::-1]]
         path: list[str] = []
         current: Key | None = node.key
         while current is not None:
@@ -113,11 +135,16 @@ class ProjectGraph:
         root cost a few steps, and all of them together one pass at most.
         """
         parents, frontier, nodes, children = self._parents, self._frontier, self.nodes, self.children
+        depths, heads = self._depth, self._heads
         while key not in parents and frontier:
             current = frontier.popleft()
+            depth = 0 if current is None else depths[current]
+            head = () if current is None else heads[current]
             for child, _edge in sorted(children.get(current, ()), key=lambda item: item[0]):
                 if child not in parents and child in nodes:
                     parents[child] = current
+                    depths[child] = depth + 1
+                    heads[child] = (*head, child) if len(head) < WHY_PATH_END else head
                     frontier.append(child)
         return parents
 

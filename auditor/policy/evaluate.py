@@ -21,6 +21,9 @@ from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 from auditor.policy.template import fill
 from auditor.versions import contains
 
+# A finding's message, whatever its template and names (bounded output per finding).
+MAX_MESSAGE_CHARS = 2000
+
 __all__ = [
     "Evaluation",
     "TokenResult",
@@ -319,9 +322,11 @@ def _finding(
         related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
     if primary is not None and not primary.direct:
-        why = graph.why_path(primary)
+        why = graph.why_path(primary, bounded=True)
         if why:
             message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
+    if len(message) > MAX_MESSAGE_CHARS:  # a template over many long names: bounded like the path
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
     return Finding(
         rule_id=rule_id,
         severity=severity,
@@ -339,5 +344,5 @@ def _finding(
 def _declared(graph: ProjectGraph, node: GraphNode) -> str:
     if node.direct:
         return f"{node.label()} is declared here"
-    via = graph.why_path(node)[1:-1]
+    via = graph.why_path(node, bounded=True)[1:-1]
     return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"
