@@ -203,6 +203,7 @@ def write_per_project(report: Report, folder: Path) -> list[Path]:
     from dataclasses import replace
 
     from auditor.atomic import write_atomic
+    from auditor.render.escape import file_stem
 
     written = []
     for project in report.projects:
@@ -212,7 +213,8 @@ def write_per_project(report: Report, folder: Path) -> list[Path]:
             failures=[f for f in report.failures if f.file in project.files or f.file.startswith(f"{project.path}/")],
             absent=[r for r in report.absent if r.get("properties", {}).get("project") == project.path],
         )
-        name = "root" if project.path == "." else project.path.replace("/", "__")
+        # "." is root.sarif; a project folder named "root" (or "a__b" beside "a/b") gets a hashed name.
+        name = "root" if project.path == "." else file_stem(project.path, reserved={"root"})
         path = folder / f"{name}.sarif"
         inside = "" if project.path == "." else f"{project.path}/"
         options = RenderOptions(category=f"stack-auditor/{report.source_prefix}{inside}")

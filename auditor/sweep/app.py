@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.errors import UsageError
-from auditor.sweep.gitops import GitAuth, git_auth_from_env
+from auditor.sweep.gitops import GitAuth, git_auth_from_env, git_cleanup
 from auditor.sweep.model import RepoSpec
 from auditor.sweep.outputs import write_outputs
 from auditor.sweep.profiles import load_sweep_config
@@ -87,7 +87,8 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
     elif request.repo_files:
         auth = _auth_for_urls(request.api_url, environ)
     try:
-        run, summary = _sweep(request, options, progress, github, auth)
+        with git_cleanup():
+            run, summary = _sweep(request, options, progress, github, auth)
     finally:
         if github is not None:
             github.close()
