@@ -63,6 +63,7 @@ def run_audit_command(
     no_config: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_packages: int = DEFAULT_MAX_PACKAGES,
+    policy_from_org_only: bool = False,
     hard_exit: bool = False,
 ) -> int:
     """Audit ``paths``, write the report, and return the exit code (0, 1 or 2).
@@ -91,6 +92,7 @@ def run_audit_command(
         fail_on=fail_on,
         max_file_bytes=max_file_bytes,
         max_packages=max_packages,
+        policy_from_org_only=policy_from_org_only,
     )
     try:
         targets = list(paths or [Path()])

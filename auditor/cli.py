@@ -101,6 +101,13 @@ def audit(
     max_packages: Annotated[
         int, typer.Option("--max-packages", min=1, help="Report a project with more packages as too large.")
     ] = DEFAULT_MAX_PACKAGES,
+    policy_from_org_only: Annotated[
+        bool,
+        typer.Option(
+            "--policy-from-org-only",
+            help="Ignore what the audited repo's config does to weaken its gate (off, lower, ignores, own profile).",
+        ),
+    ] = False,
 ) -> None:
     """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
     from auditor.audit_command import run_audit_command
@@ -125,6 +132,7 @@ def audit(
             no_config=no_config,
             max_file_bytes=max_file_bytes,
             max_packages=max_packages,
+            policy_from_org_only=policy_from_org_only,
         )
     )
 

@@ -48,6 +48,7 @@ AUDIT_OPTIONS: dict[str, tuple[str, str | bool]] = {
     "--no-config": ("no_config", True),
     "--max-file-bytes": ("max_file_bytes", "positive-int"),
     "--max-packages": ("max_packages", "positive-int"),
+    "--policy-from-org-only": ("policy_from_org_only", True),
 }
 
 

@@ -75,6 +75,7 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
         profile=request.profile,
         rule_dirs=request.rule_dirs,
         config=load_sweep_config(request.config),
+        policy_from_org_only=request.config is not None,
         sources_label=_label(request),
     )
     github = None

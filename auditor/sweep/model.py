@@ -52,6 +52,7 @@ class AuditJob:
     profile: str | None
     rule_dirs: tuple[str, ...]
     timeout: float
+    policy_from_org_only: bool = False  # the repo's own weakening settings are ignored
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,8 @@ class SweepOptions:
     rule_dirs: tuple[Path, ...] = ()
     config: SweepConfig = field(default_factory=SweepConfig)
     sources_label: str = ""
+    # An org sweep.toml is the policy: a repository's config cannot weaken its own gate.
+    policy_from_org_only: bool = False
 
     @property
     def db_path(self) -> Path:
@@ -193,7 +195,10 @@ class Sweeper:
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")
         rule_dirs = tuple(str(d) for d in self.options.rule_dirs)
-        outcome = pool.run(AuditJob(spec.name, str(folder), profile, rule_dirs, self.options.repo_timeout))
+        job = AuditJob(
+            spec.name, str(folder), profile, rule_dirs, self.options.repo_timeout, self.options.policy_from_org_only
+        )
+        outcome = pool.run(job)
         outcome.head = spec.head
         return outcome
 
