@@ -28,7 +28,8 @@ from auditor.policy.evaluate import evaluate, group_per_file, profile_rule_ids, 
 from auditor.policy.infer import choose
 from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
-from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
+from auditor.policy.suppress import suppress, unknown_overrides
+from auditor.policy.weakening import apply_severity_visibly, catalog_overrides, org_only_config
 from auditor.redact import redact, redact_result
 from auditor.resolvers import Resolver
 
@@ -55,6 +56,9 @@ class AuditOptions:
     use_config: bool = True  # read [tool.stack-auditor] / .stack-auditor.toml at the audited root
     fail_on: str | None = None  # None: the config's fail-on (audit() fills it in), else the caller's
     today: dt.date | None = None  # for ignore expiry; injectable for tests
+    # Ignore the audited repo's weakening settings (off/lowered severities, ignores, own profile file,
+    # catalog redefinitions); a sweep with an org sweep.toml sets it.
+    policy_from_org_only: bool = False
 
 
 class ProjectAudit(NamedTuple):
@@ -241,9 +245,17 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     """
     config_root = _config_root(target)
     config = load_config(config_root, options.max_file_bytes) if options.use_config else Config()
+    org_only = options.policy_from_org_only
+    weakened: set[str] = set()
+    if org_only:
+        config, ignored = org_only_config(config)
+        weakened.update(ignored)
     rule_dirs = (*options.rule_dirs, *config.rule_dirs)
     options.fail_on = options.fail_on or config.fail_on
     catalog = load_catalog(rule_dirs, confine=config_root)
+    if config.rule_dirs:
+        catalog, redefined = catalog_overrides(load_catalog(options.rule_dirs), catalog, org_only)
+        weakened.update(redefined)
     rules = load_rules(rule_dirs, confine=config_root)
     if options.profile:
         forced = load_profile(options.profile)
@@ -268,7 +280,7 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
         profile = choice.profile
         evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile, config)
         evaluation = evaluate(project.graph, profile, catalog, rules, evidence)
-        evaluation.findings = apply_severity(evaluation.findings, evaluation.rules, config.severity)
+        evaluation.findings = apply_severity_visibly(evaluation.findings, evaluation.rules, config, org_only, weakened)
         report.rules.update(evaluation.rules)
         report.projects.append(
             ProjectReport(
@@ -289,6 +301,7 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
     report.notices.extend(config.notices)
+    report.notices.extend(sorted(weakened))
     report.notices.extend(unknown_entries(forced, catalog) if forced is not None else [])
     considered = [forced] if forced else [*candidates, *([preferred] if preferred else [])]
     known = {rule.id for rule in rules}.union(*(profile_rule_ids(p) for p in considered))

@@ -62,6 +62,7 @@ def run_audit_command(
     no_default_excludes: bool = False,
     no_code: bool = False,
     no_git: bool = False,
+    policy_from_org_only: bool = False,
     hard_exit: bool = False,
 ) -> int:
     """Audit ``paths``, write the report, and return the exit code (0, 1 or 2).
@@ -93,6 +94,7 @@ def run_audit_command(
         max_packages=max_packages,
         read_code=not no_code,
         read_git=not no_git,
+        policy_from_org_only=policy_from_org_only,
     )
     targets = list(paths or [Path()])
     report = run_audit(targets if len(targets) > 1 else targets[0], options)

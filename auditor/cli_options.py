@@ -93,6 +93,13 @@ AUDIT_OPTIONS: tuple[AuditOption, ...] = (
         "NAME|FILE",
     ),
     AuditOption(
+        "policy_from_org_only",
+        ("--policy-from-org-only",),
+        "flag",
+        "Policy",
+        "Ignore the audited repository's own weakening settings (severity off, profiles, catalog overrides).",
+    ),
+    AuditOption(
         "rules", ("--rules",), "paths", "Policy", "Extra folder of rule files and catalog entries (repeatable).", "DIR"
     ),
     AuditOption("explain_profile", ("--explain-profile",), "flag", "Policy", "Show how each profile scored."),

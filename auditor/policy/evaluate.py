@@ -23,6 +23,9 @@ from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 from auditor.policy.stack import TokenResult, options_of, stack_issues, token_result, why_unread
 from auditor.policy.template import fill
 
+# A finding's message, whatever its template and names (bounded output per finding).
+MAX_MESSAGE_CHARS = 2000
+
 __all__ = [
     "Evaluation",
     "TokenResult",
@@ -326,11 +329,13 @@ def _finding(
         related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
     if match.pulled and primary is not None:
-        why = graph.why_path(primary, scope_of=_RUNTIME)
+        why = graph.why_path(primary, scope_of=_RUNTIME, bounded=True)
     elif primary is not None and primary.direct is False:  # unknown directness: no path is claimed
-        why = graph.why_path(primary)
+        why = graph.why_path(primary, bounded=True)
         if why:
             message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
+    if len(message) > MAX_MESSAGE_CHARS:  # a template over many long names: bounded like the path
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
     return Finding(
         rule_id=rule_id,
         severity=severity,
@@ -352,7 +357,7 @@ def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) ->
     """``{declared}``, ``{pulled_by}`` and ``{path}`` of a package declared in dev that runtime reaches."""
     if node is None or not match.pulled:
         return {}
-    path = graph.why_path(node, scope_of=_RUNTIME)
+    path = graph.why_path(node, scope_of=_RUNTIME, bounded=True)
     via = path[1:-1]
     if not via:  # a lock that states groups but no edges (Pipfile.lock)
         return {
@@ -427,5 +432,5 @@ def _declared(graph: ProjectGraph, node: GraphNode) -> str:
         return f"{node.label()} is declared here"
     if node.direct is None:
         return f"{node.label()} is resolved here"
-    via = graph.why_path(node)[1:-1]
+    via = graph.why_path(node, bounded=True)[1:-1]
     return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"
