@@ -126,6 +126,7 @@ def test_no_dependency_files_is_its_own_state(tmp_path: Path) -> None:
     _, summary = sweep(tmp_path / "out", roots=(root,))
     assert by_name(summary)["docs-only"]["state"] == "no dependency files"
     assert by_name(summary)["api"]["state"] == "ok"
+    assert "| docs-only | no dependency files |" in (tmp_path / "out" / "summary.md").read_text()
 
 
 def test_drift_ranks_errors_first_and_caps_noisy_rules() -> None:

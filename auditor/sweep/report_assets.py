@@ -23,8 +23,8 @@ a{color:#0d47a1}
 .card{border:1px solid #e0e0e0;border-radius:6px;padding:8px 14px;min-width:90px}
 .card b{display:block;font-size:20px} .muted{color:#616161}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,760px),1fr));gap:8px 32px}
-figure{margin:0 0 16px} figcaption{font-weight:600;margin:8px 0 4px}
-figure svg{width:100%;max-width:1280px;height:auto;display:block}
+figure{margin:0 0 16px;overflow-x:auto} figcaption{font-weight:600;margin:8px 0 4px}
+figure svg{width:100%;min-width:640px;max-width:1280px;height:auto;display:block}
 svg text{font:13px system-ui,sans-serif} svg text:not([fill]){fill:#424242}
 table{border-collapse:collapse;width:100%;font-size:13px}
 caption{text-align:left;font-weight:600;padding:4px 0}
