@@ -98,13 +98,16 @@ def test_report_content_without_a_browser(report: Path) -> None:
         assert landmark in page
     assert 'id="top-findings"' in page and "Errors first" in page
     assert page.index('data-rule="django-monolith/fastapi-on-top-of-django"') < page.index('class="sev-warning"')
+    top = page.split('data-rule="django-monolith/fastapi-on-top-of-django"', 1)[1].split("</tr>", 1)[0]
+    anchors = re.findall(r'href="#(repo-[^"]+)"', top)
+    assert len(anchors) == 2 and all(f'<tr id="{a}"' in page for a in anchors)  # links to the repos' rows
     assert "FastAPI next to Django" in page or "two web frameworks" in page  # a rule title, not just its id
     assert 'href="https://github.com/stack-auditor/stack-auditor/blob/main/docs/rules/' in page
     failure = re.search(r'<div class="failure" data-repo="broken">(.*?)</div>', page, re.S)
     assert failure and "uv.lock" in failure.group(1)
     assert "[[exclude]] repos = [&quot;broken&quot;] paths = [&quot;uv.lock&quot;]" in failure.group(1)
     assert 'data-repo="bare-readme" data-state="no dependency files"' in page
-    row = page.split('<tr data-repo="django-monolith"', 1)[1].split("<tr data-repo=", 1)[0]
+    row = page.split(' data-repo="django-monolith" data-state=', 1)[1].split("<tr id=", 1)[0]
     assert '<details class="drill">' in row and 'href="sarif/django-monolith.sarif"' in row
     assert '<tr class="finding" data-state="new">' in row and "pyproject.toml:" in row
     assert 'data-state="unchanged"' in page  # the other repos' findings were there last time
