@@ -42,7 +42,8 @@ th[aria-sort=ascending] button::after{content:" \\25B2"} th[aria-sort=descending
 #repo-controls input,#repo-controls select{font:inherit;padding:3px 6px}
 .table-wrap{overflow-x:auto}
 footer{margin:32px 0 16px;color:#616161}
-tr:target{outline:2px solid #0d47a1} #top-findings td:nth-child(5){min-width:12em}
+tr:target{outline:2px solid #0d47a1} #repos th[scope=row]{font-weight:normal} .name{font-weight:600}
+#top-findings td:nth-child(5){min-width:12em}
 @media (max-width:700px){header,main,footer{padding:0 12px} #top-findings td:nth-child(6),
 #top-findings th:nth-child(6){display:none}}
 """

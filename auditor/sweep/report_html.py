@@ -306,7 +306,7 @@ def _repo_row(record: RepoRecord, inputs: ReportInputs, rules: _Rules) -> str:
         f' data-errors="{record.errors}"'
         f' data-warnings="{record.warnings}" data-new="{new}" data-unsure="{int(unsure)}"'
         f' data-search="{escape(search.lower())}">',
-        f'<th scope="row" data-v="{escape(record.name.lower())}">{escape(record.name)}'
+        f'<th scope="row" data-v="{escape(record.name.lower())}"><span class="name">{escape(record.name)}</span>'
         f"{_drill_down(record, findings, inputs, rules)}</th>",
         f'<td class="state-{escape(state.split()[0])}" data-v="{escape(state)}">{escape(label)}</td>',
     ]
