@@ -29,7 +29,6 @@ class Token(NamedTuple):
     files: tuple[str, ...] = ()
     note: str = ""
     not_checkable: str = ""
-    declared_in: str = ""
     evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
 
 
@@ -43,7 +42,7 @@ class AntiEntry(NamedTuple):
     help: str
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
-    declared_in: str = ""
+    covers: tuple[str, ...] = ()  # stack tokens whose deviation is the same fact as this key firing
     evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
 
 
@@ -81,7 +80,6 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | Non
             files=tuple(entry.get("files", ())),
             note=str(entry.get("note", "")),
             not_checkable=str(entry.get("not-checkable", "")),
-            declared_in=f"{label}:{line}",
             evidence=str(entry.get("evidence", "")),
         )
     for key, entry in data.get("anti", {}).items():
@@ -102,6 +100,6 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | Non
             help=str(entry.get("help", "")).strip(),
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
-            declared_in=f"{label}:{line}",
+            covers=tuple(entry.get("covers", ())),
             evidence=str(entry.get("evidence", "")),
         )

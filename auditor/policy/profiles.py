@@ -57,6 +57,19 @@ class Profile:
     stack_lines: dict[str, int] = field(default_factory=dict)
     extends: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    identity: list[str] = field(default_factory=list)  # stack keys that identify the profile (inherited + own)
+    own_stack_keys: list[str] = field(default_factory=list)  # stack keys this file declares (not inherited)
+
+    def identity_keys(self) -> tuple[str, ...]:
+        """The stack keys without which this profile cannot be the right contract.
+
+        Declared with ``"identity"``; a profile that declares none is identified by its
+        ``framework`` entry, and one without a framework (a library profile) by nothing:
+        it is never inferred.
+        """
+        if self.identity:
+            return tuple(self.identity)
+        return ("framework",) if "framework" in self.stack else ()
 
 
 def shipped_profiles() -> dict[str, Path]:
@@ -161,6 +174,16 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
             key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label
         )
 
+    identity = list(parent.identity) if parent else []
+    raw_identity = data.get("identity", [])
+    if not isinstance(raw_identity, list) or not all(isinstance(k, str) for k in raw_identity):
+        raise ConfigError(label, _line_of(text, "identity"), "'identity' must be a list of stack keys")
+    for key in raw_identity:
+        if key not in stack:
+            raise ConfigError(label, _line_of(text, "identity"), f"identity names {key!r}, which is not a stack key")
+        if key not in identity:
+            identity.append(key)
+
     description = data.get("description", parent.description if parent else "")
     version = data.get("version", parent.version if parent else "0")
     return Profile(
@@ -173,6 +196,8 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         stack_lines=stack_lines,
         extends=([parent.name, *parent.extends] if parent else []),
         raw=data,
+        identity=identity,
+        own_stack_keys=list(raw_stack),
     )
 
 

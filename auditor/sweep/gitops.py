@@ -32,6 +32,7 @@ from pathlib import Path
 from auditor.discover import SKIP_DIRS, resolver_for
 
 __all__ = [
+    "SOURCE_PATTERNS",
     "SPARSE_PATTERNS",
     "GitAuth",
     "GitError",
@@ -45,9 +46,27 @@ __all__ = [
     "web_origin",
 ]
 
+# Python sources the evidence stage reads (h17: settings, URLconfs, threads, raw SQL, routes), without
+# the folders it skips (tests, migrations), plus CODEOWNERS, test configs naming DJANGO_SETTINGS_MODULE
+# and coverage reports. Later patterns win, so the dependency files below stay in even under tests/.
+SOURCE_PATTERNS = (
+    "**/*.py",
+    "!**/tests/**",
+    "!**/test/**",
+    "!**/migrations/**",
+    "!**/test_*.py",
+    "!**/conftest.py",
+    "**/CODEOWNERS",
+    "**/pytest.ini",
+    "**/tox.ini",
+    "**/setup.cfg",
+    "**/coverage.xml",
+    "**/coverage.json",
+)
 # Manifests, locks, SBOMs and per-repo config: all an audit reads (non-cone
 # mode, because "**/" globs need it; see github-api.md section 6).
 SPARSE_PATTERNS = (
+    *SOURCE_PATTERNS,
     "**/pyproject.toml",
     "**/.stack-auditor.toml",
     "**/requirements*.txt",
@@ -98,7 +117,9 @@ def check_url(url: str, schemes: frozenset[str] = REMOTE_SCHEMES) -> str:
     ``--upload-pack``), transport syntax (``ext::cmd``, ``fd::``), control
     characters, and a scheme outside ``schemes``.
     """
-    shown = url.encode("unicode_escape").decode("ascii")[:200]
+    from auditor.redact import redact
+
+    shown = redact(url).encode("unicode_escape").decode("ascii")[:200]
     if not url or url.lstrip().startswith("-"):
         raise GitError(f"refused git URL {shown!r}: it would be read as a git option")
     if _TRANSPORT_PREFIX.match(url) or any(ord(c) < 32 or ord(c) == 127 for c in url):
@@ -132,8 +153,11 @@ class GitAuth:
         return f"{parts.scheme}://{parts.netloc}".lower() == self.origin.lower()
 
     def scrub(self, text: str) -> str:
+        """``text`` without the token or its header form, nor any 8+ character piece of either."""
+        from auditor.github.secret import scrub_pieces
+
         for secret in self.secrets():
-            text = text.replace(secret, "***")
+            text = scrub_pieces(text, secret)
         return text
 
 
@@ -187,7 +211,9 @@ def _run(
         raise
     if process.returncode != 0:
         detail = (stderr.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
-        message = f"git {args[0]} failed: {detail}"
+        from auditor.redact import redact
+
+        message = redact(f"git {args[0]} failed: {detail}")
         raise GitError(auth.scrub(message) if auth else message)
     return stdout
 

@@ -206,6 +206,11 @@ class Sweeper:
             return Path(spec.location)
         dest = self.options.cache / "repos" / safe_name(spec.name)
         spec.head = clone_or_fetch(spec.location, dest, self.auth.current(), self.options.repo_timeout) or spec.head
+        from auditor.evidence.cost import source_cost  # h17: the cost of reading code, said once per clone
+
+        files, size = source_cost(dest)
+        cost = f"{files} Python source file(s), {size // 1024} KiB"
+        self.progress.message(f"{spec.name}: {cost} checked out for code evidence")
         return dest
 
     def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None, excludes: tuple[str, ...]) -> AuditOutcome:

@@ -18,7 +18,8 @@ import tomli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.locate.toml import ArrayTableLocator, TomlKeys, _scanned_headers, toml_line
+from auditor.locate.toml import TomlKeys, array_table_lines, toml_line
+from auditor.locate.toml_locks import ArrayTableLocator
 
 pytestmark = pytest.mark.property
 
@@ -147,4 +148,4 @@ def test_lock_fast_path_agrees_with_the_scan(case: tuple[str, dict[Path, int], l
     text, _, packages = case
     locator = ArrayTableLocator(text, "package", tomli.loads(text).get("package"))
     assert [locator.header_line(n) for n in range(len(locator))] == packages
-    assert [text.count("\n", 0, offset) + 1 for offset in _scanned_headers(text, "package")] == packages
+    assert [text.count("\n", 0, offset) + 1 for offset in array_table_lines(text, "package")] == packages

@@ -10,9 +10,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor.locate.toml import scan_keys
 from auditor.model import Provenance
 from auditor.resolvers._lock_common import BlockLocator
-from auditor.resolvers._toml_lines import scan_keys
 from auditor.resolvers.base import LineIndex
 from auditor.resolvers.poetry_lock import _dependency_headers, _dependency_keys
 
