@@ -218,7 +218,7 @@ def test_report_shows_profile_confidence_and_escapes_what_repos_control(tmp_path
         history.finish_sweep(sweep_id)
         write_outputs(history, sweep_id, out)
     page = (out / "report.html").read_text()
-    assert "tie with django-ninja-async" in page and 'title="pin the profile"' in page
+    assert "tie with django-ninja-async" in page and '<span class="muted">pin the profile</span>' in page
     assert "narrow win over django-monolith by 1" in page and "no profile fits" in page
     assert "old: flask-legacy</li>" in page  # no confidence recorded: the profile alone
     assert 'data-unsure="1"' in page and '<option value="unsure">' in page

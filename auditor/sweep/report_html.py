@@ -253,7 +253,8 @@ def _profiles_cell(projects: list[tuple[Any, ...]]) -> str:
         detail = f' <span class="confidence conf-{escape(confidence or "unknown")}">({label})</span>' if label else ""
         hint = f' title="{escape(decided_by)}"' if decided_by else ""
         where = "" if path == "." else f"{escape(path)}: "
-        parts.append(f"<li{hint}>{where}{name}{detail}</li>")
+        why = f'<br><span class="muted">{escape(decided_by)}</span>' if decided_by and confidence in _UNSURE else ""
+        parts.append(f"<li{hint}>{where}{name}{detail}{why}</li>")
     return f'<ul class="profiles">{"".join(parts)}</ul>' if parts else ""
 
 
