@@ -13,8 +13,10 @@ from auditor.findings import RuleMeta
 from auditor.model import canonical_name
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import anti_meta, options_of, stack_meta
+from auditor.policy.profile_keys import describe_extra_key
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
+from auditor.render.packages import packages_json
 
 __all__ = [
     "all_rule_metas",
@@ -40,13 +42,12 @@ def graph_text(projects: Sequence[ProjectAudit]) -> str:
         )
         if graph.requires_python:
             out.append(f"  requires-python {graph.requires_python}")
-        for view in sorted(views, key=lambda v: (not v.direct, v.ecosystem, v.name)):
-            kind = "direct" if view.direct else "transitive"
+        for view in sorted(views, key=lambda v: (v.direct is not True, v.ecosystem, v.name)):
+            kind = "unknown" if view.direct is None else "direct" if view.direct else "transitive"
             eco = "" if view.ecosystem == "pypi" else f" [{view.ecosystem}]"
             where = f"  {view.location}" if view.location else ""
-            out.append(
-                f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {','.join(view.scopes) or '-'}{where}"
-            )
+            scopes = ",".join(view.scopes) or "unknown"
+            out.append(f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {scopes}{where}")
         for failure in project.failures:
             out.append(f"  input error: {failure}")
         out.append("")
@@ -60,19 +61,8 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
             "name": project.graph.name,
             "files": sorted(set(project.graph.files)),
             "requires_python": project.graph.requires_python,
-            "packages": [
-                {
-                    "name": v.name,
-                    "version": v.version,
-                    "ecosystem": v.ecosystem,
-                    "purl": v.purl,
-                    "direct": v.direct,
-                    "scopes": list(v.scopes),
-                    "location": None if v.location is None else {"file": v.location.file, "line": v.location.line},
-                    "dependencies": list(v.dependencies),
-                }
-                for v in package_views(project.graph)
-            ],
+            "direct_known": project.graph.direct_known,
+            "packages": packages_json(package_views(project.graph)),
             "failures": [str(f) for f in project.failures],
         }
         for project in projects
@@ -80,23 +70,36 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
     return json.dumps({"projects": data}, indent=2) + "\n"
 
 
-def why_text(projects: Sequence[ProjectAudit], package: str) -> tuple[str, bool]:
+WHY_ALL_LIMIT = 20  # paths per scope with --all: enough to see every route a package takes in
+
+
+def why_text(projects: Sequence[ProjectAudit], package: str, all_paths: bool = False) -> tuple[str, bool]:
+    """Per project and per scope that reaches it, the shortest path to ``package`` (``all_paths``: up to 20)."""
     name = canonical_name(package)
     out = []
     found = False
     for project in projects:
         graph = project.graph
-        nodes = [n for n in graph if n.name == name]
-        if not nodes:
-            continue
-        found = True
-        for node in nodes:
-            path = graph.why_path(node)
-            kind = "direct" if node.direct else "transitive"
-            out.append(f"{project.path}: {node.label()} ({kind}, {','.join(sorted(node.scopes)) or '-'})")
-            out.append("  " + (" -> ".join(path) if path else "(not reachable from the project root)"))
+        for edge in graph.missing_from_lock:
+            if edge.child == name:
+                found = True
+                where = f" at {edge.provenance}" if edge.provenance else ""
+                out.append(f"{project.path}: {edge.child} is declared{where} but the lock does not list it (stale)")
+        for node in (n for n in graph if n.name == name):
+            found = True
+            kind = "unknown whether direct" if node.direct is None else "direct" if node.direct else "transitive"
+            scopes = ",".join(sorted(node.scopes)) or "scopes unknown"
+            out.append(f"{project.path}: {node.label()} ({kind}, {scopes})")
+            by_scope = graph.why_paths(node, limit=WHY_ALL_LIMIT if all_paths else 0)
+            if not by_scope:
+                out.append("  (not reachable from the project root)")
+            for scope, paths in by_scope.items():
+                for path in paths:
+                    out.append(f"  {scope}: {' -> '.join(path)}")
+                if all_paths and len(paths) == WHY_ALL_LIMIT:
+                    out.append(f"  {scope}: (first {WHY_ALL_LIMIT} paths shown)")
             if node.location:
-                out.append(f"  declared at {node.location}")
+                out.append(f"  {'declared' if node.declared else 'resolved'} at {node.location}")
     if not found:
         out.append(f"{package}: not in any project's dependency graph")
     return "\n".join(out) + "\n", found
@@ -119,6 +122,8 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
                 token = catalog.tokens.get(token_name)
                 if token is None:
                     out.append(f"    {token_name}: UNKNOWN TOKEN (no catalog entry)")
+                elif token.evidence:
+                    out.append(f"    {token_name}: checked from the code ({EVIDENCE_HOW[token.evidence]})")
                 elif token.not_checkable:
                     out.append(f"    {token_name}: not checkable — {token.not_checkable}")
                 else:
@@ -136,13 +141,46 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
         entry = catalog.anti.get(key)
         if entry is None:
             state = "UNKNOWN KEY (no catalog entry): not checkable"
+        elif entry.evidence:
+            fallback = "the dependency condition" if entry.condition is not None else "not checkable"
+            state = f"checked from the code: {EVIDENCE_HOW[entry.evidence]} (without code: {fallback})"
         elif entry.condition is None:
             state = f"not checkable — {entry.not_checkable}"
         else:
             state = f"checked: {entry.summary}"
         out.append(f"  {key} [{anti.severity.value}] {state}")
         out.append(f"    rule id: {profile.name}/{key}")
+    said: set[str] = set()
+    for section in ("constraints", "success_thresholds", "named_approver_chain"):
+        entries = profile.raw.get(section)
+        if not isinstance(entries, dict):
+            continue
+        out.append("")
+        out.append(f"{section}:")
+        for key, value in entries.items():
+            out.append(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
+            how = describe_extra_key(section, key, value)
+            out.append(f"    {'not checkable — a runtime figure (see above)' if how in said else how}")
+            if how.startswith("not checkable — a runtime"):
+                said.add(how)
     return "\n".join(out) + "\n"
+
+
+# How each evidence judge (auditor/policy/judges.py) decides, for `profiles show`.
+EVIDENCE_HOW = {
+    "rate-limiting": "django-ratelimit in the dependencies, or DRF DEFAULT_THROTTLE_CLASSES/RATES, throttle_classes"
+    " on views, @ratelimit, django-axes; satisfied by any of them",
+    "django-admin": "django.contrib.admin in INSTALLED_APPS and admin.site.urls routed by a URLconf",
+    "threads": "threads or processes started by application code, and whether a task queue is a dependency",
+    "raw-sql": "cursor.execute, Manager.raw, RawSQL, .extra(), SQLAlchemy text() without a"
+    " `# raw-sql: <reason>` comment",
+    "services": "more than one deployable web application (WSGI/ASGI entry points, FastAPI/Flask apps) in the project",
+    "fastapi-bodies": "routes whose body is dict/Any or `await request.json()` instead of a Pydantic model",
+    "sync-http": "requests called inside async def routes",
+    "templates": "TEMPLATES backends in the settings (no TEMPLATES: not applicable)",
+    "social-auth": "allauth, or another social login, in INSTALLED_APPS / AUTHENTICATION_BACKENDS"
+    " (none: not applicable)",
+}
 
 
 def describe_python(rule: Mapping[str, Any]) -> str:
@@ -185,7 +223,7 @@ def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
             metas.append(stack_meta(profile, key, expected, catalog))
         for key in profile.anti:
             entry = catalog.anti.get(key)
-            if entry is not None and entry.condition is not None:
+            if entry is not None and (entry.condition is not None or entry.evidence):
                 metas.append(anti_meta(profile, entry))
     return sorted(metas, key=lambda m: m.id)
 
@@ -198,7 +236,9 @@ def rule_details(rule_id: str, rule_dirs: tuple[Path, ...] = ()) -> dict[str, An
     key = rule_id.rsplit("/", 1)[-1]
     entry = load_catalog(rule_dirs).anti.get(key) if "/stack/" not in rule_id else None
     if entry is not None and entry.condition is not None:
-        return {"condition": dict(entry.condition.table), "use_instead": None}
+        return {"condition": dict(entry.condition.table), "use_instead": None, "evidence": entry.evidence or None}
+    if entry is not None and entry.evidence:
+        return {"condition": None, "use_instead": None, "evidence": entry.evidence}
     return {"condition": None, "use_instead": None}
 
 

@@ -30,7 +30,7 @@ from auditor.errors import InputError
 from auditor.locate.json import json_key_line, loads_located
 from auditor.model import FileRole, Provenance, ResolveResult, Skipped
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
-from auditor.resolvers._sbom import LineCursor
+from auditor.resolvers._sbom import LineCursor, is_pretty, name_key
 
 __all__ = ["CycloneDxJsonResolver"]
 
@@ -122,6 +122,24 @@ def _later_fields(document: dict[str, Any], spec: str | None, reader: _Reader, p
     ]
 
 
+def _licence(value: Any) -> str:
+    """``licenses``: an SPDX expression, or the ids (else names) of the listed licences joined with AND."""
+    if not isinstance(value, list):
+        return ""
+    parts = []
+    for choice in value:
+        if not isinstance(choice, dict):
+            continue
+        if isinstance(choice.get("expression"), str):
+            parts.append(choice["expression"])
+        elif isinstance(choice.get("license"), dict):
+            licence = choice["license"]
+            text = licence.get("id") or licence.get("name")
+            if isinstance(text, str) and text:
+                parts.append(text)
+    return " AND ".join(parts)
+
+
 class _Reader:
     """Checks shapes and turns located dicts into raw components, with located messages."""
 
@@ -129,6 +147,7 @@ class _Reader:
         self.index = LineCursor(text)
         self.path = path
         self.offsets = offsets
+        self.pretty = is_pretty(text)
 
     def key_line(self, *path: str | int) -> int:
         """Line of the key at ``path`` (a top-level key when only a name is given); 0 when absent."""
@@ -147,7 +166,9 @@ class _Reader:
         if type(item) is not dict:
             key = "component" if where == "metadata.component" else "components"
             raise InputError(self.path, self.key_line(key), f"{where} must be an object")
-        provenance = self.index.provenance(self.path, self.offsets.get(id(item), 0))
+        start = self.offsets.get(id(item), 0)
+        # A finding points at the component's "name" key, not the "{" that opens it (pretty-printed JSON).
+        provenance = self.index.provenance(self.path, name_key(self.index.text, start) if self.pretty else start)
         get = item.get
         values = (get("name", ""), get("group", ""), get("version", ""), get("purl", ""), get("scope", ""))
         bom_ref = get("bom-ref", "")
@@ -158,7 +179,7 @@ class _Reader:
                     message = f"{key!r} in {where} must be a string, not {type(field).__name__}"
                     raise InputError(self.path, provenance.line, message)
         name, group, version, purl, scope = values
-        raw = RawComponent(name, provenance, where, group, version, purl, scope, bom_ref)
+        raw = RawComponent(name, provenance, where, group, version, purl, scope, bom_ref, _licence(get("licenses")))
         if out is not None:
             out.append(raw)
         nested = get("components")

@@ -67,7 +67,9 @@ class PdmLockResolver:
         data = load_toml(text, path)
         _check_version(data, text, path)
         locator = BlockLocator(text, "package", data.get("package"))
-        result = ResolveResult(file=path, format=self.name, role=self.role)
+        result = ResolveResult(
+            file=path, format=self.name, role=self.role, alternative_versions=True, lock_python=_lock_python(data)
+        )
         by_key: dict[tuple[NormalizedName, str | None], Package] = {}
         for n, entry in iter_tables(data.get("package", []), path, "package", toml_line(text, ("package",), 0)):
             line = locator.header_line(n)
@@ -98,6 +100,22 @@ class PdmLockResolver:
             scope = optional_scope(str(extras[0])) if extras else MAIN
             result.edges.extend(_edges(entry, name, scope, text, locator, path, where, n, line))
         return result
+
+
+def _lock_python(data: Mapping[str, Any]) -> str | None:
+    """``[[metadata.targets]] requires_python`` (4.5+: one per target; the widest first), else ``requires_python``."""
+    metadata = data.get("metadata")
+    if not isinstance(metadata, dict):
+        return None
+    targets = metadata.get("targets")
+    ranges = [t.get("requires_python") for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []
+    ranges = [r for r in ranges if isinstance(r, str) and r]
+    if len(ranges) == 1:
+        return ranges[0]
+    if ranges:
+        return None  # several targets: their union is no one specifier, so judge no marker against it
+    value = metadata.get("requires_python")
+    return value if isinstance(value, str) and value else None
 
 
 def _check_version(data: Mapping[str, Any], text: str, path: str) -> None:

@@ -66,19 +66,27 @@ def test_sniff_rejects(head: str) -> None:
     assert not RESOLVER.sniff(head)
 
 
-def test_lines_point_at_each_components_opening_brace() -> None:
-    """Every package's provenance is the line of its component's ``{``, and the name follows inside it."""
+def test_lines_point_at_each_components_name_key() -> None:
+    """Every package's provenance is its component's own ``"name"`` key (issue 15), not the ``{`` above it
+    nor a nested licence's name."""
     path = FIXTURES / "cyclonedx-py" / "environment-1.6.cdx.json"
     lines = path.read_text().splitlines()
     result = parse_file(RESOLVER, path)
     assert len(result.packages) == 10
     for package in result.packages:
         assert package.provenance is not None
-        line = package.provenance.line
-        assert lines[line - 1].strip() == "{"
-        assert package.provenance.column == lines[line - 1].index("{") + 1
-        body = "\n".join(lines[line - 1 : line + 40])
-        assert f'"name": "{package.display_name}"' in body
+        line = lines[package.provenance.line - 1]
+        assert line.strip().startswith(f'"name": "{package.display_name}"'), line
+        assert package.provenance.column == line.index('"name"') + 1
+
+
+def test_name_key_skips_nested_names() -> None:
+    text = (
+        '{\n "bomFormat": "CycloneDX",\n "specVersion": "1.6",\n "components": [\n  {\n   "licenses": [\n'
+        '    {"license": {"name": "MIT"}}\n   ],\n   "name": "a",\n   "type": "library"\n  }\n ]\n}\n'
+    )
+    [package] = RESOLVER.parse(text, "bom.json").packages
+    assert package.provenance is not None and package.provenance.line == 9
 
 
 def test_lines_in_minified_document() -> None:

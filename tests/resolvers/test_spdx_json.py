@@ -83,16 +83,15 @@ def test_dependency_kinds_set_scopes() -> None:
     }
 
 
-def test_lines_point_at_each_package_object() -> None:
-    """Each package's line holds its opening ``{`` and its SPDXID follows inside the object."""
+def test_lines_point_at_each_package_name_key() -> None:
+    """Each package's location is its own ``"name"`` key (issue 15: not the ``{`` above it)."""
     path = input_file(CASES / "dependency-kinds")
     lines = path.read_text().splitlines()
     result = parse_file(RESOLVER, path)
     for package in result.packages:
         assert package.provenance is not None
         text = lines[package.provenance.line - 1]
-        assert text[package.provenance.column - 1] == "{"
-        assert '"SPDXID"' in "\n".join(lines[package.provenance.line - 1 : package.provenance.line + 2])
+        assert text[package.provenance.column - 1 :].startswith('"name"'), text
     for edge in result.edges:
         assert edge.provenance is not None
         assert '"relationshipType"' in lines[edge.provenance.line - 1]
