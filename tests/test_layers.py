@@ -21,6 +21,13 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.discover": "Find", "auditor.resolvers": "Read", "auditor.evidence": "Read", "auditor.policy": "Judge",
     "auditor.render": "Show", "auditor.model": "Model", "auditor.graph": "Model", "auditor.findings": "Model",
     "auditor.locate": "Model", "auditor.atomic": "Write", "auditor": "Base",
+    # The evidence stage's facts are part of the core model (DESIGN.md: Fact), so Judge may read them.
+    "auditor.evidence.model": "Model",
+    # Helpers that several stages share: merge weights, redaction, hostile-text checks, reading data files.
+    "auditor.strength": "Model", "auditor.redact": "Model", "auditor.hostile_text": "Model",
+    "auditor.datafile": "Model",
+    # Escaping is plain text work (stdlib only): error messages use it as well as the renderers.
+    "auditor.render.escape": "Base",
 }  # fmt: skip
 BELOW = {"Base": set(), "Write": {"Base"}, "Model": {"Base"}}
 BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Judge", "Show")}
