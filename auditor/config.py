@@ -6,6 +6,7 @@ The shape is a contract (``docs/configuration.md``)::
     profile = "django-monolith"    # shipped name or a path to a profile JSON
     rules = ["ci/rules"]           # extra rule folders
     fail-on = "error"
+    raw-sql-marker = "raw-sql:"    # the comment that justifies raw SQL (``# raw-sql: <reason>``)
     [tool.stack-auditor.severity]
     SA104 = "error"                # error | warning | note | off
     [[tool.stack-auditor.ignore]]
@@ -26,30 +27,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from auditor.errors import ConfigError
+from auditor.limits import DEFAULT_MAX_FILE_BYTES
 from auditor.model import Provenance
 from auditor.policy.locate import toml_line
+from auditor.policy.suppress import IgnoreEntry
 
 __all__ = ["CONFIG_FILES", "Config", "IgnoreEntry", "find_config", "load_config", "parse_config"]
 
 CONFIG_FILES = (".stack-auditor.toml", "pyproject.toml")
 SEVERITY_VALUES = ("error", "warning", "note", "off")
 FAIL_ON_VALUES = ("error", "warning", "note", "never")
-_KEYS = {"profile", "rules", "severity", "fail-on", "ignore"}
+_KEYS = {"profile", "rules", "severity", "fail-on", "ignore", "raw-sql-marker"}
 _IGNORE_KEYS = {"rule", "package", "paths", "reason", "until"}
-
-
-class IgnoreEntry(NamedTuple):
-    """One ignore: a rule id, maybe narrowed to a package and path globs; a reason; maybe an expiry."""
-
-    rule: str
-    reason: str
-    declared_at: Provenance
-    package: str | None = None
-    paths: tuple[str, ...] = ()
-    until: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -63,34 +55,39 @@ class Config:
     fail_on: str | None = None
     ignores: list[IgnoreEntry] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    raw_sql_marker: str | None = None  # None: the default, ``raw-sql:``
 
 
 def find_config(root: Path) -> Path | None:
     """The config file of ``root``: ``.stack-auditor.toml``, else a pyproject.toml with the table."""
+    from auditor.datafile import read_data_file
+
     dotfile = root / ".stack-auditor.toml"
-    if dotfile.is_file():
-        return dotfile
+    if dotfile.exists() or dotfile.is_symlink():
+        return dotfile  # whatever it is, load_config reads it with the guards or says why not
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            text = pyproject.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_data_file(pyproject, "pyproject.toml", "configuration", root=root)
+        except ConfigError:
             return None  # the resolver reports an unreadable pyproject.toml
         if "stack-auditor" in text:
             return pyproject
     return None
 
 
-def load_config(root: Path) -> Config:
-    """The configuration of the audited ``root`` (a folder), or an empty one."""
+def load_config(root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Config:
+    """The configuration of the audited ``root`` (a folder), or an empty one.
+
+    Read as data of the audited repository: inside the root, a regular file, at most ``max_bytes``.
+    """
+    from auditor.datafile import read_data_file
+
     path = find_config(root)
     if path is None:
         return Config()
     label = path.relative_to(root).as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(label, 0, f"cannot read configuration: {error}") from None
+    text = read_data_file(path, label, "configuration", root=root, max_bytes=max_bytes)
     return parse_config(text, label, root)
 
 
@@ -104,6 +101,10 @@ def parse_config(text: str, label: str, root: Path) -> Config:
         raise ConfigError(
             label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
         ) from None
+    except ValueError as error:
+        from auditor.datafile import number_error
+
+        raise number_error(label, text, error) from None
     prefix: tuple[str, ...] = ("tool", "stack-auditor")
     table = data.get("tool", {}).get("stack-auditor") if isinstance(data.get("tool"), dict) else None
     if table is None:
@@ -148,6 +149,11 @@ def parse_config(text: str, label: str, root: Path) -> Config:
         if table["fail-on"] not in FAIL_ON_VALUES:
             raise fail(("fail-on",), f"must be one of {', '.join(FAIL_ON_VALUES)}, not {table['fail-on']!r}")
         config.fail_on = table["fail-on"]
+    if "raw-sql-marker" in table:
+        marker = table["raw-sql-marker"]
+        if not isinstance(marker, str) or not marker.strip() or len(marker) > 40 or "\n" in marker:
+            raise fail(("raw-sql-marker",), "must be a short one-line comment prefix such as 'raw-sql:'")
+        config.raw_sql_marker = marker.strip().removeprefix("#").strip()
     ignores = table.get("ignore", [])
     if not isinstance(ignores, list):
         raise fail(("ignore",), "must be an array of tables ([[...ignore]])")

@@ -17,6 +17,7 @@ from auditor.model import Package, Provenance, Skipped
 __all__ = [
     "Finding",
     "InputFailure",
+    "Judgement",
     "NotCheckable",
     "PackageView",
     "ProfileInference",
@@ -26,6 +27,7 @@ __all__ = [
     "RuleMeta",
     "Severity",
     "Suppression",
+    "excluded_summary",
     "fingerprint",
 ]
 
@@ -111,6 +113,9 @@ class Finding:
     scope: str = ""
     suppression: Suppression | None = None
     baseline_state: str | None = None  # new | unchanged | updated (with --baseline)
+    # The profile entry behind a profile finding ("profile x: stack.queue"): for JSON and SARIF
+    # properties, kept out of the message people read.
+    profile_entry: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -146,6 +151,20 @@ class NotCheckable(NamedTuple):
     key: str  # e.g. "stack/orm" or "raw-sql-without-justification"
     token: str
     reason: str
+
+
+class Judgement(NamedTuple):
+    """How one key of the profile ended the audit (``stack.queue``, ``constraints.team_size_max``...).
+
+    ``status``: ``checked`` (``outcome`` says ``satisfied`` or ``violated``), ``not-applicable``
+    or ``not-checkable``; ``detail`` gives the evidence or the reason, ``evidence`` its locations.
+    """
+
+    key: str
+    status: str
+    detail: str
+    outcome: str = ""
+    evidence: tuple[Provenance, ...] = ()
 
 
 class InputFailure(NamedTuple):
@@ -212,6 +231,8 @@ class ProjectReport:
     requires_python: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     inference: ProfileInference | None = None  # None: not computed (older callers)
+    judgements: list[Judgement] = field(default_factory=list)  # every profile key: checked / n.a. / not checkable
+    evidence_summary: str = ""  # what the evidence stage read ("" when it did not run)
 
 
 @dataclass(slots=True)
@@ -227,6 +248,12 @@ class Report:
     absent: list[dict[str, Any]] = field(default_factory=list)  # baseline results that vanished (SARIF)
     absent_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # their rules, from the baseline
     source_prefix: str = ""  # the audited root inside its repository, e.g. "services/api/" (SARIF URIs)
+    excluded: dict[str, int] = field(default_factory=dict)  # exclude pattern -> folders not walked
+    skipped: list[Skipped] = field(default_factory=list)  # files named like dependency files that are not
+    # Nothing to audit under the paths given (set by the audit): the CLI exits 2, a sweep records
+    # "no dependency files". Not set when the only files named were look-alikes (a pre-commit run on MANIFEST.in).
+    no_dependency_files: bool = False
+    explain: bool = False  # --explain-profile: the text report lists how each profile key was judged
 
     @property
     def findings(self) -> list[Finding]:
@@ -235,3 +262,11 @@ class Report:
     def counted(self) -> list[Finding]:
         """Findings that count towards the exit code (not suppressed)."""
         return [finding for finding in self.findings if finding.suppression is None]
+
+
+def excluded_summary(excluded: dict[str, int]) -> str:
+    """``excluded 17 folders (fixtures, *{{*)``, or "" when nothing was left out."""
+    total = sum(excluded.values())
+    if not total:
+        return ""
+    return f"excluded {total} folder{'' if total == 1 else 's'} ({', '.join(excluded)})"

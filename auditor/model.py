@@ -175,7 +175,6 @@ class ProjectDecl:
     dependencies_at: Provenance | None = None
     directory: str = ""
     provenance: Provenance | None = None
-    virtual: bool = False
 
 
 @dataclass(slots=True)

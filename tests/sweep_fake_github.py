@@ -43,6 +43,71 @@ class FakeRepo:
     topics: tuple[str, ...] = ()
 
 
+class SimulatedClock:
+    """Time that moves only when the fake serves a request: each one costs ``step`` seconds.
+
+    The token provider reads the same clock, so tokens that last an hour of GitHub time expire
+    after a known number of requests, whatever the machine's speed.
+    """
+
+    def __init__(self, step: float) -> None:
+        self.now = time.time()
+        self.step = step
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self.lock:
+            return self.now
+
+    def tick(self) -> None:
+        with self.lock:
+            self.now += self.step
+
+
+@dataclass
+class FakeApp:
+    """A GitHub App installed on the fake's org: JWT-authenticated /app endpoints, expiring tokens."""
+
+    app_id: str
+    public_key: str
+    clock: SimulatedClock
+    lifetime: float = 3600.0  # GitHub's: one hour
+    installation_id: int = 4242
+    tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (simulated time)
+    jwt_refused: int = 0
+    expired_uses: list[str] = field(default_factory=list)  # what was sent with an expired token
+
+    def check_jwt(self, header: str | None) -> bool:
+        import jwt
+
+        if not header or not header.startswith("Bearer "):
+            return False
+        try:
+            claims = jwt.decode(
+                header[7:], self.public_key, algorithms=["RS256"], options={"verify_exp": False, "verify_iat": False}
+            )
+        except jwt.PyJWTError:
+            return False
+        now = self.clock()
+        return claims.get("iss") == self.app_id and claims["iat"] <= now <= claims["exp"]
+
+    def mint(self) -> dict[str, str]:
+        token = f"ghs_fake{len(self.tokens):04d}" + hashlib.sha256(str(len(self.tokens)).encode()).hexdigest()[:28]
+        expiry = self.clock() + self.lifetime
+        self.tokens[token] = expiry
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expiry))
+        return {"token": token, "expires_at": at}
+
+    def valid(self, token: str, what: str) -> bool:
+        expiry = self.tokens.get(token)
+        if expiry is None:
+            return False
+        if self.clock() >= expiry:
+            self.expired_uses.append(what)
+            return False
+        return True
+
+
 @dataclass
 class FakeGitHub:
     """State and knobs of the fake; start with :meth:`start`, stop with :meth:`stop`."""
@@ -60,6 +125,7 @@ class FakeGitHub:
     download_auth: list[str | None] = field(default_factory=list)
     git_unauthorized: int = 0
     seen_headers: list[str] = field(default_factory=list)
+    app: FakeApp | None = None  # set: tokens are the App's installation tokens, which expire
 
     def start(self) -> FakeGitHub:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -201,7 +267,30 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
         def _authorized(self) -> bool:
-            return self.headers.get("Authorization") == f"Bearer {fake.token}"
+            header = self.headers.get("Authorization") or ""
+            if fake.app is not None:
+                return header.startswith("Bearer ") and fake.app.valid(header[7:], f"API {self.path}")
+            return header == f"Bearer {fake.token}"
+
+        def _app(self, method: str, path: str) -> bool:
+            """The App's own endpoints (JWT) and the test-only token vending of --token-command."""
+            app = fake.app
+            if app is None:
+                return False
+            if path == "/_test/mint" and method == "POST":
+                self._send(201, app.mint())
+                return True
+            installation = re.fullmatch(r"/api/v3/(?:orgs|users)/([^/]+)/installation", path)
+            access = path == f"/api/v3/app/installations/{app.installation_id}/access_tokens" and method == "POST"
+            if not (installation and method == "GET") and not access:
+                return False
+            if not app.check_jwt(self.headers.get("Authorization")):
+                app.jwt_refused += 1
+                self._send(401, {"message": "A JSON web token could not be decoded"})
+                return True
+            fake.calls[f"{method} {re.sub(r'/orgs/[^/]+/', '/orgs/O/', path)}"] += 1
+            self._send(201 if access else 200, app.mint() if access else {"id": app.installation_id})
+            return True
 
         def _throttled(self, path: str) -> bool:
             for index, (prefix, headers) in enumerate(fake.throttle):
@@ -214,8 +303,12 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             path = urllib.parse.urlsplit(self.path).path
-            fake.calls[f"POST {re.sub(r'/[^/]+/[^/]+/code', '/R/code', path)}"] += 1
             body = self._body()
+            if fake.app is not None:
+                fake.app.clock.tick()
+                if self._app("POST", path):
+                    return None
+            fake.calls[f"POST {re.sub(r'/[^/]+/[^/]+/code', '/R/code', path)}"] += 1
             if path.startswith("/api/"):
                 fake.seen_headers.append(json.dumps(dict(self.headers)))
                 if not self._authorized():
@@ -251,6 +344,10 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             parts = urllib.parse.urlsplit(self.path)
             path, query = parts.path, urllib.parse.parse_qs(parts.query)
+            if fake.app is not None:
+                fake.app.clock.tick()
+                if self._app("GET", path):
+                    return None
             if not path.startswith("/api/"):
                 return self._git("GET", b"")
             fake.calls[
@@ -305,8 +402,17 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             return self._send(404, {"message": "Not Found"})
 
         def _git(self, method: str, body: bytes) -> None:
-            expected = "basic " + base64.b64encode(f"x-access-token:{fake.token}".encode()).decode()
-            if (self.headers.get("Authorization") or "").lower() != expected.lower():
+            given = self.headers.get("Authorization") or ""
+            if fake.app is not None:
+                try:
+                    user, _, token = base64.b64decode(given.split(" ", 1)[-1]).decode().partition(":")
+                except ValueError:
+                    user, token = "", ""
+                accepted = user == "x-access-token" and fake.app.valid(token, f"git {self.path}")
+            else:
+                expected = "basic " + base64.b64encode(f"x-access-token:{fake.token}".encode()).decode()
+                accepted = given.lower() == expected.lower()
+            if not accepted:
                 fake.git_unauthorized += 1
                 return self._send(401, b"auth required", {"WWW-Authenticate": 'Basic realm="fake"'})
             parts = urllib.parse.urlsplit(self.path)

@@ -57,9 +57,12 @@ def fill(folder: Path, kind: str) -> None:
     if kind == "broken":
         with (folder / "uv.lock").open("a") as lock:
             lock.write("\n[[package]\nname = broken\n")
-    # A file no audit reads: a sparse clone must not fetch it.
+    # Files no audit reads: a sparse clone must not fetch them (application .py files it does fetch).
     (folder / "src").mkdir(exist_ok=True)
-    (folder / "src" / "app.py").write_text("print('never read')\n" * 50)
+    (folder / "src" / "app.js").write_text("console.log('never read')\n" * 50)
+    (folder / "src" / "tests").mkdir(exist_ok=True)
+    (folder / "src" / "tests" / "test_app.py").write_text("print('never read')\n" * 50)
+    (folder / "src" / "app.py").write_text("import threading\n")
 
 
 def make_repo(folder: Path, kind: str) -> Path:
@@ -94,9 +97,10 @@ def build_org(root: Path, copies: int = 3) -> dict[str, str]:
 def sweep(out: Path, **kwargs: Any) -> tuple[SweepRun, dict[str, Any]]:
     """Run a sweep in-process (quiet) and return it with its summary.json."""
     environ = kwargs.pop("environ", None) or dict(os.environ)
+    tokens = kwargs.pop("tokens", None)
     kwargs.setdefault("jobs", 2)
     kwargs.setdefault("progress", "none")
-    run = run_request(SweepRequest(out=out, **kwargs), environ)
+    run = run_request(SweepRequest(out=out, **kwargs), environ, tokens)
     return run, json.loads((out / "summary.json").read_text())
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from auditor.config import IgnoreEntry
 from auditor.findings import Finding, RuleMeta, Severity
 from auditor.model import Provenance
-from auditor.policy.suppress import apply_severity, suppress
+from auditor.policy.suppress import IgnoreEntry, apply_severity, suppress
 
 AT = Provenance("pyproject.toml", 30, 1, "[[ignore]]")
 TODAY = dt.date(2026, 11, 26)

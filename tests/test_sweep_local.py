@@ -98,18 +98,27 @@ def test_root_sweep_records_every_repo_then_reports_new_and_fixed(
     assert "django-monolith/fastapi-on-top-of-django" in {c["rule_id"] for c in repos2["acme/django-monolith-2"]["new"]}
     assert {c["fingerprint"] for c in repos2["acme/django-monolith-2"]["new"]} == drifting - clean
     assert {c["fingerprint"] for c in repos2["acme/fastapi-on-django-3"]["fixed"]} == drifting - clean
-    assert repos2["acme/fastapi-service-1"]["status"] == "failed"
+    # A repo that now fails on a malformed file: what the partial audit saw is recorded as new (the
+    # files that were read), and nothing is "fixed" by a failure.
+    now_broken = repos2["acme/fastapi-service-1"]
+    assert now_broken["status"] == "failed" and now_broken["fixed"] == []
+    broken_seen = {c["fingerprint"] for c in repos["acme/broken-1"]["new"]}
+    before = {c["fingerprint"] for c in repos["acme/fastapi-service-1"]["new"]}
+    assert {c["fingerprint"] for c in now_broken["new"]} == broken_seen - before
     changed = {name for name, r in repos2.items() if r["new"] or r["fixed"]}
-    assert changed == {"acme/django-monolith-2", "acme/fastapi-on-django-3"}
-    assert second["totals"]["new"] == second["totals"]["fixed"] == len(drifting - clean) > 0
+    assert changed == {"acme/django-monolith-2", "acme/fastapi-on-django-3"} | (
+        {"acme/fastapi-service-1"} if broken_seen - before else set()
+    )
+    assert second["totals"]["fixed"] == len(drifting - clean) > 0
+    assert second["totals"]["new"] == len(drifting - clean) + len(broken_seen - before)
     assert second["sweep"]["previous_id"] == summary["sweep"]["id"]
     assert (
         repos2["acme/monorepo-1"]["reused"]
         and repos2["acme/monorepo-1"]["findings"] == repos["acme/monorepo-1"]["findings"]
     )
     md = (out / "summary.md").read_text()
-    count = len(drifting - clean)
-    assert f"**{count} new**, **{count} fixed**" in md and "acme/fastapi-service-1" in md
+    count, new = len(drifting - clean), second["totals"]["new"]
+    assert f"**{new} new**, **{count} fixed**" in md and "acme/fastapi-service-1" in md
     csv_rows = (out / "summary.csv").read_text().splitlines()
     assert len(csv_rows) == 34 and any(row.startswith("acme/django-monolith-2,ok,0,") for row in csv_rows)
     assert [t["sweep_id"] for t in second["trend"]] == [summary["sweep"]["id"], second["sweep"]["id"]]
@@ -146,7 +155,9 @@ def test_repos_file_clones_sparse_then_fetches(org: tuple[Path, dict[str, str]],
     assert repos["acme/broken-1"]["status"] == "failed"
     clone = out / ".cache" / "repos" / "acme__monorepo-1"
     assert (clone / "services/api/uv.lock").is_file()
-    assert not (clone / "src" / "app.py").exists()  # sparse: not checked out
+    assert not (clone / "src" / "app.js").exists()  # sparse: not checked out
+    assert not (clone / "src" / "tests" / "test_app.py").exists()  # tests: the evidence stage skips them
+    assert (clone / "src" / "app.py").is_file()  # application code: the evidence stage reads it
     assert "extraheader" not in (clone / ".git" / "config").read_text().lower()
     marker = clone / ".git" / "sweep-test-marker"
     marker.write_text("kept")
@@ -220,14 +231,41 @@ def test_resume_continues_an_interrupted_sweep(
     assert summary["sweep"]["status"] == "complete"
 
 
-def test_repo_timeout_fails_the_repo_not_the_sweep(tmp_path: Path) -> None:
-    """--repo-timeout: a repo that takes too long is recorded with its error and the sweep completes."""
+def _slow_audit_job(job: AuditJob) -> AuditOutcome:
+    """In the worker: the audit of "slow" sleeps far past any --repo-timeout the test sets."""
+    import auditor.audit
+
+    if job.name != "slow":
+        return audit_job(job)
+    real = auditor.audit.audit
+
+    def sleeper(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(120)  # SIGALRM interrupts it
+        return real(*args, **kwargs)
+
+    auditor.audit.audit = sleeper
+    try:
+        return audit_job(job)
+    finally:
+        auditor.audit.audit = real
+
+
+def test_repo_timeout_fails_the_repo_not_the_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--repo-timeout: a repo that takes too long is recorded with its error and the sweep completes.
+
+    The slow repo is made slow (it sleeps in the worker), so the timeout is certain and the other
+    repo, audited with the same limit, certainly finishes within it.
+    """
     root = tmp_path / "root"
     make_repo(root / "slow", "monorepo")
-    make_repo(root / "empty", "empty")
-    _, summary = sweep(tmp_path / "out", roots=(root,), repo_timeout=0.001)
-    slow = by_name(summary)["slow"]
+    make_repo(root / "quick", "fastapi-on-django")
+    monkeypatch.setattr("auditor.sweep.runner.audit_job", _slow_audit_job)
+    started = time.monotonic()
+    _, summary = sweep(tmp_path / "out", roots=(root,), repo_timeout=2.0, jobs=1)
+    assert time.monotonic() - started < 60
+    slow, quick = by_name(summary)["slow"], by_name(summary)["quick"]
     assert slow["status"] == "failed" and slow["error_kind"] == "timeout" and "--repo-timeout" in slow["error"]
+    assert quick["status"] == "ok" and quick["findings"]["error"] >= 1
     assert summary["sweep"]["status"] == "complete"
 
 

@@ -29,7 +29,8 @@ class Token(NamedTuple):
     files: tuple[str, ...] = ()
     note: str = ""
     not_checkable: str = ""
-    declared_in: str = ""
+    evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
+    declared_in: str = ""  # file:line of the entry that won (a repository redefining one is reported)
 
 
 class AntiEntry(NamedTuple):
@@ -42,7 +43,9 @@ class AntiEntry(NamedTuple):
     help: str
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
-    declared_in: str = ""
+    covers: tuple[str, ...] = ()  # stack tokens whose deviation is the same fact as this key firing
+    evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
+    declared_in: str = ""  # file:line of the entry that won (a repository redefining one is reported)
 
 
 class Catalog(NamedTuple):
@@ -50,20 +53,23 @@ class Catalog(NamedTuple):
     anti: dict[str, AntiEntry]
 
 
-def load_catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
-    """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir."""
+def load_catalog(extra_dirs: Iterable[Path] = (), confine: Path | None = None) -> Catalog:
+    """The shipped catalog, overridden key by key by a ``catalog.toml`` in each extra rules dir.
+
+    With ``confine`` (the audited root), a catalog under it must not lead out of it.
+    """
     catalog = Catalog(tokens={}, anti={})
     shipped = shipped_rules_dir()
     for folder in (shipped, *extra_dirs):
         path = folder / CATALOG_FILE
-        if path.is_file():
-            _merge(catalog, path, shipped=folder == shipped)
+        if path.exists() or path.is_symlink():
+            _merge(catalog, path, shipped=folder == shipped, root=confine)
     return catalog
 
 
-def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
+def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | None = None) -> None:
     label = path.as_posix()
-    text, data = load_validated_toml(path, "catalog", "catalog", shipped)
+    text, data = load_validated_toml(path, "catalog", "catalog", shipped, root)
     for name, entry in data.get("tokens", {}).items():
         line = toml_line(text, ("tokens", name))
         catalog.tokens[name] = Token(
@@ -76,6 +82,7 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             files=tuple(entry.get("files", ())),
             note=str(entry.get("note", "")),
             not_checkable=str(entry.get("not-checkable", "")),
+            evidence=str(entry.get("evidence", "")),
             declared_in=f"{label}:{line}",
         )
     for key, entry in data.get("anti", {}).items():
@@ -86,8 +93,8 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
                 condition = compile_condition(entry["condition"], f"anti.{key}.condition", shipped)
             except ConditionError as error:
                 raise ConfigError(label, line, str(error)) from None
-        elif not entry.get("not-checkable"):
-            raise ConfigError(label, line, f"anti.{key} needs a condition or a not-checkable reason")
+        elif not entry.get("not-checkable") and not entry.get("evidence"):
+            raise ConfigError(label, line, f"anti.{key} needs a condition, an evidence judge or a not-checkable reason")
         catalog.anti[key] = AntiEntry(
             key=key,
             summary=str(entry.get("summary", key)),
@@ -96,5 +103,7 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False) -> None:
             help=str(entry.get("help", "")).strip(),
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
+            covers=tuple(entry.get("covers", ())),
+            evidence=str(entry.get("evidence", "")),
             declared_in=f"{label}:{line}",
         )

@@ -36,6 +36,7 @@ class Rule(NamedTuple):
     message: str
     use_instead: str = ""
     message_pulled: str = ""  # for a package declared outside the rule's scopes that they reach anyway
+    per_file_message: str = ""  # set: several matches in one file make one finding (SA104)
 
     @property
     def id(self) -> str:
@@ -65,8 +66,11 @@ def check_help(text: str) -> str | None:
     return None
 
 
-def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
-    """Every rule of the shipped rules folder and of each extra folder, sorted by id; ids are unique."""
+def load_rules(extra_dirs: Iterable[Path] = (), confine: Path | None = None) -> list[Rule]:
+    """Every rule of the shipped rules folder and of each extra folder, sorted by id; ids are unique.
+
+    With ``confine`` (the audited root), a rule file under it must not lead out of it.
+    """
     rules: dict[str, Rule] = {}
     seen: set[Path] = set()
     shipped = shipped_rules_dir()
@@ -79,7 +83,7 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
         for path in sorted(folder.glob("*.toml")):
             if path.name in NOT_RULE_FILES:
                 continue
-            for rule in load_rule_file(path, shipped=folder == shipped):
+            for rule in load_rule_file(path, shipped=folder == shipped, root=confine):
                 if rule.id in rules:
                     at = rule.meta.declared_at
                     raise ConfigError(
@@ -91,13 +95,13 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     return [rules[key] for key in sorted(rules)]
 
 
-def load_rule_file(path: Path, shipped: bool = False) -> list[Rule]:
+def load_rule_file(path: Path, shipped: bool = False, root: Path | None = None) -> list[Rule]:
     """The rules of one file, or a :class:`ConfigError` naming the file and line of the first problem.
 
     A ``shipped`` file is not re-checked on every run (see ``load_validated_toml``).
     """
     label = path.as_posix()
-    text, data = load_validated_toml(path, "rule-file", "rule file", shipped)
+    text, data = load_validated_toml(path, "rule-file", "rule file", shipped, root)
     return [_rule(entry, label, text, n, shipped) for n, entry in enumerate(data["rule"])]
 
 
@@ -131,4 +135,5 @@ def _rule(entry: dict[str, object], label: str, text: str, n: int, shipped: bool
         message=str(entry["message"]),
         use_instead=str(entry.get("use-instead", "")),
         message_pulled=str(entry.get("message-pulled", "")),
+        per_file_message=str(entry.get("per-file-message", "")),
     )

@@ -195,7 +195,9 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def load_validated_toml(path: Path, schema: str, what: str, shipped: bool = False) -> tuple[str, dict[str, Any]]:
+def load_validated_toml(
+    path: Path, schema: str, what: str, shipped: bool = False, root: Path | None = None
+) -> tuple[str, dict[str, Any]]:
     """Read a TOML data file (rule file, catalog) and check it against ``schema``: its text and data.
 
     Every problem is a :class:`ConfigError` naming the file and line. A
@@ -208,14 +210,15 @@ def load_validated_toml(path: Path, schema: str, what: str, shipped: bool = Fals
     from auditor.policy.locate import toml_line
 
     label = path.as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(label, 0, f"cannot read {what}: {error}") from None
+    from auditor.datafile import number_error, read_data_file
+
+    text = read_data_file(path, label, what, root=root)
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
+    except ValueError as error:
+        raise number_error(label, text, error) from None
     problems = [] if shipped else validate(data, load_schema(schema))
     if problems:
         first = problems[0]

@@ -13,15 +13,26 @@ import datetime as dt
 import fnmatch
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from auditor.config import IgnoreEntry
 from auditor.findings import Finding, Related, RuleMeta, Severity, Suppression
-from auditor.model import canonical_name
+from auditor.model import Provenance, canonical_name
 
-__all__ = ["INLINE", "apply_severity", "suppress", "unknown_overrides"]
+__all__ = ["INLINE", "IgnoreEntry", "apply_severity", "suppress", "unknown_overrides"]
 
 # `# stack-auditor: ignore[SA104, django-monolith/no-rate-limiting] the reason`
 INLINE = re.compile(r"#\s*stack-auditor:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
+
+
+class IgnoreEntry(NamedTuple):
+    """One ignore: a rule id, maybe narrowed to a package and path globs; a reason; maybe an expiry."""
+
+    rule: str
+    reason: str
+    declared_at: Provenance
+    package: str | None = None
+    paths: tuple[str, ...] = ()
+    until: dt.date | None = None
 
 
 def apply_severity(

@@ -162,16 +162,23 @@ def _variants(view: PackageView) -> list[tuple[str, str | None, str]]:
             purl = PackageURL(given.type, given.namespace, given.name, version, given.qualifiers).to_string()
         else:
             group, name = _group_and_name(view)
-            purl = PackageURL(type=view.ecosystem or "generic", namespace=group, name=name, version=version).to_string()
+            try:
+                purl = PackageURL(
+                    type=view.ecosystem or "generic", namespace=group, name=name, version=version
+                ).to_string()
+            except ValueError:  # a type the purl spec refuses: the name is kept, under "generic"
+                purl = PackageURL(type="generic", name=name, version=version).to_string()
         result.append((purl, version, purl))
     return result
 
 
 def _group_and_name(view: PackageView) -> tuple[str | None, str]:
+    """``(namespace, name)`` for a purl; a name that splits into an empty part is kept whole."""
     if view.ecosystem != "pypi" and "/" in view.name:
         group, _, name = view.name.rpartition("/")
-        return group, name
-    return None, view.name
+        if group and name:
+            return group, name
+    return None, view.name or "unnamed"
 
 
 def _project_component(project: ProjectReport, ref: str, component: Any, kind: Any) -> Any:

@@ -12,11 +12,12 @@ most severe results and saying so.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, ClassVar
 
-from auditor.findings import Finding, InputFailure, Report, RuleMeta, Severity
-from auditor.github.limits import (
+from auditor.findings import Finding, InputFailure, ProjectReport, Report, RuleMeta, Severity
+from auditor.model import Provenance
+from auditor.render.base import RenderOptions, inference_dict
+from auditor.render.sarif_limits import (
     MAX_FULL_DESCRIPTION_CHARS,
     MAX_RELATED_LOCATIONS_PER_RESULT,
     MAX_RESULTS_PER_RUN,
@@ -25,10 +26,8 @@ from auditor.github.limits import (
     MAX_SHORT_DESCRIPTION_CHARS,
     MAX_TAGS_PER_RULE,
 )
-from auditor.model import Provenance
-from auditor.render.base import RenderOptions
 
-__all__ = ["SRCROOT", "SarifRenderer", "default_category", "report_to_sarif"]
+__all__ = ["SRCROOT", "SarifRenderer", "default_category", "render_per_project", "report_to_sarif"]
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/stack-auditor/stack-auditor"
@@ -55,7 +54,10 @@ def default_category(report: Report) -> str:
 
 
 def _uri(report: Report, file: str) -> str:
-    return f"{report.source_prefix}{file}".replace("\\", "/")
+    """A relative URI reference: percent-encoded (``#``, ``?``, ``%`` and spaces in names are data)."""
+    from auditor.render.escape import uri_path
+
+    return uri_path(f"{report.source_prefix}{file}".replace("\\", "/"))
 
 
 def _location(report: Report, at: Provenance, message: str | None = None) -> dict[str, Any]:
@@ -116,6 +118,7 @@ def _result(report: Report, finding: Finding, rule_index: dict[str, int]) -> dic
             **({"version": finding.version} if finding.version else {}),
             **({"scope": finding.scope} if finding.scope else {}),
             **({"whyPath": finding.why_path} if finding.why_path else {}),
+            **({"profileEntry": finding.profile_entry} if finding.profile_entry else {}),
         },
     }
     if finding.baseline_state:
@@ -188,20 +191,32 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
         "results": [_result(report, f, rule_index) for f in findings] + absent,
         "columnKind": "unicodeCodePoints",
     }
+    profiles = [_profile_property(project) for project in report.projects]
+    if profiles:
+        run["properties"] = {"profiles": profiles}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def write_per_project(report: Report, folder: Path) -> list[Path]:
-    """One SARIF file per project, each with its own category ``stack-auditor/<project path>/``.
+def _profile_property(project: ProjectReport) -> dict[str, Any]:
+    """How each project's profile was chosen: people decide from this whether to pin it."""
+    entry: dict[str, Any] = {"project": project.path, "profile": project.profile}
+    if project.inference is not None:
+        entry["inference"] = inference_dict(project.inference, camel=True)
+    return entry
+
+
+def render_per_project(report: Report) -> dict[str, str]:
+    """One SARIF document per project, by file name, each with its own category ``stack-auditor/<project path>/``.
 
     GitHub accepts one run per tool and category: per-project files let a monorepo
-    upload each service separately (and dismissals stay per service).
+    upload each service separately (and dismissals stay per service). The caller
+    writes them (renderers return text).
     """
     from dataclasses import replace
 
-    from auditor.atomic import write_atomic
+    from auditor.render.escape import file_stem
 
-    written = []
+    documents = {}
     for project in report.projects:
         single = replace(
             report,
@@ -209,10 +224,9 @@ def write_per_project(report: Report, folder: Path) -> list[Path]:
             failures=[f for f in report.failures if f.file in project.files or f.file.startswith(f"{project.path}/")],
             absent=[r for r in report.absent if r.get("properties", {}).get("project") == project.path],
         )
-        name = "root" if project.path == "." else project.path.replace("/", "__")
-        path = folder / f"{name}.sarif"
+        # "." is root.sarif; a project folder named "root" (or "a__b" beside "a/b") gets a hashed name.
+        name = "root" if project.path == "." else file_stem(project.path, reserved={"root"})
         inside = "" if project.path == "." else f"{project.path}/"
         options = RenderOptions(category=f"stack-auditor/{report.source_prefix}{inside}")
-        write_atomic(path, json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n")
-        written.append(path)
-    return written
+        documents[f"{name}.sarif"] = json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n"
+    return documents

@@ -2,8 +2,8 @@
 
 * :func:`poetry_to_pep440` turns a Poetry constraint (``^1.2``, ``~3.9``,
   ``>=1,<2 || >3``) into a PEP 440 specifier where one exists.
-* :class:`BlockLocator` extends :class:`TomlLineLocator` with the span of each
-  ``[[package]]`` entry, so an entry's own sub-tables can be scanned alone.
+* :class:`BlockLocator` (re-exported from :mod:`auditor.locate.toml`) gives the
+  span of each ``[[package]]`` entry, so an entry's own sub-tables can be scanned alone.
 * :func:`requirement_edge` parses a PEP 508 string (``"name>=1; marker"``)
   into an :class:`Edge`, with a located error when it is not one.
 """
@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from auditor.errors import InputError
+from auditor.locate.toml_locks import ArrayTableLocator as BlockLocator
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
-from auditor.resolvers.base import TomlLineLocator
 from auditor.versions import is_specifier, is_version, pep440_release
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "poetry_to_pep440",
     "requirement_edge",
     "scope_of_group",
+    "table_source",
     "url_source",
 ]
 
@@ -41,6 +43,17 @@ def scope_of_group(group: str, main_names: tuple[str, ...] = ("main", "default")
 def extras_in_marker(marker: str | None) -> list[str]:
     """The extras an ``extra == "x"`` marker names, in order."""
     return _EXTRA_EQ.findall(marker) if marker else []
+
+
+def table_source(entry: Mapping[str, Any], editable_key: str = "editable") -> SourceKind:
+    """SourceKind of a dependency written as a table (PDM's and Poetry's ``{git = ...}``, ``{path = ...}``)."""
+    if "git" in entry or "hg" in entry or "svn" in entry or "bzr" in entry:
+        return "vcs"
+    if "url" in entry:
+        return "url"
+    if "path" in entry:
+        return "editable" if entry.get(editable_key) is True else "path"
+    return "registry"
 
 
 def url_source(url: str) -> SourceKind:
@@ -115,27 +128,6 @@ def poetry_to_pep440(constraint: str) -> str | None:
         if one:
             converted.append(one)
     return ",".join(converted)
-
-
-class BlockLocator(TomlLineLocator):
-    """A :class:`TomlLineLocator` that also gives each entry's text span."""
-
-    def span(self, n: int) -> tuple[int, int]:
-        """Start and end offsets of the n-th entry (header to next header)."""
-        headers = self._headers
-        if n >= len(headers):
-            return len(self.index.text), len(self.index.text)
-        end = headers[n + 1] if n + 1 < len(headers) else len(self.index.text)
-        return headers[n], end
-
-    def entry_at(self, offset: int) -> int | None:
-        """Number of the entry whose span holds ``offset`` (None before the first header)."""
-        n = bisect_right(self._headers, offset) - 1
-        return n if n >= 0 else None
-
-    def at(self, file: str, offset: int | None, n: int) -> Provenance | None:
-        """Provenance of ``offset`` when known, else of entry ``n``."""
-        return self.index.provenance(file, offset) if offset is not None else self.entry(file, n)
 
 
 def requirement_edge(

@@ -13,7 +13,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from auditor.errors import InputError
-from auditor.model import FileRole, Provenance, ResolveResult
+from auditor.locate.lines import LineIndex
+from auditor.locate.toml_locks import ArrayTableLocator as TomlLineLocator
+from auditor.model import FileRole, ResolveResult
 
 __all__ = [
     "LineIndex",
@@ -39,110 +41,6 @@ class Resolver(Protocol):
         """Read ``text`` (the content of ``path``, relative to the audited root)."""
 
 
-class LineIndex:
-    """Maps character offsets to 1-based (line, column).
-
-    Resolvers ask for offsets in increasing order, so the line number is
-    counted forward from the last answer (``str.count`` runs in C): one pass
-    over the text in total, and no per-line table to build.
-    """
-
-    __slots__ = ("_last_line", "_last_offset", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._last_offset = 0
-        self._last_line = 1
-
-    def position(self, offset: int) -> tuple[int, int]:
-        text = self.text
-        if offset >= self._last_offset:
-            line = self._last_line + text.count("\n", self._last_offset, offset)
-        else:
-            line = 1 + text.count("\n", 0, offset)
-        self._last_offset, self._last_line = offset, line
-        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-    def _line_start(self, line: int) -> int:
-        text = self.text
-        if line >= self._last_line:
-            start = text.rfind("\n", 0, self._last_offset) + 1
-            for _ in range(line - self._last_line):
-                start = text.index("\n", start) + 1
-        else:
-            start = 0
-            for _ in range(line - 1):
-                start = text.index("\n", start) + 1
-        # Move the cursor here too: resolvers that ask by line (requirements) then walk
-        # forward from the last line, one pass in total, not one pass per question.
-        self._last_offset, self._last_line = start, line
-        return start
-
-    def line_text(self, line: int) -> str:
-        start = self._line_start(line)
-        end = self.text.find("\n", start)
-        return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
-
-    def provenance(self, file: str, offset: int) -> Provenance:
-        """Where ``offset`` is: its line, column and the stripped text of its line."""
-        line, column = self.position(offset)
-        text = self.text
-        start = offset - column + 1
-        end = text.find("\n", offset)
-        declared = text[start:end] if end != -1 else text[start:]
-        return Provenance(file, line, column, declared.strip())
-
-    def line_provenance(self, file: str, line: int) -> Provenance:
-        text = self.line_text(line)
-        column = len(text) - len(text.lstrip()) + 1
-        return Provenance(file, line, column, text.strip())
-
-
-class TomlLineLocator:
-    """Finds the lines of ``[[<table>]]`` entries in a TOML lock, in document order.
-
-    TOML decoders drop positions, so (like osv-scalibr) we scan the text a
-    second time: the n-th ``[[package]]`` header of the text is the n-th entry
-    of the decoded array, and the entry's ``name = ...`` line is its declaration.
-    """
-
-    def __init__(self, text: str, table: str = "package") -> None:
-        self.index = LineIndex(text)
-        self._headers = _array_headers(text, table)
-        self._name = re.compile(r"^[ \t]*name[ \t]*=", re.M)
-
-    def __len__(self) -> int:
-        return len(self._headers)
-
-    def entry(self, file: str, n: int) -> Provenance | None:
-        """Provenance of the n-th entry: its ``name =`` line, else its header."""
-        if n >= len(self._headers):
-            return None
-        start = self._headers[n]
-        end = self._headers[n + 1] if n + 1 < len(self._headers) else len(self.index.text)
-        found = self._name.search(self.index.text, start, end)
-        return self.index.provenance(file, found.start() if found else start)
-
-    def header_line(self, n: int) -> int:
-        return self.index.position(self._headers[n])[0] if n < len(self._headers) else 0
-
-
-def _array_headers(text: str, table: str) -> list[int]:
-    """Offsets of the ``[[table]]`` header lines (a literal search: far faster than a regex)."""
-    needle = f"[[{table}]]"
-    found = []
-    pos = text.find(needle)
-    while pos != -1:
-        line_start = text.rfind("\n", 0, pos) + 1
-        if not text[line_start:pos].strip():
-            found.append(line_start)
-        pos = text.find(needle, pos + len(needle))
-    if not found and f"[[ {table}" in text:  # unusual spacing inside the brackets
-        header = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
-        found = [m.start() for m in header.finditer(text)]
-    return found
-
-
 def load_toml(text: str, path: str) -> dict[str, Any]:
     """Parse TOML with ``tomli`` (compiled, about 2x faster than ``tomllib``), located errors."""
     import tomli
@@ -150,7 +48,7 @@ def load_toml(text: str, path: str) -> dict[str, Any]:
     try:
         return tomli.loads(text)
     except RecursionError:
-        from auditor.resolvers._nesting import nesting_error
+        from auditor.locate.nesting import nesting_error
 
         raise nesting_error(text, path, "TOML") from None
     except tomli.TOMLDecodeError as error:

@@ -27,9 +27,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.json import json_key_line, loads_located
 from auditor.model import FileRole, Provenance, ResolveResult, Skipped
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
-from auditor.resolvers._jsonpos import loads_located
 from auditor.resolvers._sbom import LineCursor, is_pretty, name_key
 
 __all__ = ["CycloneDxJsonResolver"]
@@ -103,20 +103,22 @@ def _later_fields(document: dict[str, Any], spec: str | None, reader: _Reader, p
     if spec is None:
         return []
     declared = tuple(int(p) for p in spec.split("."))
-    found: dict[str, str] = {}
-    objects = [document, *(c for c in document.get("components", []) if isinstance(c, dict))]
-    for obj in objects:
-        for key in obj:
+    found: dict[str, tuple[str, tuple[str | int, ...]]] = {}
+    components = document.get("components", [])
+    objects: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    objects += [(("components", n), c) for n, c in enumerate(components if isinstance(components, list) else [])]
+    for where, obj in objects:
+        for key in obj if isinstance(obj, dict) else ():
             since = _LATER_FIELDS.get(key)
             if since and tuple(int(p) for p in since.split(".")) > declared:
-                found.setdefault(key, since)
+                found.setdefault(key, (since, (*where, key)))
     return [
         Skipped(
             name=key,
             reason=f"a CycloneDX {since} field in a document that declares specVersion {spec}: read anyway",
-            provenance=Provenance(path, reader.key_line(key), 1, f'"{key}"'),
+            provenance=Provenance(path, reader.key_line(*at), 1, f'"{key}"'),
         )
-        for key, since in sorted(found.items())
+        for key, (since, at) in sorted(found.items())
     ]
 
 
@@ -147,9 +149,9 @@ class _Reader:
         self.offsets = offsets
         self.pretty = is_pretty(text)
 
-    def key_line(self, key: str) -> int:
-        found = self.index.text.find(f'"{key}"')
-        return self.index.line(found) if found >= 0 else 0
+    def key_line(self, *path: str | int) -> int:
+        """Line of the key at ``path`` (a top-level key when only a name is given); 0 when absent."""
+        return json_key_line(self.index.text, path, 0)
 
     def components(self, value: Any, where: str, out: list[RawComponent]) -> None:
         if not isinstance(value, list):

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.toml import toml_line
 from auditor.model import (
     MAIN,
     Edge,
@@ -34,12 +35,11 @@ from auditor.model import (
     NormalizedName,
     Package,
     ResolveResult,
-    SourceKind,
     canonical_name,
     optional_scope,
 )
 from auditor.resolvers._hash_lists import blank_file_lists
-from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group
+from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group, table_source
 from auditor.resolvers._toml_lines import array_string_offsets, scan_keys
 from auditor.resolvers.base import iter_tables, load_toml, require
 
@@ -66,17 +66,17 @@ class PdmLockResolver:
         text = blank_file_lists(text, "files")
         data = load_toml(text, path)
         _check_version(data, text, path)
-        locator = BlockLocator(text, "package")
+        locator = BlockLocator(text, "package", data.get("package"))
         result = ResolveResult(
             file=path, format=self.name, role=self.role, alternative_versions=True, lock_python=_lock_python(data)
         )
         by_key: dict[tuple[NormalizedName, str | None], Package] = {}
-        for n, entry in iter_tables(data.get("package", []), path, "package", _line_of(text, "[[package]]")):
+        for n, entry in iter_tables(data.get("package", []), path, "package", toml_line(text, ("package",), 0)):
             line = locator.header_line(n)
             where = f"package[{n}]"
             display = require(entry, "name", str, path, where, line)
             name = canonical_name(display)
-            source = _source(entry)
+            source = table_source(entry)
             version: str | None
             if source == "registry" or "version" in entry:
                 version = require(entry, "version", str, path, where, line)
@@ -118,19 +118,14 @@ def _lock_python(data: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _line_of(text: str, needle: str) -> int:
-    offset = text.find(needle)
-    return text.count("\n", 0, offset) + 1 if offset >= 0 else 0
-
-
 def _check_version(data: Mapping[str, Any], text: str, path: str) -> None:
     metadata = data.get("metadata")
     if metadata is None:
         raise InputError(path, 0, "missing [metadata] table (not a pdm.lock?)")
     if not isinstance(metadata, dict):
-        raise InputError(path, _line_of(text, "metadata"), "'metadata' must be a table")
-    line = _line_of(text, "lock_version")
-    version = require(metadata, "lock_version", str, path, "[metadata]", line or _line_of(text, "[metadata]"))
+        raise InputError(path, toml_line(text, ("metadata",), 0), "'metadata' must be a table")
+    line = toml_line(text, ("metadata", "lock_version"), 0)
+    version = require(metadata, "lock_version", str, path, "[metadata]", line or toml_line(text, ("metadata",), 0))
     if not _SUPPORTED.match(version):
         raise InputError(path, line, f"unsupported lock_version {version!r} (expected 3.x or 4.x)")
 
@@ -141,16 +136,6 @@ def _scopes(entry: Mapping[str, Any], path: str, where: str, line: int) -> set[s
         return set()
     groups = require(entry, key, list, path, where, line)
     return {scope_of_group(str(group), ("default",)) for group in groups}
-
-
-def _source(entry: Mapping[str, Any]) -> SourceKind:
-    if "git" in entry or "hg" in entry or "svn" in entry or "bzr" in entry:
-        return "vcs"
-    if "url" in entry:
-        return "url"
-    if "path" in entry:
-        return "editable" if entry.get("editable") is True else "path"
-    return "registry"
 
 
 def _edges(

@@ -125,7 +125,7 @@ class PipfileLockResolver:
             line = duplicate_key_line(text)
             raise InputError(path, line, f"duplicate key {error.key!r} in one JSON object: refused") from None
         except RecursionError:
-            from auditor.resolvers._nesting import nesting_error
+            from auditor.locate.nesting import nesting_error
 
             raise nesting_error(text, path, "JSON") from None
         if not isinstance(data, dict):

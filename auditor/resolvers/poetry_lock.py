@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.toml import toml_line
 from auditor.model import (
     MAIN,
     Edge,
@@ -79,7 +80,7 @@ class PoetryLockResolver:
         # No hash is read: the file lists are emptied, lines kept (_hash_lists); all below reads the shorter text.
         text = blank_file_lists(text, "files")
         data = load_toml(text, path)
-        locator = BlockLocator(text, "package")
+        locator = BlockLocator(text, "package", data.get("package"))
         _check_version(data, text, path)
         root_extras = _root_extras(data, text, path)
         metadata = data.get("metadata", {})
@@ -92,7 +93,7 @@ class PoetryLockResolver:
             lock_python=poetry_to_pep440(python) or None if isinstance(python, str) and python != "*" else None,
         )
         dependency_headers = _dependency_headers(text, locator)
-        for n, entry in iter_tables(data.get("package", []), path, "package", _line_of(text, "[[package]]")):
+        for n, entry in iter_tables(data.get("package", []), path, "package", toml_line(text, ("package",), 0)):
             line = locator.header_line(n)
             where = f"package[{n}]"
             display = require(entry, "name", str, path, where, line)
@@ -173,22 +174,14 @@ def _names_of_dependency_keys(keys: Mapping[KeyPath, int]) -> dict[str, int]:
     }
 
 
-def _line_of(text: str, needle: str) -> int:
-    offset = text.find(needle)
-    if offset < 0 and needle == "[[package]]":
-        found = re.search(r"^package\s*=", text, re.M)
-        offset = found.start() if found else -1
-    return text.count("\n", 0, offset) + 1 if offset >= 0 else 0
-
-
 def _check_version(data: Mapping[str, Any], text: str, path: str) -> None:
     metadata = data.get("metadata", {})
     if not isinstance(metadata, dict):
-        raise InputError(path, _line_of(text, "metadata"), "'metadata' must be a table")
+        raise InputError(path, toml_line(text, ("metadata",), 0), "'metadata' must be a table")
     version = metadata.get("lock-version")
     # Locks older than 1.0 have no lock-version; their package tables are the same.
     if version is not None and not (isinstance(version, str) and _SUPPORTED.match(version)):
-        line = _line_of(text, "lock-version")
+        line = toml_line(text, ("metadata", "lock-version"), 0)
         raise InputError(path, line, f"unsupported lock-version {version!r} (expected 1.x or 2.x)")
 
 
@@ -196,11 +189,11 @@ def _root_extras(data: Mapping[str, Any], text: str, path: str) -> dict[Normaliz
     """Package name -> the project extras that list it (root ``[extras]`` table)."""
     extras = data.get("extras", {})
     if not isinstance(extras, dict):
-        raise InputError(path, _line_of(text, "extras"), "'extras' must be a table of arrays")
+        raise InputError(path, toml_line(text, ("extras",), 0), "'extras' must be a table of arrays")
     by_package: dict[NormalizedName, list[str]] = {}
     for extra, names in extras.items():
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise InputError(path, _line_of(text, "[extras]"), f"extras.{extra} must be an array of strings")
+            raise InputError(path, toml_line(text, ("extras",), 0), f"extras.{extra} must be an array of strings")
         for raw in names:
             # Entries are names, sometimes with a constraint ("redis (>=4)").
             found = _REQUIREMENT_NAME.match(raw)

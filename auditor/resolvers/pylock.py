@@ -71,7 +71,7 @@ class PylockResolver:
         """Packages, scopes and edges of a PEP 751 lock, and the Python it requires."""
         data = load_toml(text, path)
         top = scan_keys(text, 0, _first_header(text))
-        locator = BlockLocator(text, "packages")
+        locator = BlockLocator(text, "packages", data.get("packages"))
         _validate(data, text, top, locator, path)
         # Several entries of one package are per-environment alternatives (their markers); the lock
         # records no root, so nothing in it says what is direct.

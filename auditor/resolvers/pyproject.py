@@ -9,10 +9,11 @@ the tool tables of Poetry and PDM (``pyproject_tools``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.toml import TomlKeys, array_string_offsets, toml_line
 from auditor.model import (
     DEV,
     MAIN,
@@ -46,7 +47,7 @@ class PyprojectResolver:
         result = ResolveResult(file=path, format=self.name, role="manifest")
         project = data.get("project", {})
         if not isinstance(project, dict):
-            raise InputError(path, _top_level_key_line(text, "project"), "[project] must be a table")
+            raise InputError(path, toml_line(text, ("project",), 0), "[project] must be a table")
         for key in ("name", "version"):
             if key in project and not isinstance(project[key], str):
                 line, kind = locate.key_line("project", key), type(project[key]).__name__
@@ -91,12 +92,6 @@ class PyprojectResolver:
         return result
 
 
-def _top_level_key_line(text: str, key: str) -> int:
-    """Line of a top-level ``key = ...`` (a table written as a plain value), else 0."""
-    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
-    return text.count("\n", 0, found.start()) + 1 if found else 0
-
-
 def _tool_tables(
     data: Mapping[str, Any],
     text: str,
@@ -131,7 +126,7 @@ def _dependency_groups(data: Mapping[str, Any], locate: TomlArrayLocator, path: 
     """PEP 735: each group's requirements, with ``include-group`` expanded (cycles reported)."""
     groups = data.get("dependency-groups", {})
     if not isinstance(groups, dict):
-        line = locate.table_line("dependency-groups") or _top_level_key_line(locate.index.text, "dependency-groups")
+        line = locate.table_line("dependency-groups") or toml_line(locate.index.text, ("dependency-groups",), 0)
         raise InputError(path, line, "[dependency-groups] must be a table")
 
     def expand(group: str, scope: str, stack: tuple[str, ...]) -> None:
@@ -200,61 +195,40 @@ def requirement_edge(text: str, scope: str, at: Provenance | None, path: str) ->
 
 
 class TomlArrayLocator:
-    """Lines of keys and of array items in a TOML document, by a scan of the text.
+    """Lines of keys and of array items in a ``pyproject.toml``, over :class:`~auditor.locate.toml.TomlKeys`.
 
-    The n-th string of an array is the n-th quoted occurrence after the key;
-    table headers bound the search so equal strings in other tables don't match.
+    ``table`` names are dotted (``"project.optional-dependencies"``); the n-th
+    string of an array is the n-th string element written in it.
     """
-
-    _HEADER = re.compile(r"^[ \t]*\[([^\[\]\n]+)\][ \t]*(?:#.*)?$", re.M)
 
     def __init__(self, text: str, path: str) -> None:
         self.index = LineIndex(text)
         self.path = path
-        self._tables: dict[str, tuple[int, int]] = {}
-        headers = [
-            (m.group(1).strip().replace('"', "").replace("'", ""), m.start(), m.end())
-            for m in self._HEADER.finditer(text)
-        ]
-        for n, (name, _start, end) in enumerate(headers):
-            stop = headers[n + 1][1] if n + 1 < len(headers) else len(text)
-            self._tables.setdefault(name, (end, stop))
+        self._keys = TomlKeys(text)
+
+    def _offset(self, table: str, key: str | None = None) -> int | None:
+        path = (*table.split("."), *((key,) if key is not None else ()))
+        offset = self._keys.offset(path)
+        if offset is None or (self._keys.offset(path[:-1]) == offset and key is not None):
+            return None  # only the table is written, not the key
+        return offset
 
     def table_line(self, table: str) -> int:
-        span = self._tables.get(table)
-        return self.index.position(span[0])[0] if span else 0
-
-    def _key_offset(self, table: str, key: str) -> int | None:
-        span = self._tables.get(table)
-        if span is None:
-            return None
-        pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.M)
-        found = pattern.search(self.index.text, span[0], span[1])
-        return found.start() if found else None
+        offset = self._keys.keys.get(tuple(table.split(".")))
+        return self.index.position(offset)[0] if offset is not None else 0
 
     def key(self, table: str, key: str) -> Provenance | None:
-        offset = self._key_offset(table, key)
+        offset = self._offset(table, key)
         return None if offset is None else self.index.provenance(self.path, offset)
 
     def key_line(self, table: str, key: str) -> int:
-        offset = self._key_offset(table, key)
+        offset = self._offset(table, key)
         return self.index.position(offset)[0] if offset is not None else self.table_line(table)
 
-    def items(self, table: str, key: str, values: list[str]) -> Any:
-        """Yield one provenance per value, in order (the key's line where not found)."""
-        start = self._key_offset(table, key)
-        fallback = self.key(table, key)
-        text = self.index.text
-        pos = start if start is not None else 0
-        for value in values:
-            found = -1
-            if start is not None:
-                for quoted in (f'"{value}"', f"'{value}'", f'"""{value}"""'):
-                    found = text.find(quoted, pos)
-                    if found != -1:
-                        break
-            if found == -1:
-                yield fallback
-                continue
-            pos = found + len(value) + 2
-            yield self.index.provenance(self.path, found)
+    def items(self, table: str, key: str, values: list[str]) -> Iterator[Provenance | None]:
+        """One provenance per string element, in order (the key's line where not found)."""
+        offset = self._offset(table, key)
+        fallback = None if offset is None else self.index.provenance(self.path, offset)
+        offsets = array_string_offsets(self.index.text, offset) if offset is not None else []
+        for n in range(len(values)):
+            yield self.index.provenance(self.path, offsets[n]) if n < len(offsets) else fallback

@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.json import json_key_line, loads_located
 from auditor.model import FileRole, ResolveResult
-from auditor.resolvers._jsonpos import loads_located
 from auditor.resolvers._sbom import LineCursor, is_pretty, name_key
 from auditor.resolvers._spdx import RawPackage, RawRelationship, build
 
@@ -43,8 +43,7 @@ class SpdxJsonResolver:
         cursor = LineCursor(text)
 
         def key_line(key: str) -> int:
-            found = text.find(f'"{key}"')
-            return cursor.line(found) if found >= 0 else 1
+            return json_key_line(text, (key,))
 
         version = document.get("spdxVersion")
         if not isinstance(version, str) or not version.startswith("SPDX-2."):

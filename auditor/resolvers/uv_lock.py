@@ -13,11 +13,11 @@ Format reference: https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.toml import toml_line
 from auditor.model import (
     MAIN,
     Edge,
@@ -68,7 +68,7 @@ class UvLockResolver:
         # the shorter text.
         text = blank_file_tables(blank_file_lists(text, "wheels"), "sdist")
         data = load_toml(text, path)
-        locator = TomlLineLocator(text)
+        locator = TomlLineLocator(text, "package", data.get("package"))
         version = data.get("version")
         if version != 1:
             raise InputError(path, 1, f"unsupported uv.lock version {version!r} (expected 1)")
@@ -77,7 +77,7 @@ class UvLockResolver:
             raise InputError(path, 1, "'package' must be an array of tables")
         requires_python = data.get("requires-python")
         if requires_python is not None and not isinstance(requires_python, str):
-            raise InputError(path, _key_line(text, "requires-python"), "'requires-python' must be a string")
+            raise InputError(path, toml_line(text, ("requires-python",), 0), "'requires-python' must be a string")
         members = _members(data, path, text)
 
         # No lock_python: uv writes every marker already simplified against requires-python (none can
@@ -119,7 +119,6 @@ class UvLockResolver:
                         dependencies_at=at,
                         directory="" if location == "." else location,
                         provenance=at,
-                        virtual=kind == "virtual",
                     )
                 )
             specifiers = _declared_specifiers(entry.get("metadata")) if is_root else {}
@@ -133,26 +132,20 @@ class UvLockResolver:
                     name=None,
                     requires_python=requires_python,
                     requires_python_at=_requires_python_at(locator, path) if requires_python else None,
-                    virtual=True,
                 )
                 result.projects.insert(0, root)
                 result.edges.extend(root_groups)
         return result
 
 
-def _key_line(text: str, key: str) -> int:
-    """Line of the first ``key = ...`` in the text (0 when absent): top-level keys have no locator."""
-    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
-    return text.count("\n", 0, found.start()) + 1 if found else 0
-
-
 def _members(data: Mapping[str, Any], path: str, text: str) -> set[NormalizedName]:
     manifest = data.get("manifest", {})
     if not isinstance(manifest, dict):
-        raise InputError(path, _key_line(text, "manifest"), "'manifest' must be a table")
+        raise InputError(path, toml_line(text, ("manifest",), 0), "'manifest' must be a table")
     members = manifest.get("members", [])
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
-        raise InputError(path, _key_line(text, "members"), "'manifest.members' must be an array of strings")
+        line = toml_line(text, ("manifest", "members"), 0)
+        raise InputError(path, line, "'manifest.members' must be an array of strings")
     return {canonical_name(m) for m in members}
 
 

@@ -9,17 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.errors import UsageError
-from auditor.sweep.gitops import GitAuth, git_auth_from_env
+from auditor.github.limits import DEFAULT_API_URL
+from auditor.sweep.gitops import GitAuth, git_auth_from_env, git_cleanup
 from auditor.sweep.model import RepoSpec
 from auditor.sweep.outputs import write_outputs
 from auditor.sweep.profiles import load_sweep_config
 from auditor.sweep.progress import Progress, make_progress
-from auditor.sweep.runner import SweepOptions, SweepRun, run_sweep
+from auditor.sweep.runner import AuthSource, SweepOptions, SweepRun, run_sweep
 from auditor.sweep.shard import parse_shard
 from auditor.sweep.sources import dedupe, from_repos_file, from_root
 
 if TYPE_CHECKING:
     from auditor.sweep.github_source import GitHubSource
+    from auditor.sweep.tokens import TokenProvider
 
 __all__ = ["SweepRequest", "run_request"]
 
@@ -50,6 +52,12 @@ class SweepRequest:
     config: Path | None = None
     upload: bool = False
     progress: str = "auto"
+    excludes: tuple[str, ...] = ()
+    app_id: str | None = None  # a GitHub App: installation tokens minted and refreshed
+    app_key: Path | None = None  # its private key (PEM); or GITHUB_APP_PRIVATE_KEY in the environment
+    installation_id: str | None = None
+    token_command: str | None = None  # run (no shell) for a token, again before it expires
+    token_ttl: float = 3000.0
 
 
 def _label(request: SweepRequest) -> str:
@@ -58,8 +66,11 @@ def _label(request: SweepRequest) -> str:
     return " ".join(parts)
 
 
-def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
-    """Run one sweep end to end and write every output into ``request.out``."""
+def run_request(request: SweepRequest, environ: Mapping[str, str], tokens: TokenProvider | None = None) -> SweepRun:
+    """Run one sweep end to end and write every output into ``request.out``.
+
+    ``tokens``: a token provider to use instead of the one the request and environment describe.
+    """
     if request.via == "sbom" and not (request.orgs or request.users):
         raise UsageError("--via sbom needs --github-org or --github-user")
     progress = make_progress(request.progress)
@@ -75,23 +86,28 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
         profile=request.profile,
         rule_dirs=request.rule_dirs,
         config=load_sweep_config(request.config),
+        policy_from_org_only=request.config is not None,
         sources_label=_label(request),
+        excludes=request.excludes,
     )
     github = None
-    auth: GitAuth | None = None
-    if request.orgs or request.users or request.upload:
+    auth: GitAuth | AuthSource | None = None
+    tokens = tokens or _token_provider(request, environ)
+    if request.orgs or request.users or request.upload or tokens is not None:
         from auditor.sweep.github_source import GitHubSource
 
-        github = GitHubSource.from_environment(request.api_url, environ, options.db_path, progress.message)
-        auth = github.git_auth
+        github = GitHubSource.from_environment(request.api_url, environ, options.db_path, progress.message, tokens)
+        auth = github
     elif request.repo_files:
         auth = _auth_for_urls(request.api_url, environ)
     try:
-        run, summary = _sweep(request, options, progress, github, auth)
+        with git_cleanup():
+            run, summary = _sweep(request, options, progress, github, auth)
     finally:
         if github is not None:
             github.close()
     totals = summary["totals"]
+    run.failed_total = totals["failed"]
     sys.stderr.write(
         f"sweep {run.sweep_id}: {totals['repos']} repos ({run.audited} audited, {run.reused} unchanged,"
         f" {totals['failed']} failed); {totals['new']} new, {totals['fixed']} fixed -> {options.out}\n"
@@ -99,12 +115,38 @@ def run_request(request: SweepRequest, environ: Mapping[str, str]) -> SweepRun:
     return run
 
 
+def _token_provider(request: SweepRequest, environ: Mapping[str, str]) -> TokenProvider | None:
+    """A token command, or a GitHub App (from options or ``GITHUB_APP_*``); ``None``: a plain token."""
+    from auditor.sweep.tokens import AppTokens, CommandTokens
+
+    if request.token_command:
+        return CommandTokens(request.token_command, request.token_ttl)
+    app_id = request.app_id or environ.get("GITHUB_APP_ID", "").strip() or None
+    if app_id is None:
+        return None
+    key_file = request.app_key or (
+        Path(environ["GITHUB_APP_PRIVATE_KEY_FILE"]) if environ.get("GITHUB_APP_PRIVATE_KEY_FILE") else None
+    )
+    if key_file is not None:
+        try:
+            key = key_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{key_file}: cannot read the GitHub App private key: {error.strerror or error}") from None
+    else:
+        key = environ.get("GITHUB_APP_PRIVATE_KEY", "")
+    if "PRIVATE KEY" not in key:
+        raise UsageError("a GitHub App needs its private key (PEM): --app-key FILE or GITHUB_APP_PRIVATE_KEY")
+    owner = (request.orgs or request.users or (None,))[0]
+    installation = request.installation_id or environ.get("GITHUB_APP_INSTALLATION_ID", "").strip() or None
+    return AppTokens(app_id, key, request.api_url or DEFAULT_API_URL, owner, installation)
+
+
 def _sweep(
     request: SweepRequest,
     options: SweepOptions,
     progress: Progress,
     github: GitHubSource | None,
-    auth: GitAuth | None,
+    auth: GitAuth | AuthSource | None,
 ) -> tuple[SweepRun, dict[str, Any]]:
     """List every source, sweep, upload, and write the summaries."""
     io_threads = max(4, min(16, options.workers * 2))
@@ -112,7 +154,8 @@ def _sweep(
     for root in request.roots:
         specs += from_root(root)
     for file in request.repo_files:
-        specs += from_repos_file(file, auth, io_threads, min(request.repo_timeout, 120.0))
+        current = auth if auth is None or isinstance(auth, GitAuth) else auth.current()
+        specs += from_repos_file(file, current, io_threads, min(request.repo_timeout, 120.0))
     prepare = None
     if github is not None:
         for org in request.orgs:

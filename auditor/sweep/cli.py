@@ -2,9 +2,7 @@
 
 Registered in :mod:`auditor.cli` through small wrappers that import this
 module only when the command runs (so ``--version`` never loads sqlite3,
-rich or the thread pools). Exit codes: 0 the sweep completed (failed repos
-are in the summaries), 2 usage error, unreadable configuration, or a source
-that could not be listed at all.
+rich or the thread pools). Exit codes: in :func:`sweep`'s docstring, which ``--help`` shows.
 """
 
 from __future__ import annotations
@@ -15,12 +13,12 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from auditor.audit_command import error_line
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, error_line
 
 __all__ = ["merge", "sweep"]
 
 VIA = ("clone", "sbom")
+
 PROGRESS = ("auto", "bar", "log", "none")
 
 
@@ -52,7 +50,10 @@ def sweep(
         ),
     ] = "clone",
     api_url: Annotated[
-        str | None, typer.Option("--api-url", help="GitHub API URL (GHES: https://HOST/api/v3).")
+        str | None,
+        typer.Option(
+            "--api-url", envvar="GITHUB_API_URL", help="GitHub API URL (GHES: https://HOST/api/v3); Actions sets it."
+        ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder (see docs/sweep.md).")] = Path(
         "sweep-out"
@@ -92,8 +93,47 @@ def sweep(
         bool, typer.Option("--upload", help="Upload each audited GitHub repo's SARIF to its code scanning.")
     ] = False,
     progress: Annotated[str, typer.Option("--progress", help="auto, bar, log or none.")] = "auto",
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Glob of paths to skip in every repo (repeatable; per repo: sweep.toml)."),
+    ] = None,
+    app_id: Annotated[
+        str | None,
+        typer.Option("--app-id", envvar="GITHUB_APP_ID", help="GitHub App id: installation tokens, refreshed."),
+    ] = None,
+    app_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--app-key", envvar="GITHUB_APP_PRIVATE_KEY_FILE", help="The GitHub App's private key (PEM file)."
+        ),
+    ] = None,
+    installation_id: Annotated[
+        str | None,
+        typer.Option(
+            "--installation-id",
+            envvar="GITHUB_APP_INSTALLATION_ID",
+            help="Default: the App's installation on the owner.",
+        ),
+    ] = None,
+    token_command: Annotated[
+        str | None,
+        typer.Option(
+            "--token-command", help="Command printing a token (or JSON token/expires_at), re-run before expiry."
+        ),
+    ] = None,
+    token_ttl: Annotated[
+        float, typer.Option("--token-ttl", help="Seconds a --token-command token is used without expires_at.")
+    ] = 3000.0,
+    fail_on_failed: Annotated[
+        bool, typer.Option("--fail-on-failed", help="Exit 1 when any repo failed (clone, file, timeout).")
+    ] = False,
 ) -> None:
-    """Audit many repositories: a folder of checkouts, a list of paths or URLs, or a GitHub organisation."""
+    """Audit many repositories: a folder of checkouts, a list of paths or URLs, or a GitHub organisation.
+
+    Exit codes: 0 the sweep completed (repos that failed are listed in the summaries);
+    1 with --fail-on-failed, the sweep completed but at least one repo failed;
+    2 usage error, unreadable sweep.toml, or a source that could not be listed at all.
+    """
     from auditor.sweep.app import SweepRequest, run_request
 
     if via not in VIA:
@@ -127,12 +167,18 @@ def sweep(
         config=config,
         upload=upload,
         progress=progress,
+        excludes=tuple(exclude or ()),
+        app_id=app_id,
+        app_key=app_key,
+        installation_id=installation_id,
+        token_command=token_command,
+        token_ttl=token_ttl,
     )
     try:
-        run_request(request, dict(os.environ))
+        run = run_request(request, dict(os.environ))
     except AuditorError as error:
         _fail(str(error))
-    raise typer.Exit(0)
+    raise typer.Exit(1 if fail_on_failed and run.failed_total else 0)
 
 
 def merge(

@@ -24,14 +24,16 @@ from auditor.github.client import DEFAULT_API_URL, GitHubClient, Response, Retry
 from auditor.github.errors import GitHubError, GitHubHTTPError
 from auditor.github.response import CachedResponse
 from auditor.github.secret import Secret, token_from_env
+from auditor.sweep.git_urls import url_scheme
 from auditor.sweep.gitops import GitAuth, web_origin
 from auditor.sweep.history import History
 from auditor.sweep.model import EMPTY_HEAD, PrepareError, RepoSpec, safe_name
 from auditor.sweep.queries import Queries
 from auditor.sweep.runner import Preparer, SweepRun, sarif_path
 from auditor.sweep.sources import run_parallel
+from auditor.sweep.tokens import StaticToken, TokenProvider
 
-__all__ = ["MAX_CONCURRENT_REQUESTS", "GitHubSource", "SqliteResponseCache", "graphql_url"]
+__all__ = ["MAX_CONCURRENT_REQUESTS", "GitHubSource", "RefreshingClient", "SqliteResponseCache", "graphql_url"]
 
 MAX_CONCURRENT_REQUESTS = 3
 # A nightly sweep may wait out a primary limit (reset within the hour) rather than fail.
@@ -54,6 +56,26 @@ query($login: String!, $cursor: String) {
   rateLimit { cost remaining resetAt }
 }
 """
+
+
+def _rest_spec(item: Any) -> RepoSpec | None:
+    """One REST listing entry as a spec; ``None`` when it lacks a name or a clone URL (a hostile answer)."""
+    if not isinstance(item, dict):
+        return None
+    name, location = item.get("full_name"), item.get("clone_url")
+    if not isinstance(name, str) or not name.strip("/") or not isinstance(location, str):
+        return None
+    topics = item.get("topics")
+    return RepoSpec(
+        name=name,
+        kind="github",
+        location=location,
+        default_branch=item.get("default_branch") if isinstance(item.get("default_branch"), str) else None,
+        topics=tuple(t for t in topics if isinstance(t, str)) if isinstance(topics, list) else (),
+        archived=item.get("archived") is True,
+        fork=item.get("fork") is True,
+        full_name=name,
+    )
 
 
 def graphql_url(api_url: str) -> str:
@@ -93,27 +115,79 @@ class SqliteResponseCache:
             )
 
 
+class RefreshingClient(GitHubClient):
+    """The REST client with a token that may change mid-sweep: each request sends the provider's
+    current token, a 401 gets a new one (once), and every token it ever had is scrubbed."""
+
+    def __init__(self, api_url: str, tokens: TokenProvider, **kwargs: Any) -> None:
+        super().__init__(api_url, tokens.current(), **kwargs)
+        self.tokens = tokens
+
+    def _send(self, method: str, url: str, data: bytes | None, extra: Mapping[str, str]) -> Response:
+        self.token = self.tokens.current()
+        return super()._send(method, url, data, extra)
+
+    def _scrub(self, text: str) -> str:
+        return self.tokens.scrub(text)
+
+    def request(self, method: str, path_or_url: str, **kwargs: Any) -> Response:
+        try:
+            return super().request(method, path_or_url, **kwargs)
+        except GitHubHTTPError as error:
+            if error.status != 401:
+                raise
+            self.tokens.invalidate()
+            return super().request(method, path_or_url, **kwargs)
+
+
 class GitHubSource:
     """Listing, SBOM export and SARIF upload against one GitHub (github.com or GHES)."""
 
     upload_interval = 1.0  # content-creating requests: at least a second apart (GitHub's advice)
 
-    def __init__(self, client: GitHubClient, token: Secret | None, log: Callable[[str], None]) -> None:
+    def __init__(self, client: GitHubClient, tokens: TokenProvider | None, log: Callable[[str], None]) -> None:
         self.client = client
-        self.token = token
+        self.tokens = tokens
         self.log = log
         self.gate = threading.BoundedSemaphore(MAX_CONCURRENT_REQUESTS)
-        self.git_auth = GitAuth.for_token(token.reveal(), web_origin(client.api_url)) if token else None
+        self.origin = web_origin(client.api_url)
+
+    @property
+    def token(self) -> Secret | None:
+        """The token to use now."""
+        return self.tokens.current() if self.tokens is not None else None
+
+    def current(self) -> GitAuth | None:
+        """Git credentials for the current token (an :class:`auditor.sweep.runner.AuthSource`)."""
+        token = self.token
+        return GitAuth.for_token(token.reveal(), self.origin) if token is not None else None
+
+    def scrub(self, text: str) -> str:
+        """``text`` without any token of this sweep, raw or in git's basic-auth form."""
+        if self.tokens is None:
+            return text
+        text = self.tokens.scrub(text)
+        auth = self.current()
+        return auth.scrub(text) if auth is not None else text
 
     @classmethod
     def from_environment(
-        cls, api_url: str | None, environ: Mapping[str, str], db: Path, log: Callable[[str], None]
+        cls,
+        api_url: str | None,
+        environ: Mapping[str, str],
+        db: Path,
+        log: Callable[[str], None],
+        tokens: TokenProvider | None = None,
     ) -> GitHubSource:
-        """Token from ``GITHUB_TOKEN``/``GH_TOKEN``; ETags persisted only for a long-lived token."""
+        """``tokens`` (an App or a token command), else ``GITHUB_TOKEN``/``GH_TOKEN``; ETags persisted
+        only for a long-lived token (installation tokens change every hour)."""
+        url = api_url or DEFAULT_API_URL
+        if tokens is not None:
+            return cls(RefreshingClient(url, tokens, retry=SWEEP_RETRY), tokens, log)
         token = token_from_env(environ)
         cache = SqliteResponseCache(db) if long_lived(token) else None
-        client = GitHubClient(api_url or DEFAULT_API_URL, token, retry=SWEEP_RETRY, cache=cache)
-        return cls(client, token, log)
+        client = GitHubClient(url, token, retry=SWEEP_RETRY, cache=cache)
+        return cls(client, StaticToken(token) if token else None, log)
 
     def close(self) -> None:
         """Close the ETag cache's database connection, if any."""
@@ -128,35 +202,53 @@ class GitHubSource:
 
     # --- listing -----------------------------------------------------------------
 
-    def list_repos(
-        self, owner: str, kind: str, topics: tuple[str, ...], archived: bool, forks: bool
-    ) -> list[RepoSpec]:
+    def list_repos(self, owner: str, kind: str, topics: tuple[str, ...], archived: bool, forks: bool) -> list[RepoSpec]:
         """Every repo of ``owner`` (``kind``: ``org`` or ``user``) that passes the filters, with its head."""
         try:
             specs = self._list_graphql(owner)
-        except GitHubError as error:
+        except (GitHubError, KeyError, TypeError, AttributeError, ValueError) as error:
             self.log(f"GraphQL listing of {owner} failed ({error}); falling back to REST")
             specs = self._list_rest(owner, kind)
+        self._check_locations(specs)
         chosen = [
             s
             for s in specs
-            if (archived or not s.archived)
-            and (forks or not s.fork)
-            and (not topics or set(topics) & set(s.topics))
+            if (archived or not s.archived) and (forks or not s.fork) and (not topics or set(topics) & set(s.topics))
         ]
-        unknown = [s for s in chosen if s.head is None]
+        unknown = [s for s in chosen if s.head is None and not s.error]
         if unknown:
             from auditor.sweep.gitops import GitError, ls_remote_head
 
             def head(spec: RepoSpec) -> None:
                 try:
-                    head, _ = ls_remote_head(spec.location, self.git_auth)
+                    head, _ = ls_remote_head(spec.location, self.current(), schemes=self._schemes())
                     spec.head = head or EMPTY_HEAD
                 except GitError as error:
                     spec.error = str(error)
 
             run_parallel(head, unknown, 8)
         return chosen
+
+    def _schemes(self) -> frozenset[str]:
+        return frozenset({url_scheme(web_origin(self.client.api_url))})
+
+    def _check_locations(self, specs: list[RepoSpec]) -> None:
+        """A listed clone URL must be on the API's own git host, in its scheme (the answer is hostile:
+        ``--upload-pack=...``, ``ext::...`` or another host never reach git); others are failed repos."""
+        from auditor.redact import redact
+        from auditor.sweep.gitops import GitError, check_url
+
+        origin = web_origin(self.client.api_url).rstrip("/") + "/"
+        for spec in specs:
+            try:
+                if not isinstance(spec.location, str) or not isinstance(spec.name, str):
+                    raise GitError("the listing gave no usable name or clone URL")
+                if not spec.location.lower().startswith(origin.lower()):
+                    raise GitError(f"refused git URL {redact(spec.location)[:200]!r}: not on {origin}")
+                check_url(spec.location, self._schemes())
+            except GitError as error:
+                spec.error = str(error)
+                spec.head = spec.head or EMPTY_HEAD
 
     def _list_graphql(self, owner: str) -> list[RepoSpec]:
         specs: list[RepoSpec] = []
@@ -166,7 +258,8 @@ class GitHubSource:
             answer = self._request("POST", graphql_url(self.client.api_url), json_body=body).json()
             if not isinstance(answer, dict) or answer.get("errors"):
                 errors = answer.get("errors") if isinstance(answer, dict) else answer
-                raise GitHubError(f"GraphQL error: {json.dumps(errors)[:300]}")
+                text = self.token.scrub(json.dumps(errors)) if self.token else json.dumps(errors)
+                raise GitHubError(f"GraphQL error: {text[:300]}")  # scrubbed before it is cut
             data = answer.get("data") or {}
             owner_node = data.get("repositoryOwner")
             if owner_node is None:
@@ -194,27 +287,18 @@ class GitHubSource:
     def _list_rest(self, owner: str, kind: str) -> list[RepoSpec]:
         path = f"/orgs/{owner}/repos" if kind == "org" else f"/users/{owner}/repos"
         params = {"per_page": 100, "type": "all" if kind == "org" else "owner", "sort": "full_name"}
-        specs = []
-        url: str | None = self.client.url(path, params)
         try:
-            while url is not None:
-                response = self._request("GET", url)
-                for item in response.json():
-                    specs.append(
-                        RepoSpec(
-                            name=item["full_name"],
-                            kind="github",
-                            location=item["clone_url"],
-                            default_branch=item.get("default_branch"),
-                            topics=tuple(item.get("topics") or ()),
-                            archived=bool(item.get("archived")),
-                            fork=bool(item.get("fork")),
-                            full_name=item["full_name"],
-                        )
-                    )
-                url = response.next_url
-        except GitHubError as error:
+            with self.gate:
+                items = list(self.client.paginate(path, params))
+        except (GitHubError, ValueError) as error:
             raise UsageError(f"cannot list the repositories of {owner}: {error}") from None
+        specs = []
+        for number, item in enumerate(items):
+            spec = _rest_spec(item)
+            if spec is None:
+                self.log(f"{path}: repository entry {number} is malformed; skipped")
+            else:
+                specs.append(spec)
         return specs
 
     # --- SBOM export ---------------------------------------------------------------
@@ -267,8 +351,8 @@ class GitHubSource:
         """Upload the SARIF of every repo audited in this sweep to its code scanning (serially)."""
         from auditor.github.upload import upload_sarif
 
-        if self.token is None:
-            raise UsageError("--upload needs a token in GITHUB_TOKEN or GH_TOKEN")
+        if self.tokens is None:
+            raise UsageError("--upload needs a token: GITHUB_TOKEN, GH_TOKEN, a GitHub App or --token-command")
         queries = Queries(history.db)
         first = True
         for name in sorted(run.audited_names):
@@ -289,13 +373,13 @@ class GitHubSource:
                         record.full_name,
                         f"refs/heads/{record.default_branch}",
                         commit,
-                        token=self.token,
+                        token=self.tokens.current(),
                         client=self.client,
                         wait=False,
                     )
                 status = f"{result.processing_status} {result.sarif_id}"
             except GitHubError as error:
-                status = "failed: " + self.token.scrub(str(error))
+                status = "failed: " + self.scrub(str(error))
                 self.log(f"{record.name}: SARIF upload {status}")
             history.record_upload(run.sweep_id, record.name, status)
 

@@ -6,39 +6,74 @@ The token reaches git only through the environment
 argv (readable in ``/proc``), never written to ``.git/config`` and never in a
 remote URL. Every message that leaves this module is scrubbed of the token
 and of its base64 form.
+
+URLs come from list files and API answers, so they are hostile: each is
+checked against a scheme allow-list before git sees it (no option-looking
+entries, no ``ext::``-style transports), always follows ``--``, and git is
+told to speak that one protocol only (``GIT_ALLOW_PROTOCOL``). Local heads are
+asked of git (``rev-parse``), never read by following ``.git/HEAD`` ourselves.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
 import hashlib
 import os
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.discover import SKIP_DIRS, resolver_for
+from auditor.sweep.git_urls import CLONE_SCHEMES, REMOTE_SCHEMES, GitError, check_url, url_scheme
 
 __all__ = [
+    "REMOTE_SCHEMES",
+    "SOURCE_PATTERNS",
     "SPARSE_PATTERNS",
     "GitAuth",
     "GitError",
+    "check_url",
     "checkout_head",
     "clone_or_fetch",
     "commit_of",
     "git_auth_from_env",
+    "git_cleanup",
+    "kill_running",
     "local_head",
     "ls_remote_head",
     "web_origin",
 ]
 
+# Python sources the evidence stage reads (h17: settings, URLconfs, threads, raw SQL, routes), without
+# the folders it skips (tests, migrations), plus CODEOWNERS, test configs naming DJANGO_SETTINGS_MODULE
+# and coverage reports. Later patterns win, so the dependency files below stay in even under tests/.
+SOURCE_PATTERNS = (
+    "**/*.py",
+    "!**/tests/**",
+    "!**/test/**",
+    "!**/migrations/**",
+    "!**/test_*.py",
+    "!**/conftest.py",
+    "**/CODEOWNERS",
+    "**/pytest.ini",
+    "**/tox.ini",
+    "**/setup.cfg",
+    "**/coverage.xml",
+    "**/coverage.json",
+)
 # Manifests, locks, SBOMs and per-repo config: all an audit reads (non-cone
 # mode, because "**/" globs need it; see github-api.md section 6).
 SPARSE_PATTERNS = (
+    *SOURCE_PATTERNS,
     "**/pyproject.toml",
     "**/.stack-auditor.toml",
     "**/requirements*.txt",
@@ -60,10 +95,6 @@ SPARSE_PATTERNS = (
     "**/*.spdx.json",
     "**/*.spdx",
 )
-
-
-class GitError(Exception):
-    """A git command failed; the message is already scrubbed of credentials."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +119,20 @@ class GitAuth:
         return f"{parts.scheme}://{parts.netloc}".lower() == self.origin.lower()
 
     def scrub(self, text: str) -> str:
+        """``text`` without the token or its header form, nor any 8+ character piece of either."""
+        from auditor.github.secret import scrub_pieces
+
         for secret in self.secrets():
-            text = text.replace(secret, "***")
+            text = scrub_pieces(text, secret)
         return text
 
 
 def _env(url: str | None, auth: GitAuth | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_CONFIG_")}
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C"})
+    # The one protocol of the checked URL (never ext/fd); redirects and submodules inherit it.
+    env["GIT_ALLOW_PROTOCOL"] = (url_scheme(url) if url else "") or "none"
+    env["GIT_PROTOCOL_FROM_USER"] = "0"
     if auth is not None and url is not None and auth.applies_to(url):
         env.update(
             {
@@ -116,28 +153,88 @@ def _run(
     timeout: float = 300.0,
 ) -> str:
     try:
-        done = subprocess.run(
+        # Its own session, so a timeout ends git and every helper it started (ssh, remote-https).
+        process = subprocess.Popen(
             ["git", *args],
             cwd=cwd,
             env=_env(url, auth),
-            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
-            check=False,
+            errors="replace",
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} timed out after {timeout:.0f}s") from None
     except OSError as error:
         raise GitError(f"cannot run git: {error.strerror or error}") from None
-    if done.returncode != 0:
-        detail = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
-        message = f"git {args[0]} failed: {detail}"
+    with _LIVE_LOCK:
+        _LIVE[process.pid] = process
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(process)
+        raise GitError(f"git {args[0]} timed out after {timeout:.0f}s") from None
+    except BaseException:
+        kill_group(process)
+        raise
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.pop(process.pid, None)
+    if process.returncode != 0:
+        detail = (stderr.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
+        from auditor.redact import redact
+
+        message = redact(f"git {args[0]} failed: {detail}")
         raise GitError(auth.scrub(message) if auth else message)
-    return done.stdout
+    return stdout
+
+
+# git commands running now (each the leader of its own process group), for kill_running().
+_LIVE: dict[int, subprocess.Popen[str]] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_running() -> None:
+    """Kill every git command still running, with everything it started (registered with atexit)."""
+    with _LIVE_LOCK:
+        running = list(_LIVE.values())
+    for process in running:
+        kill_group(process)
+
+
+atexit.register(kill_running)
+
+
+@contextlib.contextmanager
+def git_cleanup() -> Iterator[None]:
+    """Around a sweep: SIGTERM (a CI cancel, Kubernetes) ends it as an exit, not a silent death, and
+    no git process group outlives it whatever way it ends (git runs in sessions of its own)."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        kill_running()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def kill_group(process: subprocess.Popen[str]) -> None:
+    """Kill ``process`` and its process group (it was started in a session of its own), then reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    process.communicate()
 
 
 def local_head(folder: Path) -> str:
-    """The checked-out commit of a git working tree, read from ``.git`` without running git.
+    """The checked-out commit of a git working tree (``git rev-parse``).
 
     A repository without commits, or a folder that is not a git checkout,
     gets ``tree:<hash>`` over its dependency files' names, sizes and
@@ -146,37 +243,36 @@ def local_head(folder: Path) -> str:
     return commit_of(folder) or _tree_digest(folder)
 
 
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+
+
 def commit_of(folder: Path) -> str | None:
-    """The commit ``HEAD`` points to, read from ``.git``; ``None`` when there is none."""
-    git = folder / ".git"
-    if git.is_file():  # a worktree or submodule: "gitdir: <path>"
-        text = git.read_text(encoding="utf-8", errors="replace").strip()
-        if text.startswith("gitdir:"):
-            git = (folder / text.split(":", 1)[1].strip()).resolve()
-    if not git.is_dir():
+    """The commit ``HEAD`` points to, as git resolves it; ``None`` when there is none.
+
+    Asked of git rather than read from ``.git/HEAD``: a hostile ``ref:`` line
+    (``ref: ../../../etc/passwd``) or ``gitdir:`` file would otherwise make us
+    read, and report, a file outside the folder. git only ever answers a
+    commit id; the search stops at ``folder`` (an enclosing repository is not it).
+    """
+    if not (folder / ".git").exists():
         return None
+    env = {"GIT_CEILING_DIRECTORIES": str(folder.absolute().parent)}
     try:
-        head = (git / "HEAD").read_text(encoding="utf-8").strip()
-    except OSError:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}"],
+            cwd=folder,
+            env={**_env(None, None), **env},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60.0,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    if not head.startswith("ref:"):
-        return head or None
-    ref = head.split(":", 1)[1].strip()
-    common = git
-    commondir = git / "commondir"
-    if commondir.is_file():
-        common = (git / commondir.read_text(encoding="utf-8").strip()).resolve()
-    for base in (git, common):
-        loose = base / ref
-        if loose.is_file():
-            return loose.read_text(encoding="utf-8").strip() or None
-    packed = common / "packed-refs"
-    if packed.is_file():
-        for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
-            sha, _, name = line.partition(" ")
-            if name.strip() == ref:
-                return sha
-    return None
+    sha = done.stdout.strip()
+    return sha if done.returncode == 0 and _SHA.match(sha) else None
 
 
 def _tree_digest(folder: Path) -> str:
@@ -192,18 +288,22 @@ def _tree_digest(folder: Path) -> str:
             except OSError:
                 continue
             relative = path.relative_to(folder).as_posix()
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return "tree:" + digest.hexdigest()[:40]
 
 
 def ls_remote_head(
-    url: str, auth: GitAuth | None = None, timeout: float = 60.0
+    url: str,
+    auth: GitAuth | None = None,
+    timeout: float = 60.0,
+    schemes: frozenset[str] = REMOTE_SCHEMES,
 ) -> tuple[str | None, str | None]:
-    """``(sha, branch)`` of the remote's HEAD, without cloning (``git ls-remote --symref URL HEAD``).
+    """``(sha, branch)`` of the remote's HEAD, without cloning (``git ls-remote --symref -- URL HEAD``).
 
     ``(None, None)`` for an empty repository.
     """
-    out = _run(["ls-remote", "--symref", url, "HEAD"], url=url, auth=auth, timeout=timeout)
+    check_url(url, schemes)
+    out = _run(["ls-remote", "--symref", "--", url, "HEAD"], url=url, auth=auth, timeout=timeout)
     sha = branch = None
     for line in out.splitlines():
         left, _, right = line.partition("\t")
@@ -219,16 +319,25 @@ def checkout_head(folder: Path) -> str | None:
     return commit_of(folder)
 
 
-def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: float = 300.0) -> str | None:
+def clone_or_fetch(
+    url: str,
+    dest: Path,
+    auth: GitAuth | None = None,
+    timeout: float = 300.0,
+    schemes: frozenset[str] = CLONE_SCHEMES,
+) -> str | None:
     """Bring ``dest`` to the remote's default-branch head with only the dependency files checked out.
 
     First time: ``clone --depth 1 --filter=blob:none --sparse --no-checkout``
     into a temporary folder beside ``dest`` (renamed when complete, so a
     killed sweep leaves no half clone), ``sparse-checkout set --no-cone``,
     ``checkout``. Later: ``fetch --depth 1 origin HEAD`` and a forced checkout
-    of ``FETCH_HEAD``; a cache that fails to fetch is cloned afresh once.
-    Returns the commit checked out.
+    of ``FETCH_HEAD``; a cache that fails to fetch, or whose ``origin`` is not
+    ``url`` (the URL changed), is cloned afresh. Returns the commit checked out.
     """
+    check_url(url, schemes)
+    if (dest / ".git").is_dir() and _origin_of(dest) != url:
+        shutil.rmtree(dest, ignore_errors=True)
     if (dest / ".git").is_dir():
         try:
             _run(
@@ -262,6 +371,7 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
                 "--filter=blob:none",
                 "--sparse",
                 "--no-checkout",
+                "--",
                 url,
                 str(temporary / "c"),
             ],
@@ -284,6 +394,13 @@ def clone_or_fetch(url: str, dest: Path, auth: GitAuth | None = None, timeout: f
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     return checkout_head(dest)
+
+
+def _origin_of(clone: Path) -> str | None:
+    try:
+        return _run(["config", "--get", "remote.origin.url"], cwd=clone, timeout=60.0).strip()
+    except GitError:
+        return None
 
 
 def web_origin(api_url: str | None) -> str:

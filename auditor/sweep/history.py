@@ -5,6 +5,11 @@ every finished repo on disk, and ``--resume`` continues from there. The
 database holds no credentials (tokens never reach this module) and no graphs:
 per repo a few counts, its findings by fingerprint, its projects and the
 compressed SARIF of its latest result (for reuse when the head has not moved).
+
+A repo that fails keeps what was known of it: the findings of its latest
+earlier record that the failed audit could not confirm are copied into the
+new sweep marked ``stale`` (still counted, never "fixed"), until an audit
+succeeds again.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.sweep.drift import drift_score
 from auditor.sweep.model import AuditOutcome, RepoSpec
 
-__all__ = ["SCHEMA_VERSION", "History", "drift_score", "utc_now"]
+__all__ = ["SCHEMA_VERSION", "History", "utc_now"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sweeps(
@@ -31,18 +37,21 @@ CREATE TABLE IF NOT EXISTS repos(
   status TEXT NOT NULL, reused INTEGER NOT NULL DEFAULT 0, error TEXT, error_kind TEXT,
   errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0, notes INTEGER NOT NULL DEFAULT 0,
   suppressed INTEGER NOT NULL DEFAULT 0, drift INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
-  full_name TEXT, default_branch TEXT, upload TEXT,
+  full_name TEXT, default_branch TEXT, upload TEXT, stale INTEGER NOT NULL DEFAULT 0, failed_files TEXT,
   PRIMARY KEY(sweep_id, name));
 CREATE INDEX IF NOT EXISTS repos_by_name ON repos(name, sweep_id);
 CREATE TABLE IF NOT EXISTS projects(
   sweep_id INTEGER NOT NULL, repo TEXT NOT NULL, path TEXT NOT NULL, profile TEXT,
   errors INTEGER NOT NULL, warnings INTEGER NOT NULL, notes INTEGER NOT NULL,
+  confidence TEXT, runner_up TEXT, margin INTEGER, decided_by TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(sweep_id, repo, path));
 CREATE TABLE IF NOT EXISTS findings(
   sweep_id INTEGER NOT NULL, repo TEXT NOT NULL, fingerprint TEXT NOT NULL, rule_id TEXT NOT NULL,
   severity TEXT NOT NULL, project TEXT NOT NULL, package TEXT, file TEXT NOT NULL, line INTEGER NOT NULL,
-  message TEXT NOT NULL, suppressed INTEGER NOT NULL,
+  message TEXT NOT NULL, suppressed INTEGER NOT NULL, stale INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(sweep_id, repo, fingerprint));
+CREATE TABLE IF NOT EXISTS rules(
+  rule_id TEXT PRIMARY KEY, name TEXT NOT NULL, summary TEXT NOT NULL, help_uri TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS errors(
   sweep_id INTEGER NOT NULL, repo TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results(
@@ -51,23 +60,28 @@ CREATE TABLE IF NOT EXISTS http_cache(
   url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER NOT NULL, headers TEXT NOT NULL,
   body BLOB NOT NULL);
 """
+# Columns added since schema 1: a history written by an older version gains them on open.
+_ADDED_COLUMNS = (
+    ("repos", "stale", "INTEGER NOT NULL DEFAULT 0"),
+    ("repos", "failed_files", "TEXT"),
+    ("projects", "confidence", "TEXT"),
+    ("projects", "runner_up", "TEXT"),
+    ("projects", "margin", "INTEGER"),
+    ("projects", "decided_by", "TEXT NOT NULL DEFAULT ''"),
+    ("findings", "stale", "INTEGER NOT NULL DEFAULT 0"),
+)
 # Findings and projects are copied per repo from the sweep whose result is reused.
-_FINDING_COLUMNS = "repo, fingerprint, rule_id, severity, project, package, file, line, message, suppressed"
-_PROJECT_COLUMNS = "repo, path, profile, errors, warnings, notes"
+_FINDING_COLUMNS = "repo, fingerprint, rule_id, severity, project, package, file, line, message, suppressed, stale"
+_PROJECT_COLUMNS = "repo, path, profile, errors, warnings, notes, confidence, runner_up, margin, decided_by"
 _REPO_COLUMNS = (
     "name, kind, head, config_key, status, reused, error, error_kind, errors, warnings, notes, suppressed,"
-    " drift, seconds, full_name, default_branch, upload"
+    " drift, seconds, full_name, default_branch, upload, stale, failed_files"
 )
 
 
 def utc_now() -> str:
     """An ISO 8601 UTC timestamp, to the second."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def drift_score(errors: int, warnings: int, notes: int) -> int:
-    """How far a repo is from its profile: errors weigh 10, warnings 3, notes 1 (counted findings only)."""
-    return 10 * errors + 3 * warnings + notes
 
 
 class History:
@@ -82,7 +96,14 @@ class History:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.executescript(_SCHEMA)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self._migrate()
+
+    def _migrate(self) -> None:
+        for table, column, declaration in _ADDED_COLUMNS:
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
@@ -123,9 +144,7 @@ class History:
 
     def finish_sweep(self, sweep_id: int) -> None:
         """Mark the sweep complete: the next sweep compares against it."""
-        self.db.execute(
-            "UPDATE sweeps SET status='complete', finished_at=? WHERE id=?", (utc_now(), sweep_id)
-        )
+        self.db.execute("UPDATE sweeps SET status='complete', finished_at=? WHERE id=?", (utc_now(), sweep_id))
 
     def sweep_info(self, sweep_id: int) -> dict[str, Any]:
         """The sweep's row as a dict."""
@@ -145,9 +164,7 @@ class History:
 
     def latest_complete(self) -> int | None:
         """The newest complete sweep (``merge`` reads this one from each shard)."""
-        row = self.db.execute(
-            "SELECT id FROM sweeps WHERE status='complete' ORDER BY id DESC LIMIT 1"
-        ).fetchone()
+        row = self.db.execute("SELECT id FROM sweeps WHERE status='complete' ORDER BY id DESC LIMIT 1").fetchone()
         return int(row[0]) if row else None
 
     def done_names(self, sweep_id: int) -> set[str]:
@@ -208,11 +225,10 @@ class History:
         )
 
     def record_outcome(self, sweep_id: int, spec: RepoSpec, key: str, outcome: AuditOutcome) -> None:
-        """Store a fresh audit (or a failure) of one repo in one transaction."""
-        counted = [f for f in outcome.findings if not f.suppressed]
-        errors = sum(f.severity == "error" for f in counted)
-        warnings = sum(f.severity == "warning" for f in counted)
-        notes = sum(f.severity == "note" for f in counted)
+        """Store a fresh audit (or a failure) of one repo in one transaction.
+
+        A failure keeps the repo's earlier findings that it could not confirm, marked stale.
+        """
         head = outcome.head or spec.head
         status = "ok" if outcome.ok else "failed"
         with self._tx():
@@ -220,7 +236,7 @@ class History:
                 self.db.execute(f"DELETE FROM {table} WHERE sweep_id=? AND repo=?", (sweep_id, spec.name))  # noqa: S608  # fixed identifiers, bound values: # nosec B608
             self.db.execute(
                 f"INSERT OR REPLACE INTO repos(sweep_id, {_REPO_COLUMNS})"
-                " VALUES(?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,NULL)",
+                " VALUES(?,?,?,?,?,?,0,?,?,0,0,0,?,0,?,?,?,NULL,0,?)",
                 (
                     sweep_id,
                     spec.name,
@@ -230,18 +246,15 @@ class History:
                     status,
                     outcome.error,
                     outcome.error_kind,
-                    errors,
-                    warnings,
-                    notes,
-                    len(outcome.findings) - len(counted),
-                    drift_score(errors, warnings, notes),
+                    sum(f.suppressed for f in outcome.findings),
                     round(outcome.seconds, 3),
                     spec.full_name,
                     spec.default_branch,
+                    "\n".join(outcome.failed_files) or None,
                 ),
             )
             self.db.executemany(
-                "INSERT OR IGNORE INTO findings VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR IGNORE INTO findings VALUES(?,?,?,?,?,?,?,?,?,?,?,0)",
                 [
                     (
                         sweep_id,
@@ -260,12 +273,31 @@ class History:
                 ],
             )
             self.db.executemany(
-                "INSERT OR REPLACE INTO projects VALUES(?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO projects VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (sweep_id, spec.name, p.path, p.profile, p.errors, p.warnings, p.notes)
+                    (
+                        sweep_id,
+                        spec.name,
+                        p.path,
+                        p.profile,
+                        p.errors,
+                        p.warnings,
+                        p.notes,
+                        p.confidence,
+                        p.runner_up,
+                        p.margin,
+                        p.decided_by,
+                    )
                     for p in outcome.projects
                 ],
             )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO rules VALUES(?,?,?,?)",
+                [(r.rule_id, r.name, r.summary, r.help_uri) for r in outcome.rules],
+            )
+            if not outcome.ok:
+                self._keep_stale(sweep_id, spec.name)
+            self._recount(sweep_id, spec.name)
             if outcome.error:
                 self.db.execute(
                     "INSERT INTO errors VALUES(?,?,?,?)",
@@ -277,14 +309,48 @@ class History:
                     (spec.name, head, key, zlib.compress(outcome.sarif.encode("utf-8"), 6)),
                 )
 
+    def _keep_stale(self, sweep_id: int, name: str) -> None:
+        """Copy the repo's findings (and projects) of its latest earlier record that are missing now."""
+        row = self.db.execute(
+            "SELECT max(sweep_id) FROM repos WHERE name=? AND sweep_id<?", (name, sweep_id)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return
+        prior = int(row[0])
+        columns = _FINDING_COLUMNS.replace("stale", "1")
+        self.db.execute(
+            f"INSERT OR IGNORE INTO findings(sweep_id, {_FINDING_COLUMNS}) SELECT ?, {columns}"  # noqa: S608  # fixed identifiers, bound values: # nosec B608
+            " FROM findings WHERE sweep_id=? AND repo=?",
+            (sweep_id, prior, name),
+        )
+        self.db.execute(
+            f"INSERT OR IGNORE INTO projects(sweep_id, {_PROJECT_COLUMNS}) SELECT ?, {_PROJECT_COLUMNS}"  # noqa: S608  # fixed identifiers, bound values: # nosec B608
+            " FROM projects WHERE sweep_id=? AND repo=?",
+            (sweep_id, prior, name),
+        )
+
+    def _recount(self, sweep_id: int, name: str) -> None:
+        """The repo's counts, stale count and drift from its stored findings."""
+        by_rule = self.db.execute(
+            "SELECT rule_id, severity, count(*) FROM findings WHERE sweep_id=? AND repo=? AND suppressed=0"
+            " GROUP BY rule_id, severity",
+            (sweep_id, name),
+        ).fetchall()
+        totals = {"error": 0, "warning": 0, "note": 0}
+        for _, severity, count in by_rule:
+            totals[severity] = totals.get(severity, 0) + count
+        stale = self.db.execute(
+            "SELECT count(*) FROM findings WHERE sweep_id=? AND repo=? AND stale=1", (sweep_id, name)
+        ).fetchone()[0]
+        self.db.execute(
+            "UPDATE repos SET errors=?, warnings=?, notes=?, drift=?, stale=? WHERE sweep_id=? AND name=?",
+            (totals["error"], totals["warning"], totals["note"],
+             drift_score((r, s, c) for r, s, c in by_rule), stale, sweep_id, name),
+        )  # fmt: skip
+
     def record_upload(self, sweep_id: int, name: str, status: str) -> None:
         """Remember what code scanning said about this repo's SARIF."""
         self.db.execute("UPDATE repos SET upload=? WHERE sweep_id=? AND name=?", (status, sweep_id, name))
-
-    def stored_sarif(self, name: str) -> str | None:
-        """The latest stored SARIF of a repo."""
-        row = self.db.execute("SELECT sarif FROM results WHERE name=?", (name,)).fetchone()
-        return zlib.decompress(row[0]).decode("utf-8") if row else None
 
     # --- merge ---------------------------------------------------------------------
 
@@ -294,9 +360,7 @@ class History:
         try:
             names = [
                 r[0]
-                for r in self.db.execute(
-                    "SELECT name FROM other.repos WHERE sweep_id=? ORDER BY name", (other_sweep,)
-                )
+                for r in self.db.execute("SELECT name FROM other.repos WHERE sweep_id=? ORDER BY name", (other_sweep,))
             ]
             with self._tx():
                 for name in names:
@@ -306,9 +370,8 @@ class History:
                         " WHERE sweep_id=? AND name=?",
                         (other_sweep, name, sweep_id, name),
                     )
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO results SELECT * FROM other.results WHERE name=?", (name,)
-                    )
+                    self.db.execute("INSERT OR REPLACE INTO results SELECT * FROM other.results WHERE name=?", (name,))
+                self.db.execute("INSERT OR REPLACE INTO rules SELECT * FROM other.rules")
         finally:
             self.db.execute("DETACH DATABASE other")
         return names

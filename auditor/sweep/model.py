@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -14,6 +12,7 @@ __all__ = [
     "PrepareError",
     "ProjectRow",
     "RepoSpec",
+    "RuleRow",
     "safe_name",
 ]
 
@@ -54,6 +53,8 @@ class AuditJob:
     profile: str | None
     rule_dirs: tuple[str, ...]
     timeout: float
+    excludes: tuple[str, ...] = ()
+    policy_from_org_only: bool = False  # the repo's own weakening settings are ignored
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +74,31 @@ class FindingRow:
 
 @dataclass(frozen=True, slots=True)
 class ProjectRow:
-    """One project of a repo: its profile and its counted findings by severity."""
+    """One project of a repo: its profile, how sure that choice is, and its counted findings by severity.
+
+    ``confidence`` is :class:`auditor.findings.ProfileInference`'s ``status`` (``given``, ``inferred``,
+    ``narrow``, ``tie``, ``none``), or ``None`` when the audit did not say.
+    """
 
     path: str
     profile: str | None
     errors: int
     warnings: int
     notes: int
+    confidence: str | None = None
+    runner_up: str | None = None
+    margin: int | None = None
+    decided_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """What the report says about a rule id: its title and the page that documents it."""
+
+    rule_id: str
+    name: str
+    summary: str
+    help_uri: str
 
 
 @dataclass(slots=True)
@@ -95,6 +114,8 @@ class AuditOutcome:
     projects: list[ProjectRow] = field(default_factory=list)
     head: str | None = None  # the commit actually audited, when the checkout knows it
     seconds: float = 0.0
+    rules: list[RuleRow] = field(default_factory=list)
+    failed_files: list[str] = field(default_factory=list)  # files that could not be read ("input" errors)
 
 
 class PrepareError(Exception):
@@ -105,18 +126,11 @@ class PrepareError(Exception):
         self.kind = kind
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
 def safe_name(name: str) -> str:
-    """A file name for a repo: ``owner/name`` -> ``owner__name``; other odd characters -> ``_``.
+    """A file name for a repo: ``owner/name`` -> ``owner__name``, never the same for two names.
 
-    A short hash is appended whenever characters had to be replaced (other
-    than ``/``), so two names that differ only in such characters never share
-    a file.
+    See :func:`auditor.render.escape.file_stem` (``a/b`` and ``a__b`` differ).
     """
-    joined = name.strip("/").replace("/", "__")
-    cleaned = _UNSAFE.sub("_", joined).strip(".") or "_"
-    if cleaned != joined:
-        cleaned += "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    return cleaned
+    from auditor.render.escape import file_stem
+
+    return file_stem(name)

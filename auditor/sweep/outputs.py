@@ -18,9 +18,11 @@ from typing import Any
 
 from auditor import __version__
 from auditor.atomic import write_atomic_chunks
+from auditor.render.escape import csv_cell
+from auditor.sweep.advice import failure_advice
 from auditor.sweep.history import History
 from auditor.sweep.model import safe_name
-from auditor.sweep.queries import CHANGE_KEYS, Queries, RepoRecord
+from auditor.sweep.queries import CHANGE_KEYS, Queries, RepoRecord, repo_state
 
 __all__ = ["CSV_COLUMNS", "SUMMARY_SCHEMA_VERSION", "summary_head", "write_outputs"]
 
@@ -51,6 +53,7 @@ class _Context:
     def entry(self, record: RepoRecord) -> dict[str, Any]:
         """One repo of ``summary.json``."""
         sarif = Path("sarif") / f"{safe_name(record.name)}.sarif"
+        projects = self.queries.projects(self.sweep_id, record.name)
         return {
             "name": record.name,
             "status": record.status,
@@ -62,9 +65,20 @@ class _Context:
             "findings": {"error": record.errors, "warning": record.warnings, "note": record.notes},
             "suppressed": record.suppressed,
             "drift": record.drift,
+            "state": repo_state(record, bool(projects)),
+            "stale": record.stale,
+            "failed_files": record.failed_file_list,
             "projects": [
-                {"path": p[0], "profile": p[1], "findings": {"error": p[2], "warning": p[3], "note": p[4]}}
-                for p in self.queries.projects(self.sweep_id, record.name)
+                {
+                    "path": p[0],
+                    "profile": p[1],
+                    "confidence": p[5],
+                    "runner_up": p[6],
+                    "margin": p[7],
+                    "decided_by": p[8] or "",
+                    "findings": {"error": p[2], "warning": p[3], "note": p[4]},
+                }
+                for p in projects
             ],
             "new": self.changes(record.name, True),
             "fixed": self.changes(record.name, False),
@@ -132,17 +146,23 @@ def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
     yield (
         f"{totals['repos']} repos: {totals['audited']} audited, {totals['reused']} unchanged (stored result),"
         f" {totals['failed']} failed. Findings: {f['error']} errors, {f['warning']} warnings,"
-        f" {f['note']} notes ({totals['suppressed']} suppressed).\n\n"
+        f" {f['note']} notes ({totals['suppressed']} suppressed"
+        + (f"; {totals['stale']} kept as stale from failed repos" if totals["stale"] else "")
+        + ").\n\n"
     )
     if sweep["previous_id"] is not None:
         yield f"Since sweep {sweep['previous_id']}: **{totals['new']} new**, **{totals['fixed']} fixed**.\n\n"
     else:
         yield f"First sweep in this history: {totals['new']} findings, all new.\n\n"
+    yield "Repos rank by errors, then drift (weighted warnings: docs/sweep.md).\n\n"
     yield "| repo | status | errors | warnings | notes | drift | new | fixed |\n"
     yield "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     for record in context.queries.repos(context.sweep_id, by_drift=True):
         new, fixed = context.counts.get(record.name, (0, 0))
-        status = record.status + (" (unchanged)" if record.reused else "")
+        has_projects = bool(context.queries.projects(context.sweep_id, record.name))
+        status = repo_state(record, has_projects) + (" (unchanged)" if record.reused else "")
+        if record.stale:
+            status += f", {record.stale} stale"
         yield (
             f"| {_md_cell(record.name)} | {status} | {record.errors} | {record.warnings} | {record.notes}"
             f" | {record.drift} | {new} | {fixed} |\n"
@@ -162,6 +182,9 @@ def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
         for record in context.queries.repos(context.sweep_id):
             if record.status != "ok":
                 yield f"- **{_md_cell(record.name)}** ({record.error_kind}): {_md_cell(record.error)}\n"
+                advice = failure_advice(record)
+                if advice:
+                    yield f"  {_md_cell(advice)}\n"
     if head["profiles"]:
         yield "\n## Conformance by profile\n\n| profile | projects | conforming |\n| --- | ---: | ---: |\n"
         for p in head["profiles"]:
@@ -174,11 +197,11 @@ def _csv_chunks(context: _Context) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     for record in context.queries.repos(context.sweep_id):
         new, fixed = context.counts.get(record.name, (0, 0))
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in [
             record.name, record.status, int(record.reused), record.head or "", record.errors, record.warnings,
             record.notes, record.suppressed, record.drift, new, fixed, context.profiles_of(record),
             record.error or "",
-        ])  # fmt: skip
+        ]])  # fmt: skip
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -187,17 +210,17 @@ def _csv_chunks(context: _Context) -> Iterator[str]:
 
 def write_outputs(history: History, sweep_id: int, out: Path) -> dict[str, Any]:
     """Write the four summaries for ``sweep_id`` into ``out``; returns the summary without its repos."""
-    from auditor.sweep.report_html import render_html
+    from auditor.sweep.report_html import ReportInputs, render_html
 
     context = _Context(history, sweep_id, out)
     head = summary_head(history, sweep_id)
     write_atomic_chunks(out / "summary.json", _json_chunks(head, context))
     write_atomic_chunks(out / "summary.md", _markdown_chunks(head, context))
     write_atomic_chunks(out / "summary.csv", _csv_chunks(context))
-    top = list(context.queries.repos(sweep_id, by_drift=True, limit=25))
-    rows = (
-        (record, context.counts.get(record.name, (0, 0)), context.profiles_of(record))
-        for record in context.queries.repos(sweep_id, by_drift=True)
-    )
-    write_atomic_chunks(out / "report.html", render_html(head, top, rows))
+    def sarif_link(name: str) -> str | None:
+        relative = Path("sarif") / f"{safe_name(name)}.sarif"
+        return relative.as_posix() if (out / relative).is_file() else None
+
+    inputs = ReportInputs(context.queries, sweep_id, context.previous, context.counts, sarif_link)
+    write_atomic_chunks(out / "report.html", render_html(head, inputs))
     return head

@@ -28,6 +28,7 @@ from auditor.sweep.model import RepoSpec
 
 __all__ = [
     "Assignment",
+    "Exclusion",
     "SweepConfig",
     "base_digest",
     "config_key",
@@ -52,12 +53,29 @@ class Assignment:
 
 
 @dataclass(frozen=True, slots=True)
+class Exclusion:
+    """``[[exclude]]``: path globs skipped in the repos whose names match ``repos`` (all when empty)."""
+
+    paths: tuple[str, ...]
+    repos: tuple[str, ...] = ()
+
+    def applies_to(self, spec: RepoSpec) -> bool:
+        names = (spec.name, spec.full_name or spec.name)
+        return not self.repos or any(fnmatch.fnmatchcase(n, glob) for glob in self.repos for n in names)
+
+
+@dataclass(frozen=True, slots=True)
 class SweepConfig:
     """``sweep.toml``: an org-wide default profile and per-repo assignments."""
 
     default_profile: str | None = None
     assignments: tuple[Assignment, ...] = ()
     base: Path = field(default_factory=Path)
+    excludes: tuple[Exclusion, ...] = ()
+
+    def excludes_for(self, spec: RepoSpec) -> tuple[str, ...]:
+        """The path globs (as ``audit --exclude``) of every ``[[exclude]]`` entry that applies to ``spec``."""
+        return tuple(p for e in self.excludes if e.applies_to(spec) for p in e.paths)
 
     def profile_for(self, spec: RepoSpec, cli_profile: str | None) -> str | None:
         """The profile the sweep assigns (the repo's own config may still override it)."""
@@ -94,11 +112,12 @@ def load_sweep_config(path: Path | None) -> SweepConfig:
         raise ConfigError(file, 0, f"cannot read: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(file, 0, f"invalid TOML: {error}") from None
-    unknown = set(data) - {"profile", "assign"}
+    unknown = set(data) - {"profile", "assign", "exclude"}
     if unknown:
         raise ConfigError(
-            file, 0, f"unknown key(s) {', '.join(sorted(unknown))}; expected profile, [[assign]]"
+            file, 0, f"unknown key(s) {', '.join(sorted(unknown))}; expected profile, exclude, [[assign]]"
         )
+    excludes = _exclusions(data.get("exclude", []), file)
     default = data.get("profile")
     if default is not None and not isinstance(default, str):
         raise ConfigError(file, 0, "profile must be a profile name or a path to a profile JSON")
@@ -115,7 +134,23 @@ def load_sweep_config(path: Path | None) -> SweepConfig:
         if not repos and not topics:
             raise ConfigError(file, 0, f"{where} needs repos (name globs) or topics")
         assignments.append(Assignment(entry["profile"], repos, topics))
-    return SweepConfig(default, tuple(assignments), path.parent)
+    return SweepConfig(default, tuple(assignments), path.parent, excludes)
+
+
+def _exclusions(value: object, file: str) -> tuple[Exclusion, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(file, 0, "exclude must be a list of [[exclude]] tables: paths = [...], repos = [...]")
+    entries = []
+    for index, entry in enumerate(value):
+        where = f"exclude[{index}]"
+        if not isinstance(entry, dict) or "paths" not in entry:
+            raise ConfigError(file, 0, f'{where} needs paths = ["<glob>", ...] (and optionally repos)')
+        extra = set(entry) - {"paths", "repos"}
+        if extra:
+            raise ConfigError(file, 0, f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        paths = _strings(entry["paths"], f"{where}.paths", file)
+        entries.append(Exclusion(paths, _strings(entry.get("repos", []), f"{where}.repos", file)))
+    return tuple(entries)
 
 
 def folder_digest(folder: Path) -> str:
@@ -124,9 +159,7 @@ def folder_digest(folder: Path) -> str:
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(
-                    path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
-                )
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -139,9 +172,10 @@ def _profile_digest(profile: str | None) -> str:
     return "name:" + profile
 
 
-def config_key(profile: str | None, base: str) -> str:
-    """What besides the commit decides a repo's result: the assigned profile and :func:`base_digest`."""
-    return hashlib.sha256(f"{_profile_digest(profile)}\0{base}".encode()).hexdigest()[:32]
+def config_key(profile: str | None, base: str, excludes: tuple[str, ...] = ()) -> str:
+    """What besides the commit decides a repo's result: the profile, the excludes, :func:`base_digest`."""
+    text = "\0".join([_profile_digest(profile), base, *excludes])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def base_digest(rule_dirs: tuple[Path, ...]) -> str:

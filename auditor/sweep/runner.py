@@ -18,6 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from auditor.atomic import write_atomic
 from auditor.errors import UsageError
@@ -29,7 +30,28 @@ from auditor.sweep.progress import Progress
 from auditor.sweep.shard import Shard
 from auditor.sweep.worker import audit_job, warm_up
 
-__all__ = ["Preparer", "SweepOptions", "SweepRun", "run_sweep", "sarif_path"]
+__all__ = ["AuthSource", "FixedAuth", "Preparer", "SweepOptions", "SweepRun", "run_sweep", "sarif_path"]
+
+
+class AuthSource(Protocol):
+    """The git credentials to use now (a refreshed token may replace the last one mid-sweep)."""
+
+    def current(self) -> GitAuth | None: ...
+
+    def scrub(self, text: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FixedAuth:
+    """One set of git credentials (or none) for the whole sweep."""
+
+    auth: GitAuth | None
+
+    def current(self) -> GitAuth | None:
+        return self.auth
+
+    def scrub(self, text: str) -> str:
+        return self.auth.scrub(text) if self.auth is not None else text
 
 
 @dataclass(slots=True)
@@ -48,6 +70,13 @@ class SweepOptions:
     rule_dirs: tuple[Path, ...] = ()
     config: SweepConfig = field(default_factory=SweepConfig)
     sources_label: str = ""
+    # An org sweep.toml is the policy: a repository's config cannot weaken its own gate.
+    policy_from_org_only: bool = False
+    excludes: tuple[str, ...] = ()
+
+    def excludes_for(self, spec: RepoSpec) -> tuple[str, ...]:
+        """``--exclude`` then the sweep.toml ``[[exclude]]`` paths that apply to this repo."""
+        return self.excludes + self.config.excludes_for(spec)
 
     @property
     def db_path(self) -> Path:
@@ -71,6 +100,7 @@ class SweepRun:
     audited: int = 0
     reused: int = 0
     failed: int = 0
+    failed_total: int = 0  # failed repos in the whole sweep's summary (resumed and reused ones too)
     audited_names: list[str] = field(default_factory=list)
 
 
@@ -163,12 +193,12 @@ class Sweeper:
         history: History,
         progress: Progress,
         prepare: Preparer | None = None,
-        auth: GitAuth | None = None,
+        auth: AuthSource | None = None,
     ) -> None:
         self.options = options
         self.history = history
         self.progress = progress
-        self.auth = auth
+        self.auth: AuthSource = auth or FixedAuth(None)
         self.prepare = prepare
         self.base = base_digest(options.rule_dirs)
 
@@ -177,10 +207,15 @@ class Sweeper:
         if spec.kind == "local":
             return Path(spec.location)
         dest = self.options.cache / "repos" / safe_name(spec.name)
-        spec.head = clone_or_fetch(spec.location, dest, self.auth, self.options.repo_timeout) or spec.head
+        spec.head = clone_or_fetch(spec.location, dest, self.auth.current(), self.options.repo_timeout) or spec.head
+        from auditor.evidence.cost import source_cost  # h17: the cost of reading code, said once per clone
+
+        files, size = source_cost(dest)
+        cost = f"{files} Python source file(s), {size // 1024} KiB"
+        self.progress.message(f"{spec.name}: {cost} checked out for code evidence")
         return dest
 
-    def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None) -> AuditOutcome:
+    def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None, excludes: tuple[str, ...]) -> AuditOutcome:
         try:
             folder = self.prepare(spec) if self.prepare else None
             if folder is None:
@@ -193,7 +228,16 @@ class Sweeper:
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")
         rule_dirs = tuple(str(d) for d in self.options.rule_dirs)
-        outcome = pool.run(AuditJob(spec.name, str(folder), profile, rule_dirs, self.options.repo_timeout))
+        job = AuditJob(
+            spec.name,
+            str(folder),
+            profile,
+            rule_dirs,
+            self.options.repo_timeout,
+            excludes,
+            self.options.policy_from_org_only,
+        )
+        outcome = pool.run(job)
         outcome.head = spec.head
         return outcome
 
@@ -210,7 +254,7 @@ class Sweeper:
         todo = [s for s in specs if s.name not in done]
         run.total = len(todo)
         self.progress.start(len(todo))
-        keys: dict[str | None, str] = {}
+        keys: dict[tuple[str | None, tuple[str, ...]], str] = {}
         workers = options.workers
         window = workers * 4
         pool: _Pool | None = None
@@ -219,9 +263,10 @@ class Sweeper:
         try:
             for spec in todo:
                 profile = options.config.profile_for(spec, options.profile)
-                if profile not in keys:
-                    keys[profile] = config_key(profile, self.base)
-                key = keys[profile]
+                excludes = options.excludes_for(spec)
+                if (profile, excludes) not in keys:
+                    keys[profile, excludes] = config_key(profile, self.base, excludes)
+                key = keys[profile, excludes]
                 if spec.error:
                     self._record(run, spec, key, AuditOutcome(spec.name, False, spec.error, "clone"))
                     continue
@@ -236,7 +281,7 @@ class Sweeper:
                     pool = _Pool(workers)
                     threads = ThreadPoolExecutor(max_workers=workers + 4, thread_name_prefix="sweep-io")
                 assert threads is not None
-                inflight[threads.submit(self._task, pool, spec, profile)] = (spec, key)
+                inflight[threads.submit(self._task, pool, spec, profile, excludes)] = (spec, key)
                 if len(inflight) >= window:
                     self._drain(run, inflight, FIRST_COMPLETED)
             self._drain(run, inflight, None)
@@ -265,7 +310,7 @@ class Sweeper:
                 return
 
     def _record(self, run: SweepRun, spec: RepoSpec, key: str, outcome: AuditOutcome) -> None:
-        if outcome.error and self.auth is not None:
+        if outcome.error:
             outcome.error = self.auth.scrub(outcome.error)
         self.history.record_outcome(run.sweep_id, spec, key, outcome)
         if outcome.sarif:
@@ -301,7 +346,7 @@ def run_sweep(
     specs: Iterable[RepoSpec],
     progress: Progress,
     prepare: Preparer | None = None,
-    auth: GitAuth | None = None,
+    auth: GitAuth | AuthSource | None = None,
 ) -> SweepRun:
     """Sweep ``specs`` (already listed and deduplicated) into ``options.out`` and its history."""
     chosen = [s for s in specs if options.shard is None or options.shard.contains(s.name)]
@@ -309,4 +354,5 @@ def run_sweep(
         raise UsageError("--jobs must be at least 1")
     options.out.mkdir(parents=True, exist_ok=True)
     with History(options.db_path) as history:
-        return Sweeper(options, history, progress, prepare, auth).run(chosen)
+        source = FixedAuth(auth) if auth is None or isinstance(auth, GitAuth) else auth
+        return Sweeper(options, history, progress, prepare, source).run(chosen)

@@ -6,6 +6,7 @@ Sources are combinable; a name listed twice is kept once (first wins).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -14,13 +15,17 @@ from pathlib import Path
 
 from auditor.discover import SKIP_DIRS, resolver_for
 from auditor.errors import UsageError
-from auditor.sweep.gitops import GitAuth, GitError, local_head, ls_remote_head
+from auditor.hostile_text import shown_name
+from auditor.sweep.gitops import REMOTE_SCHEMES, GitAuth, GitError, local_head, ls_remote_head
 from auditor.sweep.model import EMPTY_HEAD, RepoSpec
 
 __all__ = ["dedupe", "from_repos_file", "from_root", "is_url", "name_from_url"]
 
 MAX_REPO_DEPTH = 3  # root/owner/name/.git is as deep as a folder of checkouts goes
 _URL_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
+# What a --repos list may name: the user asked for these sources, so local file:// remotes are fine;
+# plain http:// and git:// are recognised as URLs only to be refused with a reason.
+LIST_SCHEMES = REMOTE_SCHEMES | {"file"}
 
 
 def is_url(entry: str) -> bool:
@@ -72,15 +77,16 @@ def from_root(root: Path) -> list[RepoSpec]:
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a folder")
     if (root / ".git").exists():
-        return [RepoSpec(root.resolve().name, "local", str(root), local_head(root))]
+        return [RepoSpec(shown_name(root.resolve().name), "local", str(root), local_head(root))]
     specs: list[RepoSpec] = []
     repos = list(_git_repos(root, 1))
     holders = {repo.relative_to(root).parts[0] for repo in repos}
     for repo in repos:
-        specs.append(RepoSpec(repo.relative_to(root).as_posix(), "local", str(repo), local_head(repo)))
+        name = shown_name(repo.relative_to(root).as_posix())  # a non-UTF-8 folder name, escaped
+        specs.append(RepoSpec(name, "local", str(repo), local_head(repo)))
     for child in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in SKIP_DIRS):
         if child.name not in holders and _has_project(child):
-            specs.append(RepoSpec(child.name, "local", str(child), local_head(child)))
+            specs.append(RepoSpec(shown_name(child.name), "local", str(child), local_head(child)))
     specs.sort(key=lambda s: s.name)
     return specs
 
@@ -119,7 +125,7 @@ def from_repos_file(
 
     def head(spec: RepoSpec) -> None:
         try:
-            head, spec.default_branch = ls_remote_head(spec.location, auth, timeout)
+            head, spec.default_branch = ls_remote_head(spec.location, auth, timeout, LIST_SCHEMES)
             spec.head = head or EMPTY_HEAD
         except GitError as error:
             spec.error = str(error)
@@ -139,8 +145,49 @@ def run_parallel(action: Callable[[RepoSpec], None], specs: Iterable[RepoSpec], 
 
 
 def dedupe(specs: Iterable[RepoSpec]) -> list[RepoSpec]:
-    """Each name once, the first listing winning; sorted by name (a stable order for logs and shards)."""
-    seen: dict[str, RepoSpec] = {}
+    """Each repository once, sorted by name (a stable order for logs and shards).
+
+    A name listed twice for the same place is kept once (the first listing
+    wins). Two *different* remotes that end in the same ``owner/name``
+    (``github.com/acme/app`` and ``gitlab.com/acme/app``) are both kept, each
+    renamed ``<host>/owner/name`` (plus a short hash if that is still not
+    enough), so neither hides the other and the names say which is which.
+    """
+    groups: dict[str, list[RepoSpec]] = {}
     for spec in specs:
-        seen.setdefault(spec.name, spec)
-    return [seen[name] for name in sorted(seen)]
+        group = groups.setdefault(spec.name, [])
+        if not any(_same_place(spec, other) for other in group):
+            group.append(spec)
+    chosen: list[RepoSpec] = []
+    for name, group in groups.items():
+        if len(group) > 1:
+            for spec in group:
+                spec.name = _qualified(name, spec)
+            if len({spec.name for spec in group}) < len(group):
+                for spec in group:
+                    spec.name += "#" + hashlib.sha256(spec.location.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        chosen.extend(group)
+    return sorted(chosen, key=lambda spec: spec.name)
+
+
+def _place(spec: RepoSpec) -> str:
+    if spec.kind == "local":
+        return "local:" + spec.location
+    location = spec.location
+    if "://" not in location:  # scp-like user@host:owner/name
+        location = "ssh://" + location.replace(":", "/", 1)
+    parts = urllib.parse.urlsplit(location)
+    path = parts.path.rstrip("/").removesuffix(".git").lower()
+    return f"{(parts.hostname or '').lower()}{path}"
+
+
+def _same_place(one: RepoSpec, other: RepoSpec) -> bool:
+    # A local folder and a remote of the same name: the first listing wins, as before.
+    if "local" in (one.kind, other.kind):
+        return True
+    return _place(one) == _place(other)
+
+
+def _qualified(name: str, spec: RepoSpec) -> str:
+    host = (_place(spec).split("/", 1)[0] or "file") if spec.kind != "local" else "local"
+    return f"{host}/{name}"

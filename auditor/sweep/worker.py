@@ -16,7 +16,7 @@ from auditor.errors import AuditorError
 from auditor.findings import Report, Severity
 from auditor.render.base import RenderOptions
 from auditor.render.sarif import SarifRenderer
-from auditor.sweep.model import AuditJob, AuditOutcome, FindingRow, ProjectRow
+from auditor.sweep.model import AuditJob, AuditOutcome, FindingRow, ProjectRow, RuleRow
 
 __all__ = ["RepoTimeout", "audit_job", "outcome_from_report", "warm_up"]
 
@@ -48,8 +48,14 @@ def audit_job(job: AuditJob) -> AuditOutcome:
         checkout = Path(job.path)
         # The repo's own [tool.stack-auditor] profile wins over the sweep's assignment: leave the
         # profile unset and the pipeline takes it from the config (confined to the checkout).
-        profile = None if load_config(checkout).profile else job.profile
-        options = AuditOptions(profile=profile, rule_dirs=tuple(Path(d) for d in job.rule_dirs))
+        org_only = job.policy_from_org_only
+        profile = None if load_config(checkout).profile and not org_only else job.profile
+        options = AuditOptions(
+            profile=profile,
+            rule_dirs=tuple(Path(d) for d in job.rule_dirs),
+            excludes=job.excludes,
+            policy_from_org_only=org_only,
+        )
         report = audit(checkout, options)
         outcome = outcome_from_report(job.name, report)
     except RepoTimeout:
@@ -95,6 +101,7 @@ def outcome_from_report(name: str, report: Report) -> AuditOutcome:
             )
             if finding.suppression is None:
                 counts[finding.severity] += 1
+        inference = project.inference
         projects.append(
             ProjectRow(
                 project.path,
@@ -102,11 +109,17 @@ def outcome_from_report(name: str, report: Report) -> AuditOutcome:
                 counts[Severity.ERROR],
                 counts[Severity.WARNING],
                 counts[Severity.NOTE],
+                inference.status if inference else None,
+                inference.runner_up if inference else None,
+                inference.margin if inference else None,
+                inference.decided_by if inference else "",
             )
         )
+    rules = [RuleRow(m.id, m.name, m.summary, m.help_uri) for m in report.rules.values()]
     if report.failures:
         error = "; ".join(str(failure) for failure in report.failures[:5])
         if len(report.failures) > 5:
             error += f"; and {len(report.failures) - 5} more"
-        return AuditOutcome(name, False, error, "input", sarif, findings, projects)
-    return AuditOutcome(name, True, None, None, sarif, findings, projects)
+        failed = sorted({failure.file for failure in report.failures})
+        return AuditOutcome(name, False, error, "input", sarif, findings, projects, rules=rules, failed_files=failed)
+    return AuditOutcome(name, True, None, None, sarif, findings, projects, rules=rules)

@@ -13,6 +13,7 @@ from auditor.findings import RuleMeta
 from auditor.model import canonical_name
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import anti_meta, options_of, stack_meta
+from auditor.policy.profile_keys import describe_extra_key
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.render.packages import packages_json
@@ -121,6 +122,8 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
                 token = catalog.tokens.get(token_name)
                 if token is None:
                     out.append(f"    {token_name}: UNKNOWN TOKEN (no catalog entry)")
+                elif token.evidence:
+                    out.append(f"    {token_name}: checked from the code ({EVIDENCE_HOW[token.evidence]})")
                 elif token.not_checkable:
                     out.append(f"    {token_name}: not checkable — {token.not_checkable}")
                 else:
@@ -138,13 +141,46 @@ def profile_text(ref: str, rule_dirs: tuple[Path, ...] = ()) -> str:
         entry = catalog.anti.get(key)
         if entry is None:
             state = "UNKNOWN KEY (no catalog entry): not checkable"
+        elif entry.evidence:
+            fallback = "the dependency condition" if entry.condition is not None else "not checkable"
+            state = f"checked from the code: {EVIDENCE_HOW[entry.evidence]} (without code: {fallback})"
         elif entry.condition is None:
             state = f"not checkable — {entry.not_checkable}"
         else:
             state = f"checked: {entry.summary}"
         out.append(f"  {key} [{anti.severity.value}] {state}")
         out.append(f"    rule id: {profile.name}/{key}")
+    said: set[str] = set()
+    for section in ("constraints", "success_thresholds", "named_approver_chain"):
+        entries = profile.raw.get(section)
+        if not isinstance(entries, dict):
+            continue
+        out.append("")
+        out.append(f"{section}:")
+        for key, value in entries.items():
+            out.append(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
+            how = describe_extra_key(section, key, value)
+            out.append(f"    {'not checkable — a runtime figure (see above)' if how in said else how}")
+            if how.startswith("not checkable — a runtime"):
+                said.add(how)
     return "\n".join(out) + "\n"
+
+
+# How each evidence judge (auditor/policy/judges.py) decides, for `profiles show`.
+EVIDENCE_HOW = {
+    "rate-limiting": "django-ratelimit in the dependencies, or DRF DEFAULT_THROTTLE_CLASSES/RATES, throttle_classes"
+    " on views, @ratelimit, django-axes; satisfied by any of them",
+    "django-admin": "django.contrib.admin in INSTALLED_APPS and admin.site.urls routed by a URLconf",
+    "threads": "threads or processes started by application code, and whether a task queue is a dependency",
+    "raw-sql": "cursor.execute, Manager.raw, RawSQL, .extra(), SQLAlchemy text() without a"
+    " `# raw-sql: <reason>` comment",
+    "services": "more than one deployable web application (WSGI/ASGI entry points, FastAPI/Flask apps) in the project",
+    "fastapi-bodies": "routes whose body is dict/Any or `await request.json()` instead of a Pydantic model",
+    "sync-http": "requests called inside async def routes",
+    "templates": "TEMPLATES backends in the settings (no TEMPLATES: not applicable)",
+    "social-auth": "allauth, or another social login, in INSTALLED_APPS / AUTHENTICATION_BACKENDS"
+    " (none: not applicable)",
+}
 
 
 def describe_python(rule: Mapping[str, Any]) -> str:
@@ -187,7 +223,7 @@ def all_rule_metas(rule_dirs: tuple[Path, ...] = ()) -> list[RuleMeta]:
             metas.append(stack_meta(profile, key, expected, catalog))
         for key in profile.anti:
             entry = catalog.anti.get(key)
-            if entry is not None and entry.condition is not None:
+            if entry is not None and (entry.condition is not None or entry.evidence):
                 metas.append(anti_meta(profile, entry))
     return sorted(metas, key=lambda m: m.id)
 
@@ -200,7 +236,9 @@ def rule_details(rule_id: str, rule_dirs: tuple[Path, ...] = ()) -> dict[str, An
     key = rule_id.rsplit("/", 1)[-1]
     entry = load_catalog(rule_dirs).anti.get(key) if "/stack/" not in rule_id else None
     if entry is not None and entry.condition is not None:
-        return {"condition": dict(entry.condition.table), "use_instead": None}
+        return {"condition": dict(entry.condition.table), "use_instead": None, "evidence": entry.evidence or None}
+    if entry is not None and entry.evidence:
+        return {"condition": None, "use_instead": None, "evidence": entry.evidence}
     return {"condition": None, "use_instead": None}
 
 
