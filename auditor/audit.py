@@ -19,16 +19,18 @@ from auditor.datafile import Unreadable, read_regular
 from auditor.discover import Discovery, ProjectInput, discover_tree, template_reason
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
-from auditor.graph import ProjectGraph, build_graph
+from auditor.graph import GraphNode, ProjectGraph, build_graph
 from auditor.hostile_text import NOT_UTF8_NAME, checked_text, is_utf8, number_failure, shown_name
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
-from auditor.model import Provenance, ResolveResult, Skipped
+from auditor.model import Provenance, ResolveResult, Skipped, registry_purl
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import evaluate, group_per_file, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose
 from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
-from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
+from auditor.policy.suppress import suppress, unknown_overrides
+from auditor.policy.weakening import apply_severity_visibly, catalog_overrides, org_only_config
+from auditor.redact import redact, redact_result
 from auditor.resolvers import Resolver
 
 if TYPE_CHECKING:
@@ -54,6 +56,9 @@ class AuditOptions:
     use_config: bool = True  # read [tool.stack-auditor] / .stack-auditor.toml at the audited root
     fail_on: str | None = None  # None: the config's fail-on (audit() fills it in), else the caller's
     today: dt.date | None = None  # for ignore expiry; injectable for tests
+    # Ignore the audited repo's weakening settings (off/lowered severities, ignores, own profile file,
+    # catalog redefinitions); a sweep with an org sweep.toml sets it.
+    policy_from_org_only: bool = False
 
 
 class ProjectAudit(NamedTuple):
@@ -117,7 +122,7 @@ def _parse_file(
             if template and skipped is not None:
                 skipped.append(Skipped(path, template))
             else:
-                failures.append(InputFailure(error.file, error.line, error.message))
+                failures.append(InputFailure(error.file, error.line, redact(error.message)))
             return
         except RecursionError:
             failures.append(InputFailure(path, 0, "structure nested too deeply"))
@@ -125,6 +130,7 @@ def _parse_file(
         except ValueError as error:  # int() of a 4,301+ digit literal, in any TOML or JSON parser
             failures.append(number_failure(path, error, text))
             return
+        redact_result(result)
         counted[0] += len(result.packages)
         if counted[0] + already > options.max_packages:
             count, limit = len(result.packages), options.max_packages
@@ -239,9 +245,17 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     """
     config_root = _config_root(target)
     config = load_config(config_root, options.max_file_bytes) if options.use_config else Config()
+    org_only = options.policy_from_org_only
+    weakened: set[str] = set()
+    if org_only:
+        config, ignored = org_only_config(config)
+        weakened.update(ignored)
     rule_dirs = (*options.rule_dirs, *config.rule_dirs)
     options.fail_on = options.fail_on or config.fail_on
     catalog = load_catalog(rule_dirs, confine=config_root)
+    if config.rule_dirs:
+        catalog, redefined = catalog_overrides(load_catalog(options.rule_dirs), catalog, org_only)
+        weakened.update(redefined)
     rules = load_rules(rule_dirs, confine=config_root)
     if options.profile:
         forced = load_profile(options.profile)
@@ -264,9 +278,9 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
         report.failures.extend(project.failures)
         choice = choose(project.graph, forced, candidates, catalog, options.explain_profile, preferred)
         profile = choice.profile
-        evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile)
+        evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile, config)
         evaluation = evaluate(project.graph, profile, catalog, rules, evidence)
-        evaluation.findings = apply_severity(evaluation.findings, evaluation.rules, config.severity)
+        evaluation.findings = apply_severity_visibly(evaluation.findings, evaluation.rules, config, org_only, weakened)
         report.rules.update(evaluation.rules)
         report.projects.append(
             ProjectReport(
@@ -287,6 +301,7 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
     report.notices.extend(config.notices)
+    report.notices.extend(sorted(weakened))
     report.notices.extend(unknown_entries(forced, catalog) if forced is not None else [])
     considered = [forced] if forced else [*candidates, *([preferred] if preferred else [])]
     known = {rule.id for rule in rules}.union(*(profile_rule_ids(p) for p in considered))
@@ -298,9 +313,14 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
 
 
 def project_evidence(
-    root: Path, project: str, all_projects: list[str], options: AuditOptions, profile: Profile | None
+    root: Path,
+    project: str,
+    all_projects: list[str],
+    options: AuditOptions,
+    profile: Profile | None,
+    config: Config | None = None,
 ) -> Evidence | None:
-    """The evidence stage for one project, run only when its profile has a key that needs code."""
+    """The evidence stage for one project with a profile (no profile: nothing to judge from code)."""
     from auditor.evidence.model import Evidence, EvidenceOptions  # lazily: an SBOM audit never loads it
 
     if profile is None:
@@ -311,6 +331,8 @@ def project_evidence(
     from auditor.evidence.scan import collect_evidence
 
     evidence_options = EvidenceOptions(read_git=options.read_git, excludes=options.excludes)
+    if config is not None and config.raw_sql_marker:
+        evidence_options.raw_sql_marker = config.raw_sql_marker
     evidence = collect_evidence(root, project, evidence_options, all_projects)
     if evidence.read:
         evidence.repo = repo_facts(root, project, evidence_options)
@@ -372,19 +394,34 @@ def package_views(graph: ProjectGraph) -> list[PackageView]:
     for key in sorted(nodes):  # a node's key is its (ecosystem, name), unique in the graph
         node = nodes[key]
         deps = sorted({child[1] for child, _ in children.get(key, ()) if child in nodes})
+        purls = _purls(node)
         views.append(
             PackageView(
                 name=node.name,
                 version=node.version,
                 ecosystem=node.ecosystem,
-                purl=node.purl,
+                # One purl names one version: a fork's several versions have one each, in ``purls``.
+                purl=purls[0] if len(purls) == 1 else (node.purl if not node.versions else None),
                 direct=node.direct,
                 scopes=tuple(sorted(node.scopes)),
                 location=node.location,
                 dependencies=tuple(deps),
+                versions=tuple(node.versions),
+                purls=purls,
+                declared_scopes=tuple(sorted(node.declared_scopes)),
+                source=node.source,
+                records=tuple(node.records),
             )
         )
     return views
+
+
+def _purls(node: GraphNode) -> tuple[str, ...]:
+    """One purl per version: the file's own where it gave one for that version, else made from name and version."""
+    if node.source not in ("registry", "unknown") and not node.purl:
+        return ()  # a path, URL or VCS source has no registry purl
+    given = {record.version: record.purl for record in node.records if record.purl}
+    return tuple(given.get(version) or registry_purl(node.ecosystem, node.name, version) for version in node.versions)
 
 
 def _config_root(target: Path | list[Path]) -> Path:

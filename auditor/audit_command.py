@@ -13,13 +13,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from auditor.errors import AuditorError, error_line
+from auditor.errors import UsageError, error_line
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES
 
 if TYPE_CHECKING:
     from auditor.findings import Report
+    from auditor.render.base import Renderer
 
 __all__ = [
+    "automation_id",
     "error_line",
     "exit_code",
     "run_audit_command",
@@ -56,28 +58,28 @@ def run_audit_command(
     no_config: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_packages: int = DEFAULT_MAX_PACKAGES,
-    include: list[str] | None = None,  # h16: --include (issue 16)
-    no_default_excludes: bool = False,  # h16: --no-default-excludes (issue 16)
-    no_code: bool = False,  # h17: evidence stage options
+    include: list[str] | None = None,
+    no_default_excludes: bool = False,
+    no_code: bool = False,
     no_git: bool = False,
+    policy_from_org_only: bool = False,
     hard_exit: bool = False,
 ) -> int:
     """Audit ``paths``, write the report, and return the exit code (0, 1 or 2).
 
-    With ``hard_exit``, a completed audit ends the process instead of returning
-    (the console script's fast path; see :func:`_hard_exit`).
+    An input that cannot be read is reported in the report and makes the exit
+    code 2; anything that stops the audit itself (a bad option value, checked
+    before any work, or an unreadable configuration) is raised as an
+    :class:`~auditor.errors.AuditorError`, for the caller's one handler
+    (:func:`auditor.errors.report_error`). With ``hard_exit``, a completed
+    audit ends the process instead of returning (the console script's fast
+    path; see :func:`_hard_exit`).
     """
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit
-    from auditor.config import FAIL_ON_VALUES
-    from auditor.render import FORMATS, RenderOptions, by_name
+    from auditor.render import RenderOptions
 
-    renderer = by_name(output_format)
-    if renderer is None:
-        names = ", ".join(FORMATS)
-        return _usage_failure(f"unknown --format {output_format!r} (choose from: {names})")
-    if fail_on is not None and fail_on not in FAIL_ON_VALUES:
-        return _usage_failure(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(FAIL_ON_VALUES)})")
+    renderer = _check_usage(output_format, fail_on, input_format, baseline, fail_on_new)
     options = AuditOptions(
         profile=profile,
         rule_dirs=tuple(rules or ()),
@@ -92,21 +94,14 @@ def run_audit_command(
         max_packages=max_packages,
         read_code=not no_code,
         read_git=not no_git,
+        policy_from_org_only=policy_from_org_only,
     )
-    try:
-        targets = list(paths or [Path()])
-        report = run_audit(targets if len(targets) > 1 else targets[0], options)
-    except AuditorError as error:
-        return _usage_failure(str(error))
-    if fail_on_new and baseline is None:
-        return _usage_failure("--fail-on-new needs --baseline")
+    targets = list(paths or [Path()])
+    report = run_audit(targets if len(targets) > 1 else targets[0], options)
     if baseline is not None:
         from auditor.baseline import apply_baseline
 
-        try:
-            apply_baseline(report, baseline)
-        except AuditorError as error:
-            return _usage_failure(str(error))
+        apply_baseline(report, baseline)
     if sarif_per_project is not None:
         from auditor.atomic import write_atomic
         from auditor.render.sarif import render_per_project
@@ -116,7 +111,7 @@ def run_audit_command(
     use_color = (
         color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     )
-    render_options = RenderOptions(color=use_color, category=category, link_base=link_base)
+    render_options = RenderOptions(color=use_color, category=automation_id(category), link_base=link_base)
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         error_line(str(failure))
@@ -130,6 +125,44 @@ def run_audit_command(
     return code
 
 
+def _check_usage(
+    output_format: str, fail_on: str | None, input_format: str | None, baseline: Path | None, fail_on_new: bool
+) -> Renderer:
+    """The renderer, once every option value is known good: a :class:`UsageError` before any work."""
+    from auditor.config import FAIL_ON_VALUES
+    from auditor.render import FORMATS, by_name
+    from auditor.resolvers import FORMATS as INPUT_FORMATS
+    from auditor.resolvers import format_named
+
+    renderer = by_name(output_format)
+    if renderer is None:
+        raise UsageError(f"unknown --format {output_format!r} (choose from: {', '.join(FORMATS)})")
+    if fail_on is not None and fail_on not in FAIL_ON_VALUES:
+        raise UsageError(f"unknown --fail-on {fail_on!r} (choose from: {', '.join(FAIL_ON_VALUES)})")
+    if input_format is not None and format_named(input_format) is None:
+        names = ", ".join(entry.name for entry in INPUT_FORMATS)
+        raise UsageError(f"unknown input format {input_format!r} (known: {names})")
+    if fail_on_new and baseline is None:
+        raise UsageError("--fail-on-new needs --baseline")
+    if baseline is not None and not baseline.is_file():
+        raise UsageError(f"{baseline}: --baseline file not found")
+    return renderer
+
+
+def automation_id(category: str | None) -> str | None:
+    """``--category api`` as codeql-action writes it: ``api/``.
+
+    GitHub reads ``runAutomationDetails.id`` as ``<category>/<run id>``: an id
+    without a ``/`` is a run of the *empty* category, so two jobs with
+    ``--category api`` and ``--category web`` would replace each other.
+    codeql-action appends the ``/`` to its ``category`` input and never
+    overrides an id that is set; writing the same id keeps the two in step.
+    """
+    if not category:
+        return None
+    return category if category.endswith("/") else f"{category}/"
+
+
 def _hard_exit(code: int) -> NoReturn:
     """End the process without freeing the report, the graph, or the interpreter.
 
@@ -141,11 +174,6 @@ def _hard_exit(code: int) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def _usage_failure(message: str) -> int:
-    error_line(message)
-    return 2
 
 
 def exit_code(report: Report, fail_on: str, only_new: bool = False) -> int:

@@ -6,30 +6,58 @@ the commands that need them, so ``--version`` and a small audit start fast.
 
 from __future__ import annotations
 
-import sys
+import inspect
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from auditor import __version__
 from auditor.audit_command import error_line, write_output
-from auditor.errors import AuditorError
-from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES
+from auditor.cli_options import AUDIT_OPTIONS
+from auditor.errors import AuditorError, UsageError, report_error
 
 __all__ = ["app", "main"]
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
+
+def _examples(*lines: str) -> str:
+    """Two examples closing a command's help (blank-line separated, so rich keeps them apart)."""
+    return "Examples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
+
+
+class _Commands(TyperGroup):
+    """The command group: an :class:`AuditorError` from any command becomes one line and exit 2.
+
+    This is the Typer side's one error handler (the fast path in ``auditor.entry`` has the
+    other); both end in :func:`auditor.errors.report_error`.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AuditorError as error:
+            raise typer.Exit(report_error(error)) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="stack-auditor",
     help="Audit Python dependency graphs and SBOMs against architecture stack profiles.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=HELP_OPTIONS,
+    rich_markup_mode="rich",  # the same on every typer release; help texts escape their "["
+    epilog=_examples("stack-auditor audit examples/fastapi-on-django", "stack-auditor audit --help"),
 )
-profiles_app = typer.Typer(help="List and inspect stack profiles.", no_args_is_help=True)
-rules_app = typer.Typer(help="List and inspect rules.", no_args_is_help=True)
+profiles_app = typer.Typer(help="List and inspect stack profiles.", no_args_is_help=True, context_settings=HELP_OPTIONS)
+rules_app = typer.Typer(help="List and inspect rules.", no_args_is_help=True, context_settings=HELP_OPTIONS)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(rules_app, name="rules")
+
 
 def _version(value: bool) -> None:
     if value:
@@ -46,114 +74,129 @@ def _root(
     """stack-auditor: hold every repository to its architecture contract."""
 
 
-def _fail(message: str) -> NoReturn:
-    error_line(message)
-    raise typer.Exit(2)
-
-
-@app.command()
-def audit(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Repositories, folders or dependency files (default: .).")
-    ] = None,
-    profile: Annotated[
-        str | None, typer.Option("--profile", "-p", help="Profile name or path to a profile JSON.")
-    ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
-    ] = None,
-    fail_on: Annotated[
-        str | None,
-        typer.Option("--fail-on", help="Failing severity: error, warning, note, never (default: config, or error)"),
-    ] = None,
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
-    input_format: Annotated[
-        str | None, typer.Option("--input-format", help="Force the format of a single file.")
-    ] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", help="SARIF automationDetails.id (upload category).")
-    ] = None,
-    explain_profile: Annotated[
-        bool, typer.Option("--explain-profile", help="Show why a profile was inferred.")
-    ] = False,
-    link_base: Annotated[str | None, typer.Option("--link-base", help="Markdown: base URL for file links.")] = None,
-    color: Annotated[
-        bool | None, typer.Option("--color/--no-color", help="Colour text output (default: on a terminal).")
-    ] = None,
-    baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Previous SARIF: mark results new/unchanged/updated/absent.")
-    ] = None,
-    fail_on_new: Annotated[
-        bool, typer.Option("--fail-on-new", help="Exit 1 only for new findings (with --baseline).")
-    ] = False,
-    sarif_per_project: Annotated[
-        Path | None,
-        typer.Option("--sarif-per-project", help="Also write one SARIF per project (own category) into DIR."),
-    ] = None,
-    no_config: Annotated[
-        bool, typer.Option("--no-config", help="Ignore [tool.stack-auditor] / .stack-auditor.toml.")
-    ] = False,
-    max_file_bytes: Annotated[
-        int, typer.Option("--max-file-bytes", min=1, help="Report larger input files as too large, unread.")
-    ] = DEFAULT_MAX_FILE_BYTES,
-    max_packages: Annotated[
-        int, typer.Option("--max-packages", min=1, help="Report a project with more packages as too large.")
-    ] = DEFAULT_MAX_PACKAGES,
-    # h16 (issue 16): what is read
-    include: Annotated[
-        list[str] | None,
-        typer.Option("--include", help="Glob of folders to read although a default exclude skips them (repeatable)."),
-    ] = None,
-    no_default_excludes: Annotated[
-        bool, typer.Option("--no-default-excludes", help="Also read test fixtures, templates, venvs, build outputs.")
-    ] = False,
-    # h17 (evidence stage): two flags for h13's option table.
-    no_code: Annotated[
-        bool, typer.Option("--no-code", help="Judge dependencies only: read no Python source (evidence stage off).")
-    ] = False,
-    no_git: Annotated[
-        bool, typer.Option("--no-git", help="Do not run `git log` (team size from commit authors).")
-    ] = False,
-) -> None:
-    """Audit PATHS against a stack profile and the rules; exit 1 on findings at or above --fail-on."""
+def _audit_parameters() -> list[inspect.Parameter]:
+    """The Typer parameters of ``audit``, from the one table (auditor.cli_options)."""
     from auditor.audit_command import run_audit_command
 
-    raise typer.Exit(
-        run_audit_command(
-            paths=paths,
-            profile=profile,
-            output_format=output_format,
-            output=output,
-            fail_on=fail_on,
-            rules=rules,
-            exclude=exclude,
-            input_format=input_format,
-            category=category,
-            explain_profile=explain_profile,
-            link_base=link_base,
-            color=color,
-            baseline=baseline,
-            fail_on_new=fail_on_new,
-            sarif_per_project=sarif_per_project,
-            no_config=no_config,
-            max_file_bytes=max_file_bytes,
-            max_packages=max_packages,
-            include=include,
-            no_default_excludes=no_default_excludes,
-            no_code=no_code,
-            no_git=no_git,
+    defaults = inspect.signature(run_audit_command).parameters
+    choices = {
+        "formats": ", ".join(render_formats()),
+        "input_formats": ", ".join(entry.name for entry in input_formats()),
+        "profiles": ", ".join(profile_names_or_none()),
+    }
+    parameters = [
+        inspect.Parameter(
+            "paths",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                list[Path] | None,
+                typer.Argument(
+                    help="Repositories, folders or dependency files (default: .).", metavar="PATHS", show_default=False
+                ),
+            ],
         )
-    )
+    ]
+    for option in AUDIT_OPTIONS:
+        flags = [f"{option.flags[0]}/{option.negative}", *option.flags[1:]] if option.negative else list(option.flags)
+        info = typer.Option(
+            *flags,
+            help=_escape(option.help.format(**choices)),
+            rich_help_panel=option.panel,
+            metavar=option.metavar,
+            min=1 if option.kind == "positive-int" else None,
+            show_default=option.kind == "positive-int",
+        )
+        parameters.append(
+            inspect.Parameter(
+                option.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=defaults[option.name].default,
+                annotation=Annotated[_OPTION_TYPES[option.kind], info],
+            )
+        )
+    return parameters
 
 
-@app.command()
+_OPTION_TYPES: dict[str, Any] = {
+    "str": str | None,
+    "path": Path | None,
+    "strs": list[str] | None,
+    "paths": list[Path] | None,
+    "positive-int": int,
+    "flag": bool,
+    "switch": bool | None,
+}
+
+
+def _escape(text: str) -> str:
+    """Help text as plain text: rich markup would read ``[tool.stack-auditor]`` as a style tag."""
+    return text.replace("[", "\\[")
+
+
+def _input_format_help() -> str:
+    """The audit table's --input-format help, for graph and why too (one wording, the choices listed)."""
+    (option,) = (option for option in AUDIT_OPTIONS if option.name == "input_format")
+    return _escape(option.help.format(input_formats=", ".join(entry.name for entry in input_formats())))
+
+
+def render_formats() -> tuple[str, ...]:
+    from auditor.render import FORMATS
+
+    return tuple(FORMATS)
+
+
+def input_formats() -> tuple[Any, ...]:
+    from auditor.resolvers import FORMATS
+
+    return FORMATS
+
+
+def profile_names_or_none() -> list[str]:
+    """Shipped profile names for the help text; a broken install still gets its help."""
+    from auditor.policy.profiles import profile_names
+
+    try:
+        return profile_names()
+    except AuditorError:
+        return []
+
+
+def audit(**options: Any) -> None:
+    """Audit PATHS against a stack profile and the rules.
+
+    Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
+    2 a usage error or an unreadable input (every other project is still audited).
+    """
+    from auditor.audit_command import run_audit_command
+
+    raise typer.Exit(run_audit_command(**options))
+
+
+def _register_audit() -> None:
+    parameters = _audit_parameters()
+    audit.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    audit.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+    app.command(
+        "audit",
+        epilog=_examples(
+            "stack-auditor audit examples/fastapi-on-django",
+            "stack-auditor audit . --format sarif -o stack-auditor.sarif --fail-on warning",
+        ),
+    )(audit)
+
+
+_register_audit()
+
+
+@app.command(
+    epilog=_examples("stack-auditor graph examples/django-transitive", "stack-auditor graph uv.lock --format json")
+)
 def graph(
     path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path(),
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     input_format: Annotated[
-        str | None, typer.Option("--input-format", help="Force the format of a single file.")
+        str | None, typer.Option("--input-format", metavar="NAME", help=_input_format_help())
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
 ) -> None:
@@ -161,14 +204,9 @@ def graph(
     from auditor.audit import AuditOptions, load_project_graphs
     from auditor.explain import graph_json, graph_text
 
-    try:
-        _root, projects = load_project_graphs(
-            path, AuditOptions(input_format=input_format, excludes=tuple(exclude or ()))
-        )
-    except AuditorError as error:
-        _fail(str(error))
     if output_format not in ("text", "json"):
-        _fail("graph --format takes text or json")
+        raise UsageError("graph --format takes text or json")
+    _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format, excludes=tuple(exclude or ())))
     write_output(graph_json(projects) if output_format == "json" else graph_text(projects), None)
     failures = [f for p in projects for f in p.failures]
     for failure in failures:
@@ -176,28 +214,35 @@ def graph(
     raise typer.Exit(2 if failures else 0)
 
 
-@app.command()
+@app.command(
+    epilog=_examples("stack-auditor why django examples/django-transitive", "stack-auditor why pydantic services/api")
+)
 def why(
     package: Annotated[str, typer.Argument(help="Package name.")],
     path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path(),
     input_format: Annotated[
-        str | None, typer.Option("--input-format", help="Force the format of a single file.")
+        str | None, typer.Option("--input-format", metavar="NAME", help=_input_format_help())
     ] = None,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Every path per scope (up to 20), not only the shortest.")
+    ] = False,
 ) -> None:
-    """Show the path(s) from each project to PACKAGE."""
+    """Show, per scope, the shortest path from each project to PACKAGE."""
     from auditor.audit import AuditOptions, load_project_graphs
     from auditor.explain import why_text
 
-    try:
-        _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
-    except AuditorError as error:
-        _fail(str(error))
-    text, found = why_text(projects, package)
+    _root, projects = load_project_graphs(path, AuditOptions(input_format=input_format))
+    text, found = why_text(projects, package, all_paths)
     write_output(text, None)
     raise typer.Exit(0 if found else 1)
 
 
-@profiles_app.command("list")
+@profiles_app.command(
+    "list",
+    epilog=_examples(
+        "stack-auditor profiles list", "stack-auditor profiles list | xargs -n1 stack-auditor profiles show"
+    ),
+)
 def profiles_list() -> None:
     """One shipped profile a line."""
     from auditor.policy.profiles import profile_names
@@ -206,7 +251,12 @@ def profiles_list() -> None:
         typer.echo(name)
 
 
-@profiles_app.command("show")
+@profiles_app.command(
+    "show",
+    epilog=_examples(
+        "stack-auditor profiles show fastapi-python", "stack-auditor profiles show ./acme-profile.json --rules ./rules"
+    ),
+)
 def profiles_show(
     name: Annotated[str, typer.Argument(help="Profile name or path.")],
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
@@ -214,13 +264,15 @@ def profiles_show(
     """Each stack token and anti-recommendation: what is checked, or why it is not checkable."""
     from auditor.explain import profile_text
 
-    try:
-        write_output(profile_text(name, tuple(rules or ())), None)
-    except AuditorError as error:
-        _fail(str(error))
+    write_output(profile_text(name, tuple(rules or ())), None)
 
 
-@profiles_app.command("check")
+@profiles_app.command(
+    "check",
+    epilog=_examples(
+        "stack-auditor profiles check acme.json", "stack-auditor profiles check acme.json --rules ./rules"
+    ),
+)
 def profiles_check(
     file: Annotated[Path, typer.Argument(help="A profile JSON file.")],
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory.")] = None,
@@ -228,10 +280,7 @@ def profiles_check(
     """Validate a profile file: schema, extends, and unknown tokens or keys."""
     from auditor.explain import profile_check
 
-    try:
-        problems = profile_check(file, tuple(rules or ()))
-    except AuditorError as error:
-        _fail(str(error))
+    problems = profile_check(file, tuple(rules or ()))
     for problem in problems:
         typer.echo(problem)
     if problems:
@@ -239,22 +288,26 @@ def profiles_check(
     typer.echo(f"{file}: ok")
 
 
-@rules_app.command("list")
+@rules_app.command(
+    "list", epilog=_examples("stack-auditor rules list", "stack-auditor rules list --rules ./team-rules")
+)
 def rules_list(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules directory (repeatable).")] = None,
 ) -> None:
     """One rule id a line: rule files, then every profile-derived id."""
     from auditor.explain import all_rule_metas
 
-    try:
-        metas = all_rule_metas(tuple(rules or ()))
-    except AuditorError as error:
-        _fail(str(error))
+    metas = all_rule_metas(tuple(rules or ()))
     for meta in metas:
         typer.echo(f"{meta.id}\t{meta.severity.value}\t{meta.summary}")
 
 
-@rules_app.command("show")
+@rules_app.command(
+    "show",
+    epilog=_examples(
+        "stack-auditor rules show SA101", "stack-auditor rules show django-monolith/no-rate-limiting --json"
+    ),
+)
 def rules_show(
     rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. django-monolith/fastapi-on-top-of-django.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -263,10 +316,7 @@ def rules_show(
     """A rule's metadata and help."""
     from auditor.explain import rule_show
 
-    try:
-        write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
-    except AuditorError as error:
-        _fail(str(error))
+    write_output(rule_show(rule_id, as_json, tuple(rules or ())), None)
 
 
 def _register_upload() -> None:
@@ -279,7 +329,14 @@ def _register_upload() -> None:
     def command(*args: object, **kwargs: object) -> None:
         raise typer.Exit(upload(*args, **kwargs))  # type: ignore[arg-type]
 
-    app.command("upload", help="Upload a SARIF file to GitHub code scanning and wait for processing.")(command)
+    app.command(
+        "upload",
+        help="Upload a SARIF file to GitHub code scanning and wait for processing.",
+        epilog=_examples(
+            "stack-auditor upload out.sarif --repo octo-org/app --ref refs/heads/main --commit $(git rev-parse HEAD)",
+            "stack-auditor upload out.sarif --api-url https://ghe.example.com/api/v3 --tool-name stack-auditor-api",
+        ),
+    )(command)
 
 
 _register_upload()
@@ -288,22 +345,28 @@ _register_upload()
 # auditor.sweep.cli imports only typer and pathlib; sqlite3, rich and the pools load inside the commands.
 from auditor.sweep.cli import merge, sweep  # noqa: E402
 
-app.command("sweep")(sweep)
-app.command("merge")(merge)
+app.command(
+    "sweep",
+    epilog=_examples(
+        "stack-auditor sweep --root ~/checkouts --out sweep-out --jobs 4",
+        "stack-auditor sweep --github-org octo-org --out sweep-out --shard 1/4",
+    ),
+)(sweep)
+app.command(
+    "merge", epilog=_examples("stack-auditor merge shard-*/ --out sweep-out", "stack-auditor merge a b c --out merged")
+)(merge)
 
 
 def main() -> None:
-    """Run the Typer app: every AuditorError becomes a message and exit code 2.
+    """Run the Typer app (its command group reports every AuditorError: see :class:`_Commands`).
 
     The console script enters through ``auditor.entry.main``, which answers
     ``--version`` and common ``audit`` command lines before this app is built.
+    An unexpected exception is a bug: :func:`auditor.errors.internal_error` gives it its own exit code.
     """
     try:
         app()
-    except AuditorError as error:
-        error_line(str(error))
-        sys.exit(2)
     except Exception as error:
         from auditor.errors import internal_error
 
-        sys.exit(internal_error(error))
+        raise SystemExit(internal_error(error)) from None

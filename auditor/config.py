@@ -6,6 +6,7 @@ The shape is a contract (``docs/configuration.md``)::
     profile = "django-monolith"    # shipped name or a path to a profile JSON
     rules = ["ci/rules"]           # extra rule folders
     fail-on = "error"
+    raw-sql-marker = "raw-sql:"    # the comment that justifies raw SQL (``# raw-sql: <reason>``)
     [tool.stack-auditor.severity]
     SA104 = "error"                # error | warning | note | off
     [[tool.stack-auditor.ignore]]
@@ -39,7 +40,7 @@ __all__ = ["CONFIG_FILES", "Config", "IgnoreEntry", "find_config", "load_config"
 CONFIG_FILES = (".stack-auditor.toml", "pyproject.toml")
 SEVERITY_VALUES = ("error", "warning", "note", "off")
 FAIL_ON_VALUES = ("error", "warning", "note", "never")
-_KEYS = {"profile", "rules", "severity", "fail-on", "ignore"}
+_KEYS = {"profile", "rules", "severity", "fail-on", "ignore", "raw-sql-marker"}
 _IGNORE_KEYS = {"rule", "package", "paths", "reason", "until"}
 
 
@@ -54,6 +55,7 @@ class Config:
     fail_on: str | None = None
     ignores: list[IgnoreEntry] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    raw_sql_marker: str | None = None  # None: the default, ``raw-sql:``
 
 
 def find_config(root: Path) -> Path | None:
@@ -147,6 +149,11 @@ def parse_config(text: str, label: str, root: Path) -> Config:
         if table["fail-on"] not in FAIL_ON_VALUES:
             raise fail(("fail-on",), f"must be one of {', '.join(FAIL_ON_VALUES)}, not {table['fail-on']!r}")
         config.fail_on = table["fail-on"]
+    if "raw-sql-marker" in table:
+        marker = table["raw-sql-marker"]
+        if not isinstance(marker, str) or not marker.strip() or len(marker) > 40 or "\n" in marker:
+            raise fail(("raw-sql-marker",), "must be a short one-line comment prefix such as 'raw-sql:'")
+        config.raw_sql_marker = marker.strip().removeprefix("#").strip()
     ignores = table.get("ignore", [])
     if not isinstance(ignores, list):
         raise fail(("ignore",), "must be an array of tables ([[...ignore]])")

@@ -2,7 +2,9 @@
 
 Importing Typer and building its command tree costs about 90 ms, more than
 reading a typical lockfile. ``--version`` and ``audit`` command lines made
-only of the options in :data:`AUDIT_OPTIONS` are parsed here, with the same
+only of the options in :data:`AUDIT_OPTIONS` (built from
+:mod:`auditor.cli_options`, the table the Typer command is built from too)
+are parsed here, with the same
 meaning Click gives them, and run through the same
 :func:`~auditor.audit_command.run_audit_command` as the Typer command.
 Anything else (``--help``, an unknown or malformed option, another command)
@@ -19,42 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.cli_options import spellings
 
 __all__ = ["AUDIT_OPTIONS", "main", "parse_audit_argv"]
 
-# Option spelling -> (parameter of run_audit_command, kind). Kinds: "str" and
-# "path" take one value (the last one given wins, as in Click), "strs" and
-# "paths" are repeatable, "positive-int" is an int of at least 1, and a bool
-# is the value a flag sets.
-AUDIT_OPTIONS: dict[str, tuple[str, str | bool]] = {
-    "--profile": ("profile", "str"),
-    "-p": ("profile", "str"),
-    "--format": ("output_format", "str"),
-    "-f": ("output_format", "str"),
-    "--output": ("output", "path"),
-    "-o": ("output", "path"),
-    "--fail-on": ("fail_on", "str"),
-    "--rules": ("rules", "paths"),
-    "--exclude": ("exclude", "strs"),
-    "--input-format": ("input_format", "str"),
-    "--category": ("category", "str"),
-    "--explain-profile": ("explain_profile", True),
-    "--link-base": ("link_base", "str"),
-    "--color": ("color", True),
-    "--no-color": ("color", False),
-    "--baseline": ("baseline", "path"),
-    "--fail-on-new": ("fail_on_new", True),
-    "--sarif-per-project": ("sarif_per_project", "path"),
-    "--no-config": ("no_config", True),
-    "--max-file-bytes": ("max_file_bytes", "positive-int"),
-    "--max-packages": ("max_packages", "positive-int"),
-    # h16 (issue 16): what is read
-    "--include": ("include", "strs"),
-    "--no-default-excludes": ("no_default_excludes", True),
-    # h17's evidence flags (added by h16 when merging main: the Typer command already had them)
-    "--no-code": ("no_code", True),
-    "--no-git": ("no_git", True),
-}
+# Option spelling -> (parameter of run_audit_command, kind, or the bool a flag sets),
+# from the one table of audit options (auditor.cli_options), as the Typer command is.
+AUDIT_OPTIONS: dict[str, tuple[str, str | bool]] = dict(spellings())
 
 
 def parse_audit_argv(args: list[str]) -> dict[str, Any] | None:
@@ -139,14 +112,13 @@ def main() -> None:
     # collector's default thresholds spent ~8% of a 5,000-package audit re-scanning them.
     # (Not for `sweep`: a long run keeps the default, and its peak memory with it.)
     gc.set_threshold(200_000, 30, 30)
-    from auditor.audit_command import error_line, run_audit_command
-    from auditor.errors import AuditorError
+    from auditor.audit_command import run_audit_command
+    from auditor.errors import AuditorError, report_error
 
     try:
         code = run_audit_command(**parsed, hard_exit=True)
     except AuditorError as error:
-        error_line(str(error))
-        code = 2
+        code = report_error(error)
     except KeyboardInterrupt:  # as Click reports it
         sys.stderr.write("\nAborted!\n")
         code = 1

@@ -1,4 +1,20 @@
-"""One base exception per concern; every message names the file and line first."""
+"""One error base per layer; every message names the file and line first.
+
+Each layer raises its own base (or a subclass of it), all under
+:class:`AuditorError`:
+
+- Face (the command line): :class:`UsageError`, raised before any work;
+- Read (input files): :class:`InputError`, ``file:line: what was expected``;
+- Judge (configuration, rules, profiles): :class:`ConfigError`;
+- the installation itself (shipped rules, profiles): :class:`InstallError`;
+- GitHub: :class:`auditor.github.errors.GitHubError`.
+
+An input that cannot be read does not stop an audit: it becomes a failure in
+the report (exit code 2, every other project still audited). Everything else
+propagates to one handler per way in (the Typer app's command group and the
+console script's fast path), and both end in :func:`report_error`: one
+``stack-auditor: message`` line on stderr, never a traceback, exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +22,23 @@ import sys
 from dataclasses import dataclass
 
 __all__ = [
+    "EXIT_CLEAN",
+    "EXIT_ERROR",
+    "EXIT_FINDINGS",
     "EXIT_INTERNAL_ERROR",
     "AuditorError",
     "ConfigError",
     "InputError",
+    "InstallError",
     "UsageError",
     "error_line",
     "internal_error",
+    "report_error",
 ]
 
+EXIT_CLEAN = 0  # nothing at or above --fail-on
+EXIT_FINDINGS = 1  # findings at or above --fail-on
+EXIT_ERROR = 2  # a usage error, an unreadable input or configuration, an output that cannot be written
 # An unexpected exception (a bug in stack-auditor), never 1: CI must not take a crash for findings.
 EXIT_INTERNAL_ERROR = 3
 
@@ -65,7 +89,9 @@ class UsageError(AuditorError):
 
 def error_line(message: str) -> None:
     """One ``stack-auditor: message`` line on stderr (every command reports errors this way)."""
-    sys.stderr.write(f"stack-auditor: {message}\n")
+    from auditor.render.escape import terminal  # a message may quote a hostile file's text
+
+    sys.stderr.write(f"stack-auditor: {terminal(message)}\n")
 
 
 def internal_error(error: BaseException) -> int:
@@ -90,3 +116,13 @@ def internal_error(error: BaseException) -> int:
         f"(a bug in stack-auditor: please report it; STACK_AUDITOR_DEBUG=1 shows the traceback)\n"
     )
     return EXIT_INTERNAL_ERROR
+
+
+class InstallError(AuditorError):
+    """stack-auditor's own shipped files (rules, profiles, schemas) are missing or empty."""
+
+
+def report_error(error: AuditorError) -> int:
+    """The one place an error becomes what the user sees: a line on stderr, and the exit code."""
+    error_line(str(error))
+    return EXIT_ERROR

@@ -16,6 +16,7 @@ from auditor.policy.evaluate import anti_meta, options_of, stack_meta
 from auditor.policy.profile_keys import describe_extra_key
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
+from auditor.render.packages import packages_json
 
 __all__ = [
     "all_rule_metas",
@@ -41,13 +42,12 @@ def graph_text(projects: Sequence[ProjectAudit]) -> str:
         )
         if graph.requires_python:
             out.append(f"  requires-python {graph.requires_python}")
-        for view in sorted(views, key=lambda v: (not v.direct, v.ecosystem, v.name)):
-            kind = "direct" if view.direct else "transitive"
+        for view in sorted(views, key=lambda v: (v.direct is not True, v.ecosystem, v.name)):
+            kind = "unknown" if view.direct is None else "direct" if view.direct else "transitive"
             eco = "" if view.ecosystem == "pypi" else f" [{view.ecosystem}]"
             where = f"  {view.location}" if view.location else ""
-            out.append(
-                f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {','.join(view.scopes) or '-'}{where}"
-            )
+            scopes = ",".join(view.scopes) or "unknown"
+            out.append(f"  {view.name}{eco} {view.version or '(unresolved)'}  {kind}  {scopes}{where}")
         for failure in project.failures:
             out.append(f"  input error: {failure}")
         out.append("")
@@ -61,19 +61,8 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
             "name": project.graph.name,
             "files": sorted(set(project.graph.files)),
             "requires_python": project.graph.requires_python,
-            "packages": [
-                {
-                    "name": v.name,
-                    "version": v.version,
-                    "ecosystem": v.ecosystem,
-                    "purl": v.purl,
-                    "direct": v.direct,
-                    "scopes": list(v.scopes),
-                    "location": None if v.location is None else {"file": v.location.file, "line": v.location.line},
-                    "dependencies": list(v.dependencies),
-                }
-                for v in package_views(project.graph)
-            ],
+            "direct_known": project.graph.direct_known,
+            "packages": packages_json(package_views(project.graph)),
             "failures": [str(f) for f in project.failures],
         }
         for project in projects
@@ -81,23 +70,36 @@ def graph_json(projects: Sequence[ProjectAudit]) -> str:
     return json.dumps({"projects": data}, indent=2) + "\n"
 
 
-def why_text(projects: Sequence[ProjectAudit], package: str) -> tuple[str, bool]:
+WHY_ALL_LIMIT = 20  # paths per scope with --all: enough to see every route a package takes in
+
+
+def why_text(projects: Sequence[ProjectAudit], package: str, all_paths: bool = False) -> tuple[str, bool]:
+    """Per project and per scope that reaches it, the shortest path to ``package`` (``all_paths``: up to 20)."""
     name = canonical_name(package)
     out = []
     found = False
     for project in projects:
         graph = project.graph
-        nodes = [n for n in graph if n.name == name]
-        if not nodes:
-            continue
-        found = True
-        for node in nodes:
-            path = graph.why_path(node)
-            kind = "direct" if node.direct else "transitive"
-            out.append(f"{project.path}: {node.label()} ({kind}, {','.join(sorted(node.scopes)) or '-'})")
-            out.append("  " + (" -> ".join(path) if path else "(not reachable from the project root)"))
+        for edge in graph.missing_from_lock:
+            if edge.child == name:
+                found = True
+                where = f" at {edge.provenance}" if edge.provenance else ""
+                out.append(f"{project.path}: {edge.child} is declared{where} but the lock does not list it (stale)")
+        for node in (n for n in graph if n.name == name):
+            found = True
+            kind = "unknown whether direct" if node.direct is None else "direct" if node.direct else "transitive"
+            scopes = ",".join(sorted(node.scopes)) or "scopes unknown"
+            out.append(f"{project.path}: {node.label()} ({kind}, {scopes})")
+            by_scope = graph.why_paths(node, limit=WHY_ALL_LIMIT if all_paths else 0)
+            if not by_scope:
+                out.append("  (not reachable from the project root)")
+            for scope, paths in by_scope.items():
+                for path in paths:
+                    out.append(f"  {scope}: {' -> '.join(path)}")
+                if all_paths and len(paths) == WHY_ALL_LIMIT:
+                    out.append(f"  {scope}: (first {WHY_ALL_LIMIT} paths shown)")
             if node.location:
-                out.append(f"  declared at {node.location}")
+                out.append(f"  {'declared' if node.declared else 'resolved'} at {node.location}")
     if not found:
         out.append(f"{package}: not in any project's dependency graph")
     return "\n".join(out) + "\n", found

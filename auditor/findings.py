@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from auditor.model import Provenance, Skipped
+from auditor.model import Package, Provenance, Skipped
 
 __all__ = [
     "Finding",
@@ -179,16 +179,26 @@ class InputFailure(NamedTuple):
 
 
 class PackageView(NamedTuple):
-    """A package as a report shows it (``graph`` command, CycloneDX output)."""
+    """A package as every output shows it (``graph``, JSON, CycloneDX, SPDX): one shape, built once.
+
+    ``records`` are the resolvers' own :class:`~auditor.model.Package` records for it, as read: a
+    field a resolver adds to ``Package`` reaches the renderers through them without a copy step.
+    ``purls`` has one purl per version (made from name and version where the file gave none).
+    """
 
     name: str
     version: str | None
     ecosystem: str
     purl: str | None
-    direct: bool
-    scopes: tuple[str, ...]
+    direct: bool | None  # None: no file of the project says
+    scopes: tuple[str, ...]  # empty: no file states them
     location: Provenance | None
     dependencies: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()
+    purls: tuple[str, ...] = ()
+    declared_scopes: tuple[str, ...] = ()
+    source: str = "registry"
+    records: tuple[Package, ...] = ()
 
 
 class ProfileInference(NamedTuple):

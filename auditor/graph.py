@@ -1,9 +1,13 @@
 """One normalized dependency graph per project, merged from everything found for it.
 
 The lock (or SBOM) gives the resolved set, the versions and the edges; the
-manifest says which packages are direct and in which scope. Scopes of
-transitive packages are the union of the scopes of the direct dependencies
-that reach them. ``why_path`` is a BFS from the project root, computed once.
+manifest says which packages are direct and in which scope. Each fact comes
+from the strongest file that states it (:mod:`auditor.strength`): where no
+file records what is direct, ``direct`` is ``None`` (unknown), and a package
+whose scopes no file states has none. Scopes of transitive packages are the
+union of the scopes of the direct dependencies that reach them.
+``why_path`` is a BFS from the project root, computed once; ``why_paths``
+gives one path (or all, bounded) per scope.
 """
 
 from __future__ import annotations
@@ -15,14 +19,18 @@ from dataclasses import dataclass, field
 from auditor.model import (
     Edge,
     NormalizedName,
+    Package,
     ProjectDecl,
     Provenance,
     ResolveResult,
     Skipped,
     SourceKind,
 )
+from auditor.strength import LockDisagreement, claim, disagreements, has_root_edges, marker_can_hold, strength
 
-__all__ = ["GraphNode", "ProjectGraph", "build_graph"]
+__all__ = ["WHY_PATH_END", "GraphNode", "LockDisagreement", "ProjectGraph", "build_graph"]
+
+WHY_PATH_END = 4  # hops kept at each end of a long why-path in a finding
 
 Key = tuple[str, NormalizedName]  # (ecosystem, name)
 
@@ -41,10 +49,13 @@ class GraphNode:
     provenance: Provenance | None = None  # where the resolved entry is (lock, SBOM)
     declared: list[Provenance] = field(default_factory=list)  # where a manifest declares it
     specifiers: list[str] = field(default_factory=list)
-    scopes: set[str] = field(default_factory=set)
-    direct: bool = False
+    scopes: set[str] = field(default_factory=set)  # empty: no file states them
+    direct: bool | None = False  # None: no file of the project records what is direct
     source: SourceKind = "registry"
     display_name: str = ""
+    declared_scopes: set[str] = field(default_factory=set)  # where the project declares it (direct only)
+    alternatives: bool = False  # its versions are a lock's per-environment forks, never installed together
+    records: list[Package] = field(default_factory=list)  # what each file says about it, as read
 
     @property
     def key(self) -> Key:
@@ -79,9 +90,17 @@ class ProjectGraph:
     skipped: list[Skipped] = field(default_factory=list)
     has_lock: bool = False
     formats: set[str] = field(default_factory=set)
+    universal_locks: list[str] = field(default_factory=list)  # locks made for every platform (uv, poetry, pdm, pylock)
+    direct_known: bool = True  # False: no file says which packages are direct (a lone poetry.lock)
+    missing_from_lock: list[Edge] = field(default_factory=list)  # declared, absent from the lock: stale
+    lock_disagreements: list[LockDisagreement] = field(default_factory=list)
     # The breadth-first walk behind why_path: parents found so far, and where to resume.
     _parents: dict[Key, Key | None] = field(default_factory=dict)
     _frontier: deque[Key | None] = field(default_factory=lambda: deque([None]))
+    # Per node found: its depth, and the first WHY_PATH_END hops of its path from the root, so a
+    # bounded why-path costs O(WHY_PATH_END), not the depth (a 10,000-deep chain, one finding a node).
+    _depth: dict[Key, int] = field(default_factory=dict)
+    _heads: dict[Key, tuple[Key, ...]] = field(default_factory=dict)
 
     def find(self, name: str, ecosystem: str = "pypi") -> GraphNode | None:
         return self.nodes.get((ecosystem, NormalizedName(name)))
@@ -92,13 +111,60 @@ class ProjectGraph:
     def __iter__(self) -> Iterator[GraphNode]:
         return iter(self.nodes.values())
 
-    def why_path(self, node: GraphNode) -> list[str]:
-        """Names from the project root to ``node``, shortest first-found path ([] if unreachable)."""
+    def why_path(self, node: GraphNode, scope_of: tuple[str, ...] = (), bounded: bool = False) -> list[str]:
+        """Names from the project root to ``node``, shortest first-found path ([] if unreachable).
+
+        ``scope_of`` (scope kinds such as ``("main", "optional")``) walks only from the root's
+        dependencies declared in those scopes: how runtime reaches a package declared for dev.
+        ``bounded``: a path of more than ``2 * WHY_PATH_END + 1`` names keeps its
+        first and last ``WHY_PATH_END`` hops around one ``… N more …`` entry (what
+        findings carry: every finding's size is then bounded, whatever the depth).
+        """
+        if scope_of:
+            starts = sorted(k for k, e in self.children.get(None, ()) if e.scope.split(":", 1)[0] in scope_of)
+            path = self._path(node.key, _breadth_first(self, [k for k in starts if k != node.key], node.key))
+            if bounded and len(path) > 2 * WHY_PATH_END + 2:
+                hidden = len(path) - 2 * WHY_PATH_END - 1
+                return [*path[: WHY_PATH_END + 1], f"… {hidden} more …", *path[-WHY_PATH_END:]]
+            return path
         parents = self._walk_to(node.key)
         if node.key not in parents:
             return []
+        depth = self._depth[node.key]
+        if bounded and depth > 2 * WHY_PATH_END + 1:
+            tail: list[str] = []
+            step: Key | None = node.key
+            for _ in range(WHY_PATH_END):
+                assert step is not None
+                tail.append(self.nodes[step].label())
+                step = parents[step]
+            head = [self.nodes[key].label() for key in self._heads[node.key]]
+            hidden = depth - len(head) - len(tail)
+            return [self.name or self.path, *head, f"… {hidden} more …", *tail[::-1]]
+        return self._path(node.key, parents)
+
+    def why_paths(self, node: GraphNode, limit: int = 0) -> dict[str, list[list[str]]]:
+        """Per scope the root declares dependencies in: the shortest path to ``node`` (``limit``: up to
+        that many simple paths, shortest first), omitting scopes that do not reach it."""
+        by_scope: dict[str, list[Key]] = {}
+        for key, edge in self.children.get(None, ()):
+            by_scope.setdefault(edge.scope, []).append(key)
+        found: dict[str, list[list[str]]] = {}
+        for scope, starts in sorted(by_scope.items()):
+            if limit:
+                paths = _all_paths(self, sorted(set(starts)), node.key, limit)
+            else:
+                one = self._path(node.key, _breadth_first(self, sorted(set(starts)), node.key))
+                paths = [one] if one else []
+            if paths:
+                found[scope] = paths
+        return found
+
+    def _path(self, key: Key, parents: dict[Key, Key | None]) -> list[str]:
+        if key not in parents:
+            return []
         path: list[str] = []
-        current: Key | None = node.key
+        current: Key | None = key
         while current is not None:
             path.append(self.nodes[current].label())
             current = parents[current]
@@ -113,13 +179,53 @@ class ProjectGraph:
         root cost a few steps, and all of them together one pass at most.
         """
         parents, frontier, nodes, children = self._parents, self._frontier, self.nodes, self.children
+        depths, heads = self._depth, self._heads
         while key not in parents and frontier:
             current = frontier.popleft()
+            depth = 0 if current is None else depths[current]
+            head = () if current is None else heads[current]
             for child, _edge in sorted(children.get(current, ()), key=lambda item: item[0]):
                 if child not in parents and child in nodes:
                     parents[child] = current
+                    depths[child] = depth + 1
+                    heads[child] = (*head, child) if len(head) < WHY_PATH_END else head
                     frontier.append(child)
         return parents
+
+
+def _breadth_first(graph: ProjectGraph, starts: list[Key], target: Key) -> dict[Key, Key | None]:
+    """Parents of a breadth-first walk from ``starts`` (children of the root) until ``target``."""
+    parents: dict[Key, Key | None] = {k: None for k in starts if k in graph.nodes}
+    frontier: deque[Key] = deque(parents)
+    while target not in parents and frontier:
+        current = frontier.popleft()
+        for child, _edge in sorted(graph.children.get(current, ()), key=lambda item: item[0]):
+            if child not in parents and child in graph.nodes:
+                parents[child] = current
+                frontier.append(child)
+    return parents
+
+
+def _all_paths(graph: ProjectGraph, starts: list[Key], target: Key, limit: int) -> list[list[str]]:
+    """Up to ``limit`` simple paths from the root through ``starts`` to ``target``, shortest first.
+
+    Breadth-first over partial paths, so the first ones found are the shortest; the walk also
+    stops after ``limit * 1000`` steps, which bounds it on graphs with many diamonds.
+    """
+    root = graph.name or graph.path
+    queue: deque[tuple[Key, ...]] = deque((k,) for k in starts if k in graph.nodes)
+    paths: list[list[str]] = []
+    steps = 0
+    while queue and len(paths) < limit and steps < limit * 1000:
+        steps += 1
+        trail = queue.popleft()
+        if trail[-1] == target:
+            paths.append([root, *(graph.nodes[k].label() for k in trail)])
+            continue
+        for child in sorted({child for child, _edge in graph.children.get(trail[-1], ())}):
+            if child in graph.nodes and child not in trail:
+                queue.append((*trail, child))
+    return paths
 
 
 def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = "") -> ProjectGraph:
@@ -127,6 +233,7 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
 
     ``project_dir`` is the project's folder relative to the audited root,
     used to pick the right member of a workspace lock that sits higher up.
+    Each fact comes from the strongest file that states it (see :func:`_merge_edges`).
     """
     ordered = sorted(results, key=_priority)
     nodes: dict[Key, GraphNode] = {}
@@ -135,6 +242,9 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
     manifests = [r for r in ordered if r.role == "manifest"]
     resolved = [r for r in ordered if r.role != "manifest"]
     graph.has_lock = bool(resolved)
+    # pip-compile and pipenv resolve for the machine they run on: a dependency for another platform is
+    # absent from them without the lock being stale.
+    graph.universal_locks = [r.file for r in resolved if r.format in ("uv-lock", "poetry-lock", "pdm-lock", "pylock")]
     graph.formats = {r.format for r in ordered}
 
     decl = _project_decl(ordered, project_dir)
@@ -149,6 +259,36 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
     graph.dependencies_at = _dependencies_at(manifests, resolved, project_dir)
 
     roots = {decl.name} if decl is not None and decl.name else set()
+    _add_packages(graph, resolved, roots)
+    _merge_edges(graph, ordered, roots)
+    for result in manifests:  # pinned versions of a lock-less requirements file
+        if graph.has_lock:
+            break
+        for package in result.packages:
+            found = nodes.get(package.key)
+            if found is not None and package.version and package.version not in found.versions:
+                found.versions.append(package.version)
+                found.purl = found.purl or package.purl
+                found.source = package.source
+    if None not in children and nodes:
+        # A flat lock with no project root (poetry.lock alone): walks start at what nothing depends on,
+        # which says nothing about what the project declares.
+        depended = {child for edges in children.values() for child, _ in edges}
+        for key, node in nodes.items():
+            if key not in depended:
+                children.setdefault(None, []).append(
+                    (key, Edge(parent=None, child=node.name, ecosystem=node.ecosystem))
+                )
+    _propagate_scopes(graph)
+    graph.lock_disagreements = disagreements(resolved)
+    if decl is not None and sum(1 for r in resolved for _ in r.projects) > 1:
+        _keep_reachable(graph)
+    return graph
+
+
+def _add_packages(graph: ProjectGraph, resolved: list[ResolveResult], roots: set[NormalizedName]) -> None:
+    """Nodes of every lock and SBOM; versions from the first lock (by priority) that records the package."""
+    nodes = graph.nodes
     versions_fixed: set[Key] = set()
     for result in resolved:
         first = not versions_fixed
@@ -160,64 +300,92 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
             version = package.version
             if version and (first or key not in versions_fixed) and version not in node.versions:
                 node.versions.append(version)
+                node.alternatives = result.alternative_versions
             node.provenance = node.provenance or package.provenance
             node.purl = node.purl or package.purl
             node.scopes |= package.scopes
             node.source = package.source if node.source == "registry" else node.source
+            node.records.append(package)
         if first:
             versions_fixed = set(nodes)
 
-    has_manifest_roots = any(edge.parent is None for r in manifests for edge in r.edges)
+
+def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[NormalizedName]) -> None:
+    """Edges of every file; directness and declared groups from the strongest evidence.
+
+    Directness comes from the manifests' root edges, else from a lock that records the
+    root's dependencies (uv.lock, a compiled requirements file, an SBOM with a root
+    component), else it is unknown. A weaker file's root edges only add scopes to packages
+    no stronger file places. A lock lists everything it installs: an edge of a lock to a
+    package it does not list was excluded by a marker; a declared dependency missing from
+    the lock is recorded as such (the lock is stale) unless its marker cannot hold.
+    """
+    nodes, children = graph.nodes, graph.children
+    manifest_roots = [r for r in ordered if r.role == "manifest" and has_root_edges(r, roots)]
+    lock_roots = [r for r in ordered if r.role != "manifest" and r.records_direct and has_root_edges(r, roots)]
+    authorities = manifest_roots or lock_roots
+    graph.direct_known = bool(authorities)
+    claims: dict[Key, tuple[int, set[str]]] = {}
+    # Sets beside the lists: a file repeating one line 80,000 times stays linear.
+    declared_seen: set[tuple[Key, Provenance]] = set()
+    specifiers_seen: set[tuple[Key, str]] = set()
     for result in ordered:
         is_manifest = result.role == "manifest"
-        # The manifest is the authority on what is direct; a lock's root edges then only add scopes.
-        root_edges_add_scopes_only = has_manifest_roots and not is_manifest
-        # Declared but not in the lock (a marker excluded it, or the lock is stale): left out.
-        skip_unresolved = is_manifest and graph.has_lock
+        authority = any(result is a for a in authorities)
+        weight = strength(result)
         for edge in result.edges:
             key = (edge.ecosystem, edge.child)
             parent = None if edge.parent is None or edge.parent in roots else (edge.ecosystem, edge.parent)
-            if parent is None and root_edges_add_scopes_only:
-                child_node = nodes.get(key)
-                if child_node is not None:
-                    child_node.scopes.add(edge.scope)
+            node = nodes.get(key)
+            if parent is not None:
+                if node is None and not is_manifest:
+                    continue  # not in the lock that names it: a marker excluded it there
+                if edge.marker and result.lock_python and not marker_can_hold(edge.marker, result.lock_python):
+                    continue  # never installed where the lock applies (tomli under requires-python >=3.11)
+                node = node or _add_node(nodes, key, edge.child)
+                children.setdefault(parent, []).append((key, edge))
                 continue
-            child_node = nodes.get(key)
-            if child_node is None:
-                if skip_unresolved:
+            if node is None:
+                if not authority or (is_manifest and graph.has_lock):
+                    _note_missing(graph, result, edge)
                     continue
-                child_node = _add_node(nodes, key, edge.child)
-            children.setdefault(parent, []).append((key, edge))
-            if parent is None:
-                child_node.direct = True
-                child_node.scopes.add(edge.scope)
-                if is_manifest and edge.provenance and edge.provenance not in child_node.declared:
-                    child_node.declared.append(edge.provenance)
-                if edge.specifier and edge.specifier not in child_node.specifiers:
-                    child_node.specifiers.append(edge.specifier)
-    for result in manifests:  # pinned versions of a lock-less requirements file
-        if graph.has_lock:
-            break
-        for package in result.packages:
-            found = nodes.get(package.key)
-            if found is not None and package.version and package.version not in found.versions:
-                found.versions.append(package.version)
-                found.purl = found.purl or package.purl
-                found.source = package.source
+                node = _add_node(nodes, key, edge.child)
+            claim(claims, key, weight, edge.scope)
+            if not authority:
+                if not graph.direct_known:
+                    children.setdefault(None, []).append((key, edge))
+                continue
+            children.setdefault(None, []).append((key, edge))
+            node.direct = True
+            if is_manifest and edge.provenance and (key, edge.provenance) not in declared_seen:
+                declared_seen.add((key, edge.provenance))
+                node.declared.append(edge.provenance)
+            if edge.specifier and (key, edge.specifier) not in specifiers_seen:
+                specifiers_seen.add((key, edge.specifier))
+                node.specifiers.append(edge.specifier)
+    _settle(graph, claims)
 
-    if None not in children and nodes:
-        # A flat lock with no project root (poetry.lock alone): what nothing depends on is direct.
-        depended = {child for edges in children.values() for child, _ in edges}
-        for key, node in nodes.items():
-            if key not in depended:
-                node.direct = True
-                children.setdefault(None, []).append(
-                    (key, Edge(parent=None, child=node.name, ecosystem=node.ecosystem))
-                )
-    _propagate_scopes(graph)
-    if decl is not None and sum(1 for r in resolved for _ in r.projects) > 1:
-        _keep_reachable(graph)
-    return graph
+
+def _settle(graph: ProjectGraph, claims: dict[Key, tuple[int, set[str]]]) -> None:
+    """Each node's directness (unknown when no file records it) and the scopes its strongest file states."""
+    for key, node in graph.nodes.items():
+        if not graph.direct_known:
+            node.direct = None
+        held = claims.get(key)
+        if held is not None:
+            node.scopes |= held[1]
+            if node.direct:
+                node.declared_scopes = set(held[1])
+
+
+def _note_missing(graph: ProjectGraph, result: ResolveResult, edge: Edge) -> None:
+    """A manifest's dependency the project's lock does not list, unless no environment of the lock needs it."""
+    if result.role != "manifest" or not graph.universal_locks or edge.source != "registry":
+        return
+    from auditor.markers import can_hold
+
+    if can_hold(edge.marker, graph.requires_python):
+        graph.missing_from_lock.append(edge)
 
 
 def _priority(result: ResolveResult) -> tuple[int, int, str]:

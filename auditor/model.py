@@ -35,6 +35,7 @@ __all__ = [
     "canonical_name",
     "group_scope",
     "optional_scope",
+    "registry_purl",
 ]
 
 NormalizedName = NewType("NormalizedName", str)
@@ -58,6 +59,13 @@ def canonical_name(name: str) -> NormalizedName:
     if "_" not in lowered and "." not in lowered and "--" not in lowered:
         return NormalizedName(lowered)
     return NormalizedName(_NAME_SEPARATORS.sub("-", lowered))
+
+
+def registry_purl(ecosystem: str, name: str, version: str) -> str:
+    """The purl of a package from its ecosystem's registry (``pkg:pypi/torch@2.13.0%2Bcpu``)."""
+    from urllib.parse import quote
+
+    return f"pkg:{ecosystem}/{quote(name, safe='/')}@{quote(version, safe='')}"
 
 
 def optional_scope(extra: str) -> str:
@@ -89,7 +97,10 @@ class Package:
 
     ``version`` is the resolved version as written (PEP 440 where valid), or
     ``None`` when the file only declares a requirement (a manifest, or an SBOM
-    entry with a version range). ``ecosystem`` is the purl type.
+    entry with a version range). ``ecosystem`` is the purl type. ``scopes`` are
+    the groups the file states for the package; empty means the file does not
+    say (a Poetry lock without groups, pylock.toml, a compiled requirements file),
+    and the graph then takes them from the files that do.
     """
 
     name: NormalizedName
@@ -100,6 +111,7 @@ class Package:
     scopes: set[str] = field(default_factory=set)
     source: SourceKind = "registry"
     display_name: str = ""
+    licence: str | None = None  # as the file states it (an SPDX id or expression, or a free-text name)
 
     def __post_init__(self) -> None:
         if not self.display_name:
@@ -163,7 +175,6 @@ class ProjectDecl:
     dependencies_at: Provenance | None = None
     directory: str = ""
     provenance: Provenance | None = None
-    virtual: bool = False
 
 
 @dataclass(slots=True)
@@ -183,3 +194,12 @@ class ResolveResult:
     edges: list[Edge] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
+    # Whether root edges name the direct dependencies. False where they only carry scopes
+    # (Pipfile.lock's sections) or list every package (a flat SBOM): directness is then unknown.
+    records_direct: bool = True
+    # Whether several versions of one package are alternatives per environment (a lock's
+    # marker forks), never installed together; an SBOM's or a pin list's versions coexist.
+    alternative_versions: bool = False
+    # The Pythons a lock was resolved for (pdm's requires_python, Poetry's python-versions,
+    # uv's requires-python): a dependency whose marker cannot hold for them is not an edge.
+    lock_python: str | None = None

@@ -13,7 +13,9 @@ folder's) and ``expected.json``::
 
 Error cases live in ``tests/corpus/<resolver>/errors/<case>.<ext>`` with
 ``<case>.expected.txt`` holding the exact ``file:line: message``.
-A new case needs no code.
+A new case needs no code: ``tests/resolvers/test_cases.py`` runs every folder
+of every registered resolver through :func:`assert_case` and :func:`assert_error`,
+the one harness for them.
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import pytest
+
+from auditor.errors import InputError
 from auditor.model import ResolveResult
 from auditor.resolvers import format_named
+from auditor.resolvers.base import Resolver
 
-__all__ = ["CASES_ROOT", "case_dirs", "error_cases", "summarize"]
+__all__ = ["CASES_ROOT", "assert_case", "assert_error", "case_dirs", "display_name", "error_cases", "summarize"]
 
 CASES_ROOT = Path(__file__).parent / "corpus"
 
@@ -81,3 +87,32 @@ def detects(resolver_name: str, path: PurePosixPath) -> bool:
     entry = format_named(resolver_name)
     assert entry is not None, resolver_name
     return entry.detect(path)
+
+
+# Formats read under a canonical file name: a case file named otherwise is handed over as this name.
+CANONICAL = {"uv-lock": "uv.lock", "pyproject": "pyproject.toml", "requirements": "requirements.txt"}
+
+
+def display_name(resolver: str, file: Path) -> str:
+    """The name the file is parsed under (what discovery would hand over)."""
+    return CANONICAL.get(resolver, file.name)
+
+
+def assert_case(resolver: Resolver, case: Path) -> None:
+    """The parse of the case's input equals its ``expected.json`` on every key the file states, exactly."""
+    file = input_file(case)
+    result = resolver.parse(file.read_text(encoding="utf-8"), display_name(resolver.name, file))
+    assert result.format == resolver.name
+    actual = summarize(result)
+    actual["edges"] = [list(edge) for edge in actual["edges"]]
+    for key, value in load_expected(case).items():
+        assert json.loads(json.dumps(actual[key])) == value, f"{case.name}: {key} differ"
+
+
+def assert_error(resolver: Resolver, case: Path) -> None:
+    """Parsing the case fails with exactly ``<case>.expected.txt``, located unless it names something missing."""
+    expected = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.txt").read_text(encoding="utf-8").strip()
+    with pytest.raises(InputError) as caught:
+        resolver.parse(case.read_bytes().decode("utf-8", errors="replace"), display_name(resolver.name, case))
+    assert str(caught.value) == expected
+    assert caught.value.line > 0 or caught.value.message.lower().startswith("missing"), "unlocated error"

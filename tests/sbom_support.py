@@ -9,16 +9,13 @@ from typing import Any
 
 import pytest
 
-from auditor.errors import InputError
 from auditor.model import ResolveResult
 from auditor.resolvers.base import Resolver
-from tests.resolver_cases import case_dirs, error_cases, input_file, load_expected, summarize
+from tests.resolver_cases import case_dirs, error_cases
 
 __all__ = [
     "FIXTURES",
     "SHARED_CORPUS",
-    "assert_case",
-    "assert_error",
     "case_params",
     "error_params",
     "parse_file",
@@ -46,26 +43,6 @@ def error_params(resolver: str) -> list[Any]:
 def parse_file(resolver: Resolver, path: Path) -> ResolveResult:
     """Parse a fixture the way discover hands it over: UTF-8 text and a relative name."""
     return resolver.parse(path.read_text(encoding="utf-8"), path.name)
-
-
-def assert_case(resolver: Resolver, case: Path) -> None:
-    """The summary of the case's input equals its expected.json (keys absent there are not compared)."""
-    result = parse_file(resolver, input_file(case))
-    assert result.format == resolver.name
-    assert result.role == "sbom"
-    actual = summarize(result)
-    actual["edges"] = [list(edge) for edge in actual["edges"]]
-    expected = load_expected(case)
-    assert {key: actual[key] for key in expected} == expected
-
-
-def assert_error(resolver: Resolver, case: Path) -> None:
-    """Parsing the case raises InputError whose text is exactly <case>.expected.txt."""
-    expected = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.txt").read_text(encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        parse_file(resolver, case)
-    assert str(caught.value) == expected.strip()
-    assert caught.value.line > 0, "every error case must be located"
 
 
 def validate_cyclonedx(text: str, xml: bool = False) -> None:

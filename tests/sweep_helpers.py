@@ -57,9 +57,12 @@ def fill(folder: Path, kind: str) -> None:
     if kind == "broken":
         with (folder / "uv.lock").open("a") as lock:
             lock.write("\n[[package]\nname = broken\n")
-    # A file no audit reads: a sparse clone must not fetch it.
+    # Files no audit reads: a sparse clone must not fetch them (application .py files it does fetch).
     (folder / "src").mkdir(exist_ok=True)
-    (folder / "src" / "app.py").write_text("print('never read')\n" * 50)
+    (folder / "src" / "app.js").write_text("console.log('never read')\n" * 50)
+    (folder / "src" / "tests").mkdir(exist_ok=True)
+    (folder / "src" / "tests" / "test_app.py").write_text("print('never read')\n" * 50)
+    (folder / "src" / "app.py").write_text("import threading\n")
 
 
 def make_repo(folder: Path, kind: str) -> Path:

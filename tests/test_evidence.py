@@ -204,3 +204,22 @@ def test_settings_module_named_in_pytest_config(tmp_path: Path) -> None:
     evidence = collect_evidence(root, ".", EvidenceOptions())
     named = evidence.of("settings-module")
     assert [(f.value, f.file, f.line) for f in named] == [("config.settings.test", "pytest.ini", 2)]
+
+
+def test_stricter_byte_tests_skip_column_defaults_and_plain_routes() -> None:
+    raw_sql = next(e for e in COLLECTORS if e.name == "raw-sql")
+    assert not raw_sql.wants(b'created = Column(DateTime, server_default=text("now()"))\n')
+    assert not raw_sql.wants(b"await session.execute(\n    select(User))\n")
+    assert raw_sql.wants(b'session.execute(text("SELECT 1"))\n')
+    assert raw_sql.wants(b'conn.execute(\n    "DELETE FROM t")\n')
+    routes = next(e for e in COLLECTORS if e.name == "fastapi-routes")
+    assert not routes.wants(b"router = APIRouter()\n@router.post('/')\nasync def create(item: Item): ...\n")
+    assert routes.wants(b"router = APIRouter()\n@router.post('/')\nasync def create(item: dict): ...\n")
+
+
+def test_facts_keep_printable_text_only() -> None:
+    code = 'INSTALLED_APPS = ["evil\\x1b[2J\\x07app"]\n'
+    source = SourceFile("settings.py", code, ast.parse(code))
+    [fact] = next(e for e in COLLECTORS if e.name == "django-settings").collect(source, EvidenceOptions())
+    assert fact.detail == "evil?[2J?app"
+    assert fact.text.isprintable()

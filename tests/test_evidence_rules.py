@@ -234,3 +234,12 @@ def test_cli_no_code_flag_and_profiles_show(tmp_path: Path) -> None:
         for key in profile.raw[section]:
             assert f"  {key}: " in shown
     assert shown.count("measured in production, not in a repository") == 1
+
+
+def test_raw_sql_marker_from_the_configuration(tmp_path: Path) -> None:
+    code = 'def stats(cursor):\n    cursor.execute("SELECT 1")  # sql-ok: a report the ORM cannot express\n'
+    root = _django(tmp_path, shop__stats_py=code)
+    assert len(_by_rule(_audit(root), "raw-sql-without-justification")) == 1
+    (root / ".stack-auditor.toml").write_text('raw-sql-marker = "# sql-ok:"\n', encoding="utf-8")
+    configured = audit(root, AuditOptions(profile="django-monolith"))
+    assert [f for f in configured.findings if f.rule_id.endswith("raw-sql-without-justification")] == []

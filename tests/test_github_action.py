@@ -1,17 +1,21 @@
 """The composite Action, example workflows and pre-commit hook: their shape, and the Action's scripts run.
 
-The scripts of ``action.yml`` are executed with bash the way a runner does
-(``bash --noprofile --norc -eo pipefail``), with fake ``stack-auditor`` and
-``python`` commands on PATH that record their arguments and exit with a
-chosen code.
+The step scripts in ``action/`` run with bash the way a runner does
+(``bash --noprofile --norc -eo pipefail``), with the env ``action.yml`` gives
+them, against the real CLI of this checkout on the shipped examples. The
+install script itself (a venv of its own, pip from the package registry) is
+run by ``scripts/check-installs.sh``, which needs the network.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -73,35 +77,70 @@ def test_action_inputs_and_defaults() -> None:
 
 
 def test_action_is_composite_with_the_expected_steps() -> None:
-    """runs.using is composite; setup-python, install, audit, upload-sarif v3, summary, fail, in order."""
+    """setup-python (job's PATH untouched), pip cache, install, audit, upload-sarif v4, summary, fail."""
     action = load(ACTION)
     assert action["runs"]["using"] == "composite"
     names = [s.get("name") for s in steps()]
     assert names == [
         "Set up Python",
+        "Cache pip downloads",
         "Install stack-auditor",
         "Audit",
         "Upload SARIF to code scanning",
         "Job summary",
-        "Fail on findings",
+        "Fail on findings or errors",
     ]
     setup = step("Set up Python")
     assert setup["uses"].startswith("actions/setup-python@")
-    assert setup["with"]["python-version"] == "${{ inputs.python-version }}"
+    assert setup["with"] == {"python-version": "${{ inputs.python-version }}", "update-environment": False}
+    assert step("Install stack-auditor")["env"]["SA_PYTHON"] == "${{ steps.python.outputs.python-path }}"
+    cache = step("Cache pip downloads")
+    assert cache["with"]["path"] == step("Install stack-auditor")["env"]["SA_PIP_CACHE"]
     upload = step("Upload SARIF to code scanning")
-    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert uses_comments()["github/codeql-action/upload-sarif"].startswith("v4.")
     assert upload["with"] == {"sarif_file": "${{ inputs.sarif-file }}", "category": "${{ inputs.category }}"}
-    assert "inputs.upload == 'true'" in upload["if"]
-    assert "steps.audit.outputs.exit-code == '1'" in step("Fail on findings")["if"]
+    # After exit 2 too, as long as a (partial) SARIF was written.
+    assert upload["if"] == "${{ inputs.upload == 'true' && steps.audit.outputs.sarif-written == 'true' }}"
+    for name in ("Job summary", "Fail on findings or errors"):
+        assert step(name)["if"] == "${{ always() && steps.audit.outputs.exit-code != '' }}"
     assert set(action["outputs"]) == {"sarif-file", "exit-code"}
 
 
+PINNED = re.compile(r"^\s*-?\s*uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40})\s+#\s*(v\d+\.\d+\.\d+)\s*$")
+WORKFLOWS = [
+    *sorted((ROOT / ".github" / "workflows").glob("*.yml")),
+    *sorted((ROOT / "examples" / "github").glob("*.yml")),
+]
+
+
+def uses_comments(path: Path = ACTION) -> dict[str, str]:
+    """``owner/repo[/path]`` -> the ``# vX.Y.Z`` comment of its pinned ``uses:`` line."""
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = PINNED.match(line)
+        if match:
+            found[match.group(1)] = match.group(3)
+    return found
+
+
+@pytest.mark.parametrize("path", [ACTION, *WORKFLOWS], ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit_sha_with_its_tag(path: Path) -> None:
+    """``uses: owner/repo@<40 hex>  # vX.Y.Z``; only stack-auditor's own Action (no release yet) is exempt."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.match(r"^\s*-?\s*uses:", line) and "stack-auditor/stack-auditor@" not in line:
+            assert PINNED.match(line), f"{path.name}: not SHA-pinned with a version comment: {line.strip()}"
+
+
 def test_action_scripts_take_inputs_through_env_only() -> None:
-    """No ``${{ }}`` inside a run script (script injection); each run step names its shell."""
+    """No ``${{ }}`` inside a run script (script injection); each run step runs a script of action/."""
     for s in steps():
         if "run" in s:
             assert "${{" not in s["run"], s["name"]
             assert s["shell"] == "bash"
+            script = re.fullmatch(r'bash "\$GITHUB_ACTION_PATH/(action/[\w-]+\.sh)"', s["run"])
+            assert script, s["run"]
+            assert (ROOT / script.group(1)).is_file()
 
 
 def uses_of_action(workflow: dict[str, Any]) -> list[dict[str, Any]]:
@@ -115,9 +154,12 @@ def uses_of_action(workflow: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("path", [PULL_REQUEST, NIGHTLY], ids=lambda p: p.name)
 def test_workflows_use_the_action_with_permissions(path: Path) -> None:
-    """Both examples check out, call the action with known inputs, and grant security-events: write."""
+    """Both examples check out and call the action with known inputs; the audit job (job level) may
+    upload SARIF, and read the workflow run as upload-sarif needs in a private repository."""
     workflow = load(path)
-    assert workflow["permissions"] == {"contents": "read", "security-events": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
     calls = uses_of_action(workflow)
     assert len(calls) == 1
     assert set(calls[0].get("with", {})) <= set(EXPECTED_INPUTS)
@@ -140,196 +182,219 @@ def test_nightly_workflow_triggers() -> None:
     assert len(entry["cron"].split()) == 5
 
 
-def test_pre_commit_hook() -> None:
-    """The hook runs `stack-auditor audit` from a python env on changed manifests/lockfiles."""
-    (hook,) = load(HOOKS)
-    assert hook["id"] == "stack-auditor"
-    assert hook["language"] == "python"
-    assert hook["entry"] == "stack-auditor audit"
-    assert hook["pass_filenames"] is True
+# --- the step scripts, run against the real CLI ----------------------------------------
+
+EXAMPLES = ROOT / "examples"
 
 
-@pytest.mark.parametrize(
-    ("filename", "matches"),
-    [
-        ("requirements.txt", True),
-        ("requirements-dev.txt", True),
-        ("services/api/requirements/base.txt", True),
-        ("requirements/docs/conf.txt", False),
-        ("services/api/requirements_test.txt", True),
-        ("requirements.in", True),
-        ("constraints.in", True),
-        ("pyproject.toml", True),
-        ("sub/pyproject.toml", True),
-        ("uv.lock", True),
-        ("poetry.lock", True),
-        ("Pipfile", True),
-        ("Pipfile.lock", True),
-        ("pdm.lock", True),
-        ("pylock.toml", True),
-        ("pylock.dev.toml", True),
-        ("README.md", False),
-        ("setup.py", False),
-        ("mypyproject.toml", False),
-        ("package.json", False),
-        ("requirements.txt.bak", False),
-    ],
-)
-def test_pre_commit_files_pattern(filename: str, matches: bool) -> None:
-    """``files`` (a Python regex that pre-commit applies with re.search) picks manifests and lockfiles."""
-    (hook,) = load(HOOKS)
-    assert bool(re.search(hook["files"], filename)) is matches
-
-
-# --- the scripts, executed ------------------------------------------------------------
-
-FAKE = """#!/usr/bin/env bash
-printf '%s\\n' "$@" > "$FAKE_LOG_DIR/$(basename "$0").args"
-if [ "$(basename "$0")" = stack-auditor ]; then echo "fake report for $*"; fi
-exit "${FAKE_EXIT:-0}"
-"""
-
-
-def run_step(
-    name: str,
-    tmp_path: Path,
-    inputs: dict[str, str] | None = None,
-    fake_exit: int = 0,
-    outputs: dict[str, str] | None = None,
-) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
-    """Run one step's script as a runner would; return the process and what it wrote to GITHUB_OUTPUT."""
-    bin_dir = tmp_path / "bin"
+def real_cli(tmp_path: Path) -> Path:
+    """A bin folder as install.sh leaves it: ``python`` and ``stack-auditor`` of this checkout's CLI."""
+    bin_dir = tmp_path / "venv-bin"
     bin_dir.mkdir(exist_ok=True)
-    for command in ("stack-auditor", "python"):
-        fake = bin_dir / command
-        fake.write_text(FAKE)
-        fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    values = {**EXPECTED_INPUTS, **(inputs or {})}
-    spec = step(name)
-    env = {
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "FAKE_LOG_DIR": str(tmp_path),
-        "FAKE_EXIT": str(fake_exit),
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
-    for key, template in spec.get("env", {}).items():
-        match = re.fullmatch(r"\$\{\{ (inputs\.([\w-]+)|github\.action_path) \}\}", template)
+    (bin_dir / "python").symlink_to(sys.executable)
+    cli = bin_dir / "stack-auditor"
+    # This checkout's package, whether or not the interpreter has it installed.
+    cli.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m auditor "$@"\n')
+    cli.chmod(cli.stat().st_mode | stat.S_IEXEC)
+    return bin_dir
+
+
+class Runner:
+    """The Action's steps, one after another, in one workspace, as a runner would run them."""
+
+    def __init__(self, tmp_path: Path, inputs: dict[str, str] | None = None) -> None:
+        self.workspace = tmp_path / "workspace"
+        self.workspace.mkdir()
+        self.values = {**EXPECTED_INPUTS, **(inputs or {})}
+        self.outputs: dict[str, dict[str, str]] = {}
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "GITHUB_ACTION_PATH": str(ROOT),
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            "RUNNER_TEMP": str(tmp_path / "runner-temp"),
+        }
+        self.outputs["install"] = {"bin": str(real_cli(tmp_path))}
+        self.tmp_path = tmp_path
+
+    def expression(self, template: str) -> str:
+        """The few ``${{ }}`` forms action.yml uses in ``env:``."""
+        forms = r"inputs\.([\w-]+)|steps\.(\w+)\.outputs\.([\w-]+)|github\.action_path"
+        match = re.fullmatch(rf"\$\{{\{{ ({forms}) \}}\}}", template)
         assert match, f"unexpected env expression {template!r}"
-        env[key] = str(ROOT) if match.group(1) == "github.action_path" else values[match.group(2)]
-    script = tmp_path / "step.sh"
-    script.write_text(spec["run"])
-    process = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    output_file = tmp_path / "output"
-    lines = output_file.read_text().splitlines() if output_file.exists() else []
-    return process, dict(line.split("=", 1) for line in lines)
+        if match.group(2):
+            return self.values[match.group(2)]
+        if match.group(3):
+            return self.outputs.get(match.group(3), {}).get(match.group(4), "")
+        return str(ROOT)
+
+    def run(self, name: str) -> subprocess.CompletedProcess[str]:
+        spec = step(name)
+        output_file = self.tmp_path / f"{name}.output"
+        env = {**self.env, "GITHUB_OUTPUT": str(output_file)}
+        env.update({key: self.expression(value) for key, value in spec.get("env", {}).items()})
+        process = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", spec["run"]],
+            env=env,
+            cwd=self.workspace,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        lines = output_file.read_text().splitlines() if output_file.exists() else []
+        self.outputs[spec.get("id", name)] = dict(line.split("=", 1) for line in lines)
+        return process
+
+    def job(self) -> dict[str, subprocess.CompletedProcess[str]]:
+        """Audit, then summary and the last step under their ``if:`` (upload is GitHub's, not run here)."""
+        ran = {"audit": self.run("Audit")}
+        if self.outputs["audit"].get("exit-code", "") != "":
+            ran["summary"] = self.run("Job summary")
+            ran["conclude"] = self.run("Fail on findings or errors")
+        return ran
+
+    def summary(self) -> str:
+        path = Path(self.env["GITHUB_STEP_SUMMARY"])
+        return path.read_text() if path.exists() else ""
+
+    def sarif(self) -> dict[str, Any]:
+        return json.loads((self.workspace / self.outputs["audit"]["sarif-file"]).read_text())
 
 
-def args_of(tmp_path: Path, command: str = "stack-auditor") -> list[str]:
-    return (tmp_path / f"{command}.args").read_text().splitlines()
+def copy_example(runner: Runner, name: str, into: str = "") -> None:
+    shutil.copytree(EXAMPLES / name, runner.workspace / into if into else runner.workspace, dirs_exist_ok=True)
 
 
-@pytest.mark.parametrize(("code", "step_rc"), [(0, 0), (1, 0), (2, 2)])
-def test_audit_step_continues_on_findings_only(tmp_path: Path, code: int, step_rc: int) -> None:
-    """Exit 1 (findings) lets the job go on to upload; exit 2 (error) stops it; the code is an output."""
-    process, outputs = run_step("Audit", tmp_path, fake_exit=code)
-    assert process.returncode == step_rc, process.stderr
-    assert outputs == {"sarif-file": "stack-auditor.sarif", "exit-code": str(code)}
-    assert ("::error::" in process.stdout) is (code == 2)
+def results(sarif: dict[str, Any]) -> list[str]:
+    return [r["ruleId"] for run in sarif["runs"] for r in run["results"]]
 
 
-def test_audit_step_default_command(tmp_path: Path) -> None:
-    """Defaults: `stack-auditor audit . --format sarif -o stack-auditor.sarif --fail-on error`."""
-    run_step("Audit", tmp_path)
-    assert args_of(tmp_path) == [
-        "audit",
-        ".",
-        "--format",
-        "sarif",
-        "-o",
-        "stack-auditor.sarif",
-        "--fail-on",
-        "error",
-    ]
+def test_clean_project_exit_0(tmp_path: Path) -> None:
+    """A clean example: exit 0, a SARIF with no result, a summary, and the job passes."""
+    runner = Runner(tmp_path)
+    copy_example(runner, "django-monolith")
+    ran = runner.job()
+    assert ran["audit"].returncode == 0, ran["audit"].stderr
+    assert runner.outputs["audit"] == {"sarif-file": "stack-auditor.sarif", "exit-code": "0", "sarif-written": "true"}
+    assert results(runner.sarif()) == []
+    assert "No findings." in runner.summary()
+    assert ran["summary"].returncode == 0
+    assert ran["conclude"].returncode == 0
 
 
-def test_audit_step_passes_every_input(tmp_path: Path) -> None:
-    """profile, fail-on, category and extra args reach the CLI; a path with a space stays one argument."""
-    inputs = {
-        "path": "my project",
-        "profile": "django-monolith",
-        "fail-on": "warning",
-        "category": "stack-auditor/api/",
-        "sarif-file": "out/a.sarif",
-        "args": "--rules rules-extra  --no-color",
-    }
-    run_step("Audit", tmp_path, inputs)
-    assert args_of(tmp_path) == [
-        "audit",
-        "my project",
-        "--format",
-        "sarif",
-        "-o",
-        "out/a.sarif",
-        "--profile",
-        "django-monolith",
-        "--fail-on",
-        "warning",
-        "--category",
-        "stack-auditor/api/",
-        "--rules",
-        "rules-extra",
-        "--no-color",
-    ]
+def test_findings_exit_1_fail_the_job_last(tmp_path: Path) -> None:
+    """Findings: the audit step passes (so the SARIF gets uploaded), the summary names the rule,
+    and the last step fails the job."""
+    runner = Runner(tmp_path)
+    copy_example(runner, "fastapi-on-django")
+    ran = runner.job()
+    assert ran["audit"].returncode == 0
+    assert runner.outputs["audit"]["exit-code"] == "1"
+    assert results(runner.sarif()) == ["django-monolith/fastapi-on-top-of-django"]
+    assert "fastapi-on-top-of-django" in runner.summary()
+    assert ran["conclude"].returncode == 1
+    assert "::error::stack-auditor found problems at or above 'error'" in ran["conclude"].stdout
 
 
-def test_audit_step_fail_on_never_omits_the_option(tmp_path: Path) -> None:
-    """fail-on: never sends no --fail-on (and the fail step only reacts to exit code 1)."""
-    run_step("Audit", tmp_path, {"fail-on": "never"})
-    assert "--fail-on" not in args_of(tmp_path)
-
-
-def test_audit_step_input_is_not_shell_code(tmp_path: Path) -> None:
-    """A hostile input stays data: nothing it says gets executed."""
-    marker = tmp_path / "pwned"
-    process, _ = run_step("Audit", tmp_path, {"path": f"$(touch {marker})", "profile": f"x; touch {marker}"})
-    assert process.returncode == 0
-    assert not marker.exists()
-    assert args_of(tmp_path)[1] == f"$(touch {marker})"
+def test_unreadable_input_exit_2_still_uploads_partial_sarif_and_summary(tmp_path: Path) -> None:
+    """One broken lock next to a healthy project: the SARIF (with the healthy project's finding and the
+    failure as a notification) is there to upload, the summary says what happened, the job fails."""
+    runner = Runner(tmp_path, {"fail-on": "never"})
+    copy_example(runner, "fastapi-on-django", "good")
+    (runner.workspace / "broken").mkdir()
+    (runner.workspace / "broken" / "uv.lock").write_text('version = 1\n\n[[package]]\nname = "x"\nversion = [1]\n')
+    ran = runner.job()
+    assert ran["audit"].returncode == 0
+    assert runner.outputs["audit"]["exit-code"] == "2"
+    assert runner.outputs["audit"]["sarif-written"] == "true"
+    assert "::error::stack-auditor could not audit everything (exit code 2)" in ran["audit"].stdout
+    sarif = runner.sarif()
+    assert results(sarif) == ["django-monolith/fastapi-on-top-of-django"]
+    notes = [n["message"]["text"] for run in sarif["runs"] for i in run["invocations"] for n in i.get(
+        "toolExecutionNotifications", [])]
+    assert any("broken/uv.lock:4" in note for note in notes), notes
+    summary = runner.summary()
+    assert "could not audit everything (exit code 2)" in summary
+    assert "fastapi-on-top-of-django" in summary
+    assert ran["conclude"].returncode == 2  # fail-on: never does not hide an error
 
 
 @pytest.mark.parametrize(
-    ("version", "expected"), [("", str(ROOT)), ("stack-auditor==0.1.0", "stack-auditor==0.1.0")]
+    ("fail_on", "code"), [("error", 0), ("warning", 1), ("note", 1), ("never", 0)]
 )
-def test_install_step(tmp_path: Path, version: str, expected: str) -> None:
-    """Empty version installs the action's own checkout; otherwise the given pip requirement."""
-    process, _ = run_step("Install stack-auditor", tmp_path, {"version": version})
-    assert process.returncode == 0, process.stderr
-    assert args_of(tmp_path, "python") == ["-m", "pip", "install", "--disable-pip-version-check", expected]
+def test_each_fail_on(tmp_path: Path, fail_on: str, code: int) -> None:
+    """flask-greenfield has one warning and one note: each fail-on reaches the CLI as given."""
+    runner = Runner(tmp_path, {"fail-on": fail_on})
+    copy_example(runner, "flask-greenfield")
+    ran = runner.job()
+    assert runner.outputs["audit"]["exit-code"] == str(code), ran["audit"].stderr
+    assert ran["conclude"].returncode == code
+    assert len(results(runner.sarif())) == 2
 
 
-@pytest.mark.parametrize(("code", "warned"), [(0, False), (1, False), (2, True)])
-def test_summary_step_appends_markdown(tmp_path: Path, code: int, warned: bool) -> None:
-    """The summary is `audit --format markdown` appended to GITHUB_STEP_SUMMARY; it never fails the job."""
-    (tmp_path / "summary.md").write_text("# earlier\n")
-    process, _ = run_step("Job summary", tmp_path, {"profile": "fastapi-python"}, fake_exit=code)
-    assert process.returncode == 0
-    assert args_of(tmp_path) == ["audit", ".", "--format", "markdown", "--profile", "fastapi-python"]
-    summary = (tmp_path / "summary.md").read_text()
-    assert summary.startswith("# earlier\n") and "fake report for audit" in summary
-    assert ("::warning::" in process.stdout) is warned
+def test_fail_on_never_on_errors_passes(tmp_path: Path) -> None:
+    """The nightly workflow's setting: an error finding is reported, the job stays green."""
+    runner = Runner(tmp_path, {"fail-on": "never"})
+    copy_example(runner, "fastapi-on-django")
+    ran = runner.job()
+    assert runner.outputs["audit"]["exit-code"] == "0"
+    assert results(runner.sarif()) == ["django-monolith/fastapi-on-top-of-django"]
+    assert ran["conclude"].returncode == 0
 
 
-def test_fail_step_fails_the_job(tmp_path: Path) -> None:
-    """The last step exits 1 with an error annotation naming the threshold."""
-    process, _ = run_step("Fail on findings", tmp_path, {"fail-on": "warning"})
-    assert process.returncode == 1
-    assert "::error::stack-auditor found problems at or above 'warning'" in process.stdout
+@pytest.mark.parametrize(("category", "automation_id"), [("api", "api/"), ("web/", "web/"), ("", "stack-auditor/")])
+def test_category_is_written_as_codeql_action_writes_it(tmp_path: Path, category: str, automation_id: str) -> None:
+    """GitHub reads the id as ``category/run-id``: ``api`` must become ``api/`` or it is the empty category."""
+    runner = Runner(tmp_path, {"category": category})
+    copy_example(runner, "fastapi-on-django")
+    runner.job()
+    (run,) = runner.sarif()["runs"]
+    assert run["automationDetails"]["id"] == automation_id
+
+
+def test_args_are_split_as_a_shell_splits_them(tmp_path: Path) -> None:
+    """Quotes keep a glob with a space one argument; ``$(...)`` and ``;`` stay text, never run."""
+    runner = Runner(tmp_path, {"args": f"--exclude 'legacy apps/*' --exclude \"$(touch {tmp_path}/pwned); x\""})
+    copy_example(runner, "fastapi-on-django", "service")
+    copy_example(runner, "flask-greenfield", "legacy apps/old")
+    runner.job()
+    assert runner.outputs["audit"]["exit-code"] == "1"
+    assert results(runner.sarif()) == ["django-monolith/fastapi-on-top-of-django"]  # legacy apps/ skipped
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_unclosed_quote_in_args_is_an_error_not_a_guess(tmp_path: Path) -> None:
+    runner = Runner(tmp_path, {"args": "--exclude 'legacy"})
+    copy_example(runner, "fastapi-on-django")
+    ran = runner.job()
+    assert runner.outputs["audit"] == {"sarif-file": "stack-auditor.sarif", "exit-code": "2", "sarif-written": "false"}
+    assert "not a valid shell word list" in ran["audit"].stdout
+    assert ran["conclude"].returncode == 2
+
+
+def test_inputs_are_data_not_shell_code(tmp_path: Path) -> None:
+    """A hostile path or profile reaches the CLI as one argument and runs nothing."""
+    marker = tmp_path / "pwned"
+    runner = Runner(tmp_path, {"path": f"$(touch {marker})", "profile": f"x; touch {marker}"})
+    ran = runner.job()
+    assert runner.outputs["audit"]["exit-code"] == "2"
+    assert not marker.exists()
+    assert ran["conclude"].returncode == 2
+
+
+def test_release_workflow_builds_proves_publishes_and_tags() -> None:
+    """On a v* tag: build once and run check-installs on it; publish with trusted publishing (OIDC,
+    no token); then the GitHub release for the tag, with the same files."""
+    release = load(ROOT / ".github" / "workflows" / "release.yml")
+    assert triggers(release) == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {"contents": "read"}
+    build, publish, github_release = (release["jobs"][name] for name in ("build", "publish", "github-release"))
+    build_text = yaml.safe_dump(build)
+    assert "python -m build" in build_text and "scripts/check-installs.sh" in build_text
+    assert "auditor.__version__" in build_text  # the tag must name the version being released
+    assert publish["needs"] == "build" and publish["environment"] == "pypi"
+    assert publish["permissions"] == {"id-token": "write"}
+    assert any(str(s.get("uses", "")).startswith("pypa/gh-action-pypi-publish@") for s in publish["steps"])
+    assert not any("password" in s.get("with", {}) for s in publish["steps"])
+    assert github_release["permissions"] == {"contents": "write"}
+    assert "gh release create" in yaml.safe_dump(github_release)

@@ -76,12 +76,12 @@ def test_secret_never_prints_its_value() -> None:
         Secret("")
 
 
-def test_token_from_env_prefers_github_token() -> None:
-    """GITHUB_TOKEN wins over GH_TOKEN; blank values count as unset; nothing set gives None."""
+def test_token_from_env_prefers_gh_token() -> None:
+    """GH_TOKEN wins over GITHUB_TOKEN, as in gh; blank values count as unset; nothing set gives None."""
     both = token_from_env({"GITHUB_TOKEN": " a1 ", "GH_TOKEN": "b2"})
-    assert both is not None and both.reveal() == "a1"
-    gh_only = token_from_env({"GITHUB_TOKEN": "  ", "GH_TOKEN": "b2"})
-    assert gh_only is not None and gh_only.reveal() == "b2"
+    assert both is not None and both.reveal() == "b2"
+    github_only = token_from_env({"GITHUB_TOKEN": " a1 ", "GH_TOKEN": "  "})
+    assert github_only is not None and github_only.reveal() == "a1"
     assert token_from_env({}) is None
 
 

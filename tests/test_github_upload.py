@@ -17,7 +17,6 @@ import typer
 from typer.testing import CliRunner
 
 from auditor.errors import InputError
-from auditor.github.cli import upload
 from auditor.github.client import GitHubClient, Secret
 from auditor.github.errors import GitHubError, SarifTooLargeError
 from auditor.github.upload import UploadResult, encode_sarif, upload_sarif
@@ -321,13 +320,8 @@ def test_bad_sarif_file_is_an_input_error(
 
 
 def cli_app() -> typer.Typer:
-    """A local app wired the way the main one is: ``app.command("upload")(upload)``."""
-    app = typer.Typer()
-    app.command("upload")(upload)
-
-    @app.command("version")
-    def version() -> None:
-        """A second command, so that ``upload`` is a subcommand as in ``stack-auditor upload``."""
+    """The real app: its command group turns an AuditorError into one line and exit code 2."""
+    from auditor.cli import app
 
     return app
 
@@ -404,11 +398,11 @@ def test_cli_processing_failed_exits_1(server: FakeGitHub) -> None:
 @pytest.mark.usefixtures("fast_cli")
 @pytest.mark.parametrize("status_code", [403, 404, 413, 422])
 def test_cli_http_errors_exit_2_without_traceback(server: FakeGitHub, status_code: int) -> None:
-    """HTTP errors: exit 2, one 'error:' line, no traceback, no token."""
+    """HTTP errors: exit 2, one 'stack-auditor:' line, no traceback, no token."""
     server.add("POST", UPLOAD_PATH, Reply(status_code, {"message": "nope"}))
     code, _, err = invoke([str(SARIF)], gh_env(server))
     assert code == 2
-    assert err.startswith("error: ") and "Traceback" not in err
+    assert err.startswith("stack-auditor: ") and err.count("\n") == 1 and "Traceback" not in err
     assert f"({status_code})" in err
 
 
@@ -425,7 +419,7 @@ def test_cli_timeout_exits_0_with_warning(server: FakeGitHub) -> None:
 @pytest.mark.parametrize(
     ("drop", "expected"),
     [
-        ("GITHUB_TOKEN", "set GITHUB_TOKEN or GH_TOKEN"),
+        ("GITHUB_TOKEN", "set GH_TOKEN or GITHUB_TOKEN"),
         ("GITHUB_REPOSITORY", "missing --repo (or GITHUB_REPOSITORY)"),
         ("GITHUB_SHA", "missing --commit (or GITHUB_SHA)"),
     ],
@@ -472,3 +466,25 @@ def test_status_404_while_polling_is_explained(server: FakeGitHub, ftime: FakeTi
     server.add("GET", STATUS_PATH, Reply(404, {"message": "Not Found"}))
     with pytest.raises(GitHubError, match="was not found, or the token cannot see it"):
         run_upload(server, ftime)
+
+
+@pytest.mark.usefixtures("fast_cli")
+def test_cli_tool_name_reaches_the_request(server: FakeGitHub) -> None:
+    """--tool-name is sent as the body's tool_name; without it the body has none (GitHub reads the SARIF)."""
+    server.add("POST", UPLOAD_PATH, RECEIPT)
+    server.add("POST", UPLOAD_PATH, RECEIPT)
+    code, _, err = invoke([str(SARIF), "--no-wait", "--tool-name", "stack-auditor-api"], gh_env(server))
+    assert code == 0, err
+    code, _, err = invoke([str(SARIF), "--no-wait"], gh_env(server))
+    assert code == 0, err
+    with_name, without = (request.json() for request in server.requests)
+    assert with_name["tool_name"] == "stack-auditor-api"
+    assert "tool_name" not in without
+
+
+def test_cli_gh_token_wins_over_github_token(server: FakeGitHub) -> None:
+    """As in gh: with both set, GH_TOKEN is the one sent."""
+    server.add("POST", UPLOAD_PATH, RECEIPT)
+    code, _, err = invoke([str(SARIF), "--no-wait"], gh_env(server, GITHUB_TOKEN="ghp_wrong", GH_TOKEN=CANARY_TOKEN))
+    assert code == 0, err
+    assert server.requests[0].headers["authorization"] == f"Bearer {CANARY_TOKEN}"

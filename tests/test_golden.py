@@ -2,11 +2,17 @@
 
 Regenerate after an intended change with `python -m pytest tests/test_golden.py --update-golden`
 and review the diff. The tool version is redacted so a release does not churn them.
+
+A golden holds what its example is about. The inferred profile's reason lists
+every shipped profile's score; the goldens keep the decision (the chosen profile
+and the runner-up) so adding a profile rewrites only the goldens whose decision it
+changes. ``test_reason_lists_every_profile_score`` checks the full list.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -14,6 +20,15 @@ import pytest
 from auditor.audit import AuditOptions, audit
 from auditor.render import FORMATS, RenderOptions, all_renderers
 from tests.conftest import EXAMPLES, GOLDEN, check_golden, sarif_schema
+
+# "(scores: a=13; b=11; c=4; d=3)" -> "(scores: a=13; b=11; …)"
+_OTHER_SCORES = re.compile(r"(\(scores: [^;)]+; [^;)]+); [^)]*\)")
+
+
+def about_the_case(text: str) -> str:
+    """The rendered report without the scores of profiles that neither won nor came second."""
+    return _OTHER_SCORES.sub(r"\1; …)", text)
+
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and p.name not in ("github", "kubernetes"))
 RENDERERS = all_renderers()
@@ -27,7 +42,7 @@ def test_example_matches_golden(example: str, renderer: object, update_golden: b
     report = audit(EXAMPLES / example, AuditOptions())
     text = renderer.render(report, RenderOptions(redact_version=True))  # type: ignore[attr-defined]
     suffix = renderer.suffix  # type: ignore[attr-defined]
-    check_golden(GOLDEN / renderer.name / f"{example}{suffix}", text, update_golden)  # type: ignore[attr-defined]
+    check_golden(GOLDEN / renderer.name / f"{example}{suffix}", about_the_case(text), update_golden)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
@@ -35,6 +50,26 @@ def test_example_sarif_is_valid(example: str) -> None:
     """The SARIF of every example validates against the official SARIF 2.1.0 schema."""
     document = json.loads((GOLDEN / "sarif" / f"{example}.sarif").read_text())
     jsonschema.Draft4Validator(sarif_schema()).validate(document)
+
+
+def test_about_the_case_keeps_the_decision() -> None:
+    """Only scores after the runner-up are dropped (and a two-profile list is left whole)."""
+    assert about_the_case("(scores: a=13; b=11; c=4; d=3)") == "(scores: a=13; b=11; …)"
+    assert about_the_case("(scores: a=13; b=11)") == "(scores: a=13; b=11)"
+
+
+def test_reason_lists_every_profile_score() -> None:
+    """Unabridged, the inferred profile's reason scores each shipped profile once, best first."""
+    from auditor.policy.profiles import profile_names
+
+    reason = audit(EXAMPLES / "django-monolith", AuditOptions()).projects[0].profile_reason
+    found = re.search(r"\(scores: ([^)]*)\)", reason)
+    assert found, reason
+    fitting, _, not_fitting = found.group(1).partition("; not fitting: ")
+    groups = [[pair.split("=") for pair in group.split(sep)] for group, sep in ((fitting, "; "), (not_fitting, ", "))]
+    assert sorted(name for group in groups for name, _ in group) == sorted(profile_names())
+    for group in groups:  # profiles whose identity is present first, each group best first
+        assert [int(score) for _, score in group] == sorted((int(score) for _, score in group), reverse=True)
 
 
 def test_registry_names_match_the_renderers() -> None:

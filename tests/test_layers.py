@@ -1,10 +1,11 @@
 """The import contract: DESIGN.md's layers, read from the ``ast`` of every module in ``auditor/``.
 
 Face (the CLI) -> Sweep -> GitHub -> Run (audit pipeline, config) -> Find -> Read -> Model;
-Evidence (facts read from the project's code with ``ast``) -> Model;
 Judge (policy) -> Model and data; Show (renderers) -> Model and findings. Only the Face, Sweep,
 GitHub and Run layers write files (``auditor.atomic``): renderers return text.
+Read covers both readers of a project: resolvers (dependency files) and evidence (source facts).
 Every import counts, including lazy ones inside functions and ``TYPE_CHECKING`` blocks.
+A new top-level module is Base unless listed: give it its layer here.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.__main__": "Face", "auditor.entry": "Face", "auditor.cli": "Face", "auditor.audit_command": "Face",
     "auditor.docs": "Face", "auditor.explain": "Face", "auditor.sweep": "Sweep", "auditor.github": "GitHub",
     "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.discover": "Find",
-    "auditor.resolvers": "Read", "auditor.policy": "Judge", "auditor.render": "Show", "auditor.model": "Model",
-    "auditor.graph": "Model", "auditor.findings": "Model", "auditor.locate": "Model", "auditor.atomic": "Write",
-    "auditor.evidence": "Evidence", "auditor.hostile_text": "Model",
-    "auditor.datafile": "Model", "auditor": "Base",
+    "auditor.resolvers": "Read", "auditor.evidence": "Read", "auditor.policy": "Judge", "auditor.render": "Show",
+    "auditor.model": "Model", "auditor.graph": "Model", "auditor.findings": "Model", "auditor.locate": "Model",
+    "auditor.atomic": "Write", "auditor.hostile_text": "Model", "auditor.datafile": "Model",
+    "auditor.evidence.model": "Model",  # the facts judges read, as resolvers hand over auditor.model
+    "auditor.strength": "Model", "auditor.redact": "Model",
+    "auditor.render.escape": "Base",  # pure text escaping, imports nothing of ours: errors use it too
+    "auditor": "Base",
 }  # fmt: skip
 BELOW = {"Base": set(), "Write": {"Base"}, "Model": {"Base"}}
-BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Evidence", "Judge", "Show")}
-BELOW["Judge"] |= {"Evidence"}  # rules judge the facts the evidence stage found in code
+BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Judge", "Show")}
 BELOW["Find"] = {"Read", "Model", "Base"}
-BELOW["Run"] = {"Find", "Read", "Evidence", "Judge", "Model", "Write", "Base"}
+BELOW["Run"] = {"Find", "Read", "Judge", "Model", "Write", "Base"}
 BELOW["GitHub"] = {"Show", "Model", "Write", "Base"}
-BELOW["Sweep"] = {"GitHub", "Run", "Find", "Read", "Evidence", "Judge", "Show", "Model", "Write", "Base"}
+BELOW["Sweep"] = {"GitHub", "Run", "Find", "Read", "Judge", "Show", "Model", "Write", "Base"}
 BELOW["Face"] = BELOW["Sweep"] | {"Sweep"}
 
 

@@ -91,3 +91,32 @@ def test_requirement_lookalike_in_a_string_is_not_the_declaration() -> None:
     assert [(e.child, e.provenance.line if e.provenance else 0) for e in result.edges] == [("django", 9)]
     assert result.projects[0].dependencies_at is not None
     assert result.projects[0].dependencies_at.line == 9
+
+
+def test_json_path_ignores_lookalike_text() -> None:
+    """A key is found by its path: text in a string value or under another parent never matches."""
+    text = (
+        '{\n  "description": "set \\"anti\\": {\\"queue\\": 1}",\n  "stack": {"queue": "a"},\n'
+        '  "items": [\n    {"queue": 1},\n    {"name": "x",\n     "queue": 2}\n  ],\n'
+        '  "anti": {\n    "queue": "b"\n  }\n}\n'
+    )
+    assert json_key_line(text, ("anti", "queue")) == 10
+    assert json_key_line(text, ("stack", "queue")) == 3
+    assert json_key_line(text, ("items", 1, "queue")) == 7
+    assert json_key_line(text, ("items", 1)) == 6
+    assert json_key_line(text, ("anti", "missing")) == 9  # the deepest written part
+    assert json_key_line(text, ("missing",), 0) == 0
+    assert json_key_line("not json", ("a",), 0) == 0
+
+
+def test_toml_inline_arrays_and_dotted_keys() -> None:
+    """Indexes into inline arrays, keys of inline tables, dotted keys and CRLF line ends."""
+    text = (
+        '[tool."stack-auditor"]\r\nignore = [\r\n  { rule = "A", reason = "x" },\r\n'
+        '  { rule = "B",\r\n    reason = "y" },\r\n]\r\nseverity.SA104 = "off"\r\n'
+    )
+    assert toml_line(text, ("tool", "stack-auditor", "ignore", 1, "reason")) == 5
+    assert toml_line(text, ("tool", "stack-auditor", "ignore", 0)) == 3
+    assert toml_line(text, ("tool", "stack-auditor", "severity", "SA104")) == 7
+    assert toml_line(text, ("tool", "stack-auditor", "ignore", 5)) == 2  # past the end: the array's key
+    assert toml_line(text, ("nothing",), 0) == 0

@@ -158,7 +158,7 @@ def app_key() -> str:
 
 @pytest.fixture
 def fake(tmp_path: Path, app_key: str) -> Iterator[FakeGitHub]:
-    """14 repos of every kind in org ``acme`` behind a GitHub App (tokens last the real hour)."""
+    """10 repos, one of every kind, in org ``acme`` behind a GitHub App (tokens last the real hour)."""
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     key = load_pem_private_key(app_key.encode(), password=None)
@@ -170,7 +170,7 @@ def fake(tmp_path: Path, app_key: str) -> Iterator[FakeGitHub]:
     root = tmp_path / "remotes"
     server = FakeGitHub(root)
     server.app = FakeApp(APP_ID, public, SimulatedClock(0.0))
-    for n in range(14):
+    for n in range(len(KINDS)):
         kind = KINDS[n % len(KINDS)]
         name = f"acme/{kind}-{n}"
         make_repo(root / name, kind)
@@ -272,7 +272,7 @@ def test_actions_matrix_shards_then_merge_equal_one_sweep(fake: FakeGitHub, app_
     reference = _reference(fake, app_key, tmp_path)
     assert _comparable(merged) == _comparable(reference)
     committed = [r for r in merged["repos"] if len(r["head"] or "") == 40]  # an empty repo has no commit
-    assert merged["totals"]["repos"] == 14 and len(fake.uploads) == len(committed) == 13
+    assert merged["totals"]["repos"] == len(KINDS) and len(fake.uploads) == len(committed) == len(KINDS) - 1
     _same_sarif(merged_dir / "sarif", tmp_path / "reference" / "ref" / "sarif")
     assert "stack-auditor sweep" in summary_file.read_text()
     assert (tmp_path / "merge-runner" / "history" / "sweep.db").is_file()

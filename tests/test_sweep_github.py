@@ -71,7 +71,7 @@ def test_org_sweep_graphql_clones_and_reaudits_only_moved_heads(
     assert repos["acme/broken-7"]["status"] == "failed"
     assert repos["acme/empty-8"]["status"] == "ok"
     assert (out / "sarif" / "acme__monorepo-6.sarif").is_file()
-    assert not (out / ".cache/repos/acme__monorepo-6/src/app.py").exists()  # only manifests checked out
+    assert not (out / ".cache/repos/acme__monorepo-6/src/app.js").exists()  # manifests and Python sources only
     assert fake.git_unauthorized == 0  # every git request carried the header from the environment
     commit_as(fake.repos["acme/django-monolith-0"].path, "fastapi-on-django")
     commit_as(fake.repos["acme/flask-greenfield-5"].path, "django-monolith")

@@ -155,7 +155,9 @@ def test_repos_file_clones_sparse_then_fetches(org: tuple[Path, dict[str, str]],
     assert repos["acme/broken-1"]["status"] == "failed"
     clone = out / ".cache" / "repos" / "acme__monorepo-1"
     assert (clone / "services/api/uv.lock").is_file()
-    assert not (clone / "src" / "app.py").exists()  # sparse: not checked out
+    assert not (clone / "src" / "app.js").exists()  # sparse: not checked out
+    assert not (clone / "src" / "tests" / "test_app.py").exists()  # tests: the evidence stage skips them
+    assert (clone / "src" / "app.py").is_file()  # application code: the evidence stage reads it
     assert "extraheader" not in (clone / ".git" / "config").read_text().lower()
     marker = clone / ".git" / "sweep-test-marker"
     marker.write_text("kept")

@@ -13,6 +13,8 @@ Audited code is data: it is parsed, never imported, executed or compiled.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from importlib import import_module
 from typing import Protocol
 
@@ -29,16 +31,26 @@ class Collector(Protocol):
 class CollectorEntry:
     """One collector: its name, the needles that make a file worth parsing for it, and where it lives."""
 
-    __slots__ = ("_function", "_implementation", "name", "needles")
+    __slots__ = ("_function", "_implementation", "name", "needles", "refine")
 
-    def __init__(self, name: str, implementation: str, needles: tuple[bytes, ...]) -> None:
+    def __init__(
+        self,
+        name: str,
+        implementation: str,
+        needles: tuple[bytes, ...],
+        refine: Callable[[bytes], bool] | None = None,
+    ) -> None:
+        """``refine``: a second, stricter byte-level test for files that hold a needle."""
         self.name = name
         self.needles = needles
+        self.refine = refine
         self._implementation = implementation
         self._function: Collector | None = None
 
     def wants(self, data: bytes) -> bool:
-        return any(needle in data for needle in self.needles)
+        if not any(needle in data for needle in self.needles):
+            return False
+        return self.refine is None or self.refine(data)
 
     @property
     def collect(self) -> Collector:
@@ -50,6 +62,29 @@ class CollectorEntry:
 
     def __repr__(self) -> str:
         return f"CollectorEntry({self.name!r})"
+
+
+_RAW_SQL_SURE = (b"cursor", b".raw(", b"RawSQL", b".extra(", b"exec_driver_sql")
+_SQL_LITERAL_CALL = re.compile(rb"execute(?:many)?\(\s*[rfbuRFBU]*[\"']")
+_BARE_TEXT = re.compile(rb"(?<![\w.])text\(")
+_SCHEMA_KEYWORD = re.compile(rb"(?:default|onupdate|_where)\s*=\s*$")
+
+
+def _raw_sql_wants(data: bytes) -> bool:
+    """Raw SQL is possible: a cursor or raw()/RawSQL/extra(), SQL text passed to execute(), or a
+    bare ``text(`` that is not a column default (``server_default=text("now()")`` is DDL)."""
+    if any(needle in data for needle in _RAW_SQL_SURE):
+        return True
+    if b"execute" in data and _SQL_LITERAL_CALL.search(data):
+        return True
+    return any(
+        _SCHEMA_KEYWORD.search(data, max(0, m.start() - 24), m.start()) is None for m in _BARE_TEXT.finditer(data)
+    )
+
+
+def _fastapi_wants(data: bytes) -> bool:
+    """A route module can show an untyped body or a blocking call only with one of these words."""
+    return any(word in data for word in (b"dict", b"Dict", b"Any", b"Mapping", b".json()", b"requests"))
 
 
 COLLECTORS: tuple[CollectorEntry, ...] = (
@@ -67,13 +102,17 @@ COLLECTORS: tuple[CollectorEntry, ...] = (
             b"DJANGO_SETTINGS_MODULE",
         ),
     ),
-    CollectorEntry("urlconf", "urlconf:collect", (b"urlpatterns", b".urls")),
-    CollectorEntry("rate-limiting", "ratelimit:collect", (b"throttle", b"ratelimit", b"imiter", b"RateLimit")),
-    CollectorEntry("threads", "threads:collect", (b"Thread", b"start_new_thread", b"Process", b"Timer")),
+    CollectorEntry("urlconf", "urlconf:collect", (b"urlpatterns", b"site.urls")),
+    CollectorEntry("rate-limiting", "ratelimit:collect", (b"throttle", b"ratelimit", b"Limiter", b"limiter")),
+    CollectorEntry("threads", "threads:collect", (b"Thread", b"threading", b"start_new_thread", b"multiprocessing")),
+    # cursor.execute(...), execute("SELECT ..."), Manager.raw, RawSQL, .extra(), SQLAlchemy text() and exec_driver_sql
     CollectorEntry(
-        "raw-sql", "raw_sql:collect", (b"execute", b".raw(", b"RawSQL", b".extra(", b"exec_driver_sql", b"text(")
+        "raw-sql",
+        "raw_sql:collect",
+        (b"cursor", b"execute", b".raw(", b"RawSQL", b".extra(", b"exec_driver_sql", b"text("),
+        _raw_sql_wants,
     ),
-    CollectorEntry("fastapi-routes", "fastapi_routes:collect", (b"FastAPI", b"APIRouter")),
+    CollectorEntry("fastapi-routes", "fastapi_routes:collect", (b"FastAPI", b"APIRouter"), _fastapi_wants),
     CollectorEntry(
         "web-services",
         "services:collect",

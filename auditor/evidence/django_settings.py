@@ -19,7 +19,7 @@ import ast
 from pathlib import PurePosixPath
 
 from auditor.evidence.model import Certainty, EvidenceOptions, Fact
-from auditor.evidence.source import SourceFile, string_value
+from auditor.evidence.source import SourceFile, string_value, walk
 
 __all__ = ["DICT_SETTINGS", "LIST_SETTINGS", "collect"]
 
@@ -80,7 +80,7 @@ class _Reader:
 
     def globals_in(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """A function that rebinds a setting with ``global`` changes it in ways a reader cannot follow."""
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.Global):
                 for name in node.names:
                     if name in _SETTINGS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from auditor.evidence.model import EvidenceOptions, Fact
-from auditor.evidence.source import SourceFile, dotted
+from auditor.evidence.source import SourceFile, dotted, walk
 
 __all__ = ["collect"]
 
@@ -22,9 +22,9 @@ _REQUESTS_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "o
 
 
 def collect(source: SourceFile, options: EvidenceOptions) -> list[Fact]:
-    requests_names = _requests_names(source.tree)
+    requests_names = _requests_names(source.nodes)
     facts = []
-    for node in ast.walk(source.tree):
+    for node in source.nodes:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         methods = [_route_method(d) for d in node.decorator_list]
@@ -65,7 +65,7 @@ def _untyped_bodies(source: SourceFile, function: ast.FunctionDef | ast.AsyncFun
         if default is not None and dotted(default).rsplit(".", 1)[-1] in _NOT_BODY:
             continue
         facts.append(source.fact("untyped-body", function.name, arg, detail=f"{arg.arg}: {annotation}"))
-    for node in ast.walk(function):
+    for node in walk(function):
         if (
             isinstance(node, ast.Await)
             and isinstance(node.value, ast.Call)
@@ -93,10 +93,10 @@ def _annotation_name(annotation: ast.expr | None) -> str:
     return dotted(annotation)
 
 
-def _requests_names(tree: ast.Module) -> set[str]:
+def _requests_names(nodes: list[ast.AST]) -> set[str]:
     """Local names of the ``requests`` module (``import requests``, ``import requests as r``)."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             names.update(alias.asname or alias.name for alias in node.names if alias.name == "requests")
     return names
@@ -104,7 +104,7 @@ def _requests_names(tree: ast.Module) -> set[str]:
 
 def _sync_http(source: SourceFile, function: ast.AsyncFunctionDef, names: set[str]) -> list[Fact]:
     facts = []
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             receiver = node.func.value
             if isinstance(receiver, ast.Name) and receiver.id in names and node.func.attr in _REQUESTS_CALLS:

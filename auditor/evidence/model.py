@@ -69,6 +69,7 @@ class Evidence:
     repo: RepoFacts = field(default_factory=RepoFacts)
     read: bool = True  # False: the audit did not read code (--no-code, or an SBOM-only input)
     why_unread: str = ""
+    raw_sql_marker: str = DEFAULT_RAW_SQL_MARKER  # what a justification comment starts with
 
     def of(self, kind: str, value: str | None = None) -> list[Fact]:
         return [f for f in self.facts if f.kind == kind and (value is None or f.value == value)]

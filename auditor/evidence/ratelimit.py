@@ -21,7 +21,7 @@ _CONSTRUCTORS = {"Limiter": "slowapi Limiter", "RateLimiter": "fastapi-limiter R
 
 def collect(source: SourceFile, options: EvidenceOptions) -> list[Fact]:
     facts = []
-    for node in ast.walk(source.tree):
+    for node in source.nodes:
         if isinstance(node, ast.ClassDef):
             facts.extend(_class_attributes(source, node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

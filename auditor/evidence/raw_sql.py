@@ -16,6 +16,7 @@ from auditor.evidence.source import SourceFile, dotted
 
 __all__ = ["collect", "justification"]
 
+_NEEDLES = ("execute", ".raw(", "RawSQL", ".extra(", "exec_driver_sql", "text(")
 _SQL_WORDS = (
     "select ",
     "insert ",
@@ -38,10 +39,11 @@ _SQL_WORDS = (
 
 
 def collect(source: SourceFile, options: EvidenceOptions) -> list[Fact]:
-    sqlalchemy_text = _imports_sqlalchemy_text(source.tree)
-    schema_defaults = _schema_expressions(source.tree)
+    sqlalchemy_text = _imports_sqlalchemy_text(source.tree.body)
+    nodes = source.nodes_near(_NEEDLES)
+    schema_defaults = _schema_expressions(nodes)
     facts: dict[int, Fact] = {}
-    for node in ast.walk(source.tree):
+    for node in nodes:
         if not isinstance(node, ast.Call) or id(node) in schema_defaults or node.lineno in facts:
             continue
         kind = _kind(node, sqlalchemy_text)
@@ -55,14 +57,14 @@ def collect(source: SourceFile, options: EvidenceOptions) -> list[Fact]:
 _SCHEMA_KEYWORDS = frozenset({"server_default", "server_onupdate", "postgresql_where", "sqlite_where", "default"})
 
 
-def _schema_expressions(tree: ast.Module) -> set[int]:
+def _schema_expressions(nodes: list[ast.AST]) -> set[int]:
     """``text()`` in a column default or index condition is schema DDL, not a query."""
     return {
         id(keyword.value)
-        for node in ast.walk(tree)
+        for node in nodes
         if isinstance(node, ast.Call)
         for keyword in node.keywords
-        if keyword.arg in _SCHEMA_KEYWORDS
+        if keyword.arg in _SCHEMA_KEYWORDS or (keyword.arg or "").endswith("_where")
     }
 
 
@@ -87,7 +89,8 @@ def _kind(call: ast.Call, sqlalchemy_text: bool) -> str | None:
         return None
     receiver = dotted(func.value).lower()
     if last in ("execute", "executemany"):
-        if "cursor" in receiver or receiver in ("cur", "c", "conn", "connection") or _is_sql(call):
+        # DB-API cursors; any other receiver (an SQLAlchemy session or connection) only with SQL text.
+        if "cursor" in receiver or receiver in ("cur", "c") or _is_sql(call):
             return f"cursor.{last}"
         return None
     if last == "raw" and (receiver.endswith("objects") or _is_sql(call)):
@@ -110,10 +113,10 @@ def _is_sql(call: ast.Call) -> bool:
     return text is not None and text.lstrip().lower().startswith(_SQL_WORDS)
 
 
-def _imports_sqlalchemy_text(tree: ast.Module) -> bool:
+def _imports_sqlalchemy_text(nodes: list[ast.stmt]) -> bool:
     return any(
         isinstance(node, ast.ImportFrom)
         and (node.module or "").startswith("sqlalchemy")
         and any(alias.name == "text" for alias in node.names)
-        for node in ast.walk(tree)
+        for node in nodes
     )

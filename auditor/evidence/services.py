@@ -24,7 +24,7 @@ _APPS = {
 
 def collect(source: SourceFile, options: EvidenceOptions) -> list[Fact]:
     facts = []
-    for node in ast.walk(source.tree):
+    for node in source.nodes:
         if isinstance(node, ast.Call):
             kind = _APPS.get(dotted(node.func).rsplit(".", 1)[-1])
             if kind is not None:

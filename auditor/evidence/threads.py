@@ -12,7 +12,7 @@ import ast
 from pathlib import PurePosixPath
 
 from auditor.evidence.model import EvidenceOptions, Fact
-from auditor.evidence.source import SourceFile, dotted
+from auditor.evidence.source import SourceFile, dotted, enclosing_function
 
 __all__ = ["collect", "is_application_code"]
 
@@ -29,6 +29,7 @@ _STARTERS = {
     "multiprocessing.Process": "multiprocessing.Process",
     "mp.Process": "multiprocessing.Process",
 }
+_NEEDLES = ("Thread", "Timer", "start_new_thread", "Process")
 _NOT_APPLICATION_DIRS = frozenset({"management", "scripts", "script", "bin", "tools", "docs", "examples", "benchmarks"})
 _NOT_APPLICATION_FILES = frozenset({"manage.py", "setup.py", "noxfile.py", "fabfile.py", "tasks.py", "conf.py"})
 
@@ -43,20 +44,26 @@ def collect(source: SourceFile, options: EvidenceOptions) -> list[Fact]:
         return []
     imported_process = _imports_process(source.tree)
     subclasses: dict[str, str] = {}
-    for node in ast.walk(source.tree):
+    nodes = source.nodes_near(_NEEDLES)
+    for node in nodes:
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 kind = _STARTERS.get(dotted(base))
                 if kind in ("threading.Thread", "threading.Timer"):
                     subclasses[node.name] = f"{node.name} (a {kind} subclass)"
+    if subclasses:  # calls of a subclass need not name a thread: look for the class names too
+        nodes = source.nodes_near((*_NEEDLES, *subclasses))
     facts = []
-    for function, node in _calls(source.tree):
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
         name = dotted(node.func)
         kind = subclasses.get(name) or _STARTERS.get(name)
         if kind is None and name == "Process" and imported_process:
             kind = "multiprocessing.Process"
         if kind is not None:
-            facts.append(source.fact("thread", kind, node, detail=function))
+            facts.append(source.fact("thread", kind, node, detail=enclosing_function(source.tree, node)))
+    facts.sort(key=lambda fact: (fact.line, fact.column))
     return facts
 
 
@@ -67,18 +74,3 @@ def _imports_process(tree: ast.Module) -> bool:
         and any(alias.name == "Process" for alias in node.names)
         for node in tree.body
     )
-
-
-def _calls(tree: ast.Module) -> list[tuple[str, ast.Call]]:
-    """Every call with the name of the function it is in ('' at module level)."""
-    out: list[tuple[str, ast.Call]] = []
-    stack: list[tuple[str, ast.AST]] = [("", tree)]
-    while stack:
-        function, node = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
-            if isinstance(child, ast.Call):
-                out.append((function, child))
-            stack.append((inner, child))
-    out.sort(key=lambda item: (item[1].lineno, item[1].col_offset))
-    return out

@@ -23,7 +23,7 @@ def collect(source: SourceFile, options: EvidenceOptions) -> list[Fact]:
         if any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
             facts.append(source.fact("urlconf", "urlpatterns", statement))
             break
-    for node in ast.walk(source.tree):
+    for node in source.nodes:
         if isinstance(node, ast.Attribute) and node.attr == "urls" and _is_admin_site(node.value):
             facts.append(source.fact("admin-route", dotted(node), node))
     return facts

@@ -2,10 +2,11 @@
 
 The main Typer app registers it with ``app.command("upload")(upload)``. The
 function returns the exit code (0 uploaded and processed, 1 processing
-failed, 2 usage, input or HTTP error), so the app must hand that value to
-``sys.exit`` (``standalone_mode=False``); messages go to stderr.
-The token is read from ``GITHUB_TOKEN`` or ``GH_TOKEN`` only, never from the
-command line, where other processes could read it.
+failed); a usage, input or HTTP error is raised as an
+:class:`~auditor.errors.AuditorError` for the app's one error handler (exit 2).
+The token is read from ``GH_TOKEN`` or ``GITHUB_TOKEN`` only (``GH_TOKEN``
+first, as ``gh`` reads them), never from the command line, where other
+processes could read it.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from typing import Annotated
 
 import typer
 
-from auditor.errors import AuditorError
+from auditor.errors import UsageError
 from auditor.github.limits import DEFAULT_API_URL
 
-__all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "upload"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "upload"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-EXIT_ERROR = 2
 
 
 def _say(message: str) -> None:
@@ -71,8 +71,15 @@ def upload(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0, help="Seconds to wait for processing.")
     ] = 120.0,
+    tool_name: Annotated[
+        str | None,
+        typer.Option(
+            "--tool-name",
+            help="Tool name GitHub files the analysis under (default: the SARIF's own tool.driver.name).",
+        ),
+    ] = None,
 ) -> int:
-    """Upload a SARIF file to GitHub code scanning (token from GITHUB_TOKEN or GH_TOKEN)."""
+    """Upload a SARIF file to GitHub code scanning (token from GH_TOKEN or GITHUB_TOKEN)."""
     missing = [
         option
         for option, value in (
@@ -83,33 +90,28 @@ def upload(
         if not value
     ]
     if missing:
-        _say(f"error: missing {', '.join(missing)}")
-        return EXIT_ERROR
+        raise UsageError(f"missing {', '.join(missing)}")
     assert repo and ref and commit  # narrowed by the check above
-    try:
-        from auditor.github.secret import token_from_env
+    from auditor.github.secret import token_from_env
 
-        token = token_from_env(os.environ)
-        if token is None:
-            _say("error: set GITHUB_TOKEN or GH_TOKEN to a token that may upload code scanning results")
-            return EXIT_ERROR
-        from auditor.github.upload import upload_sarif
+    token = token_from_env(os.environ)
+    if token is None:
+        raise UsageError("set GH_TOKEN or GITHUB_TOKEN to a token that may upload code scanning results")
+    from auditor.github.upload import upload_sarif
 
-        result = upload_sarif(
-            sarif,
-            repo,
-            ref,
-            commit,
-            checkout_uri,
-            api_url=api_url,
-            token=token,
-            wait=not no_wait,
-            timeout=timeout,
-        )
-    except AuditorError as exc:
-        # Token-free by construction: the client scrubs every message it builds.
-        _say(f"error: {exc}")
-        return EXIT_ERROR
+    # Token-free by construction: the client scrubs every message it builds.
+    result = upload_sarif(
+        sarif,
+        repo,
+        ref,
+        commit,
+        checkout_uri,
+        tool_name,
+        api_url=api_url,
+        token=token,
+        wait=not no_wait,
+        timeout=timeout,
+    )
     where = f"{repo} {ref} @ {commit[:12]}"
     if result.processing_status == "failed":
         _say(f"GitHub could not process the SARIF upload {result.sarif_id} for {where}:")

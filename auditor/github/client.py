@@ -60,6 +60,10 @@ __all__ = [
 API_VERSION = "2022-11-28"
 ACCEPT = "application/vnd.github+json"
 _RETRYABLE_5XX = frozenset({500, 502, 503, 504})
+# An answer bigger than this is refused, not read into memory (the largest real ones, SBOM
+# exports of big monorepos, are tens of MB).
+MAX_BODY_BYTES = 256 * 1024 * 1024
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,7 @@ class GitHubClient:
         retry: RetryPolicy | None = None,
         cache: ResponseCache | None = None,
         timeout: float = 30.0,
+        max_body_bytes: int = MAX_BODY_BYTES,
         user_agent: str = f"stack-auditor/{__version__}",
         sleep: Callable[[float], None] = time.sleep,
         wall_clock: Callable[[], float] = time.time,
@@ -153,6 +158,7 @@ class GitHubClient:
         self.retry = retry or RetryPolicy()
         self.cache = cache
         self.timeout = timeout
+        self.max_body_bytes = max_body_bytes
         self.user_agent = user_agent
         self._sleep = sleep
         self._wall_clock = wall_clock
@@ -288,13 +294,36 @@ class GitHubClient:
             request.add_header(name, value)
         if self.token is not None:
             request.add_unredirected_header("Authorization", f"Bearer {self.token.reveal()}")
+        deadline = time.monotonic() + self.timeout
         try:
             with self._opener.open(request, timeout=self.timeout) as answer:
-                return Response(answer.status, headers_dict(answer.headers), answer.read(), answer.geturl())
+                body = self._read_body(answer, url, deadline)
+                return Response(answer.status, headers_dict(answer.headers), body, answer.geturl())
         except urllib.error.HTTPError as exc:
             with exc:
-                body = exc.read()
+                body = self._read_body(exc, url, deadline)
             return Response(exc.code, headers_dict(exc.headers), body, url)
+
+    def _read_body(self, answer: Any, url: str, deadline: float) -> bytes:
+        """The body, read in chunks: at most ``max_body_bytes``, and within the request's deadline.
+
+        A server that drips a byte at a time never trips the socket timeout (each
+        read gets something); the deadline (``timeout`` for the whole request)
+        ends it after at most one more read. Hitting it is a network error (retried).
+        """
+        chunks: list[bytes] = []
+        size = 0
+        read = getattr(answer, "read1", answer.read)  # read1: one socket read, not "until the chunk is full"
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no complete answer within {self.timeout:g}s (--timeout)")
+            chunk = read(_CHUNK)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise GitHubError(f"{path_of(url)}: answer over {self.max_body_bytes} bytes: refused")
+            chunks.append(chunk)
 
     def _remember(self, method: str, url: str, response: Response) -> None:
         if self.cache is None or method != "GET" or response.status != 200:
@@ -337,7 +366,7 @@ class GitHubClient:
         return None, ""  # a plain 403: permissions, not throttling
 
     def _http_error(self, method: str, response: Response) -> GitHubHTTPError:
-        message = github_message(response)
+        message = github_message(response, self._scrub)
         text = f"{method} {path_of(response.url)}: HTTP {response.status}"
         if message:
             text += f": {message}"

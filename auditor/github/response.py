@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -121,12 +121,27 @@ def headers_dict(message: Any) -> dict[str, str]:
     return headers
 
 
-def github_message(response: Response) -> str:
-    """GitHub's error text: ``message`` plus any ``errors[]`` details; else a short body excerpt."""
+MAX_MESSAGE_CHARS = 200
+
+
+def github_message(response: Response, scrub: Callable[[str], str] = str) -> str:
+    """GitHub's error text: ``message`` plus any ``errors[]`` details; else a short body excerpt.
+
+    ``scrub`` (the token's) runs on the whole text *before* it is cut to
+    :data:`MAX_MESSAGE_CHARS`: cutting first would leave most of an echoed token.
+    """
     try:
         payload = json.loads(response.body or b"null")
     except ValueError:
-        return response.body[:200].decode("utf-8", "replace").strip()
+        return _cut(scrub(response.body[:65536].decode("utf-8", "replace").strip()), MAX_MESSAGE_CHARS)
+    return _cut(scrub(_json_message(payload)), 10 * MAX_MESSAGE_CHARS)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _json_message(payload: Any) -> str:
     if not isinstance(payload, dict):
         return ""
     message = str(payload.get("message") or "")

@@ -11,28 +11,23 @@ such as ``"foo>=1",`` is never taken for a key. :func:`array_string_offsets`
 finds where each string element of an array value is written, for
 requirement lists (``dependencies = ["a>=1", ...]``). :class:`TomlKeys`
 answers by path (keys and array indexes, as schema validators report them),
-and :func:`toml_line` is its one-call form for error messages.
-:class:`ArrayTableLocator` is the fast path for locks: a literal search for
-``[[package]]`` headers, checked against :func:`scan_keys` (the slow
-reference) by ``tests/property/test_toml_locator.py``.
+and :func:`toml_line` is its one-call form for error messages. The fast
+path for locks is :mod:`auditor.locate.toml_locks`.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
-from auditor.locate.lines import LineIndex
-from auditor.model import Provenance
-
 __all__ = [
-    "ArrayTableLocator",
     "KeyPath",
     "TomlKeys",
     "array_element_offsets",
     "array_string_offsets",
+    "array_table_lines",
     "key_at",
     "parse_key",
     "scan_keys",
@@ -364,77 +359,8 @@ def toml_line(text: str, path: Sequence[str | int], default: int = 1) -> int:
     return default if offset is None else text.count("\n", 0, offset) + 1
 
 
-class ArrayTableLocator:
-    """The entries of one array of tables (``[[package]]``) in a lock, in document order.
-
-    The fast path for locks: the n-th ``[[package]]`` header of the text is the
-    n-th entry of the decoded array (found by a literal search, far faster than
-    a scan), and the entry's ``name = ...`` line is its declaration. Given the
-    ``decoded`` array (None when absent), a count that disagrees sends the text
-    to the full scan.
-    """
-
-    def __init__(self, text: str, table: str = "package", decoded: object = Ellipsis) -> None:
-        self.index = LineIndex(text)
-        self._headers = _array_headers(text, table)
-        count = len(decoded) if isinstance(decoded, list) else 0
-        if decoded is not Ellipsis and count != len(self._headers):
-            # A header spelled otherwise ([["package"]]), or header-like text inside a
-            # multi-line string: the full scan tells them apart.
-            self._headers = _scanned_headers(text, table)
-        self._name = re.compile(r"^[ \t]*name[ \t]*=", re.M)
-
-    def __len__(self) -> int:
-        return len(self._headers)
-
-    def entry(self, file: str, n: int) -> Provenance | None:
-        """Provenance of the n-th entry: its ``name =`` line, else its header."""
-        if n >= len(self._headers):
-            return None
-        start, end = self.span(n)
-        found = self._name.search(self.index.text, start, end)
-        return self.index.provenance(file, found.start() if found else start)
-
-    def header_line(self, n: int) -> int:
-        return self.index.position(self._headers[n])[0] if n < len(self._headers) else 0
-
-    def span(self, n: int) -> tuple[int, int]:
-        """Start and end offsets of the n-th entry (header to next header)."""
-        headers = self._headers
-        if n >= len(headers):
-            return len(self.index.text), len(self.index.text)
-        end = headers[n + 1] if n + 1 < len(headers) else len(self.index.text)
-        return headers[n], end
-
-    def entry_at(self, offset: int) -> int | None:
-        """Number of the entry whose span holds ``offset`` (None before the first header)."""
-        n = bisect_right(self._headers, offset) - 1
-        return n if n >= 0 else None
-
-    def at(self, file: str, offset: int | None, n: int) -> Provenance | None:
-        """Provenance of ``offset`` when known, else of entry ``n``."""
-        return self.index.provenance(file, offset) if offset is not None else self.entry(file, n)
-
-    def entries(self) -> Iterator[int]:
-        """The header offsets, in order."""
-        return iter(self._headers)
-
-
-def _array_headers(text: str, table: str) -> list[int]:
-    """Offsets of the ``[[table]]`` header lines (a literal search: far faster than a regex)."""
-    needle = f"[[{table}]]"
-    found = []
-    pos = text.find(needle)
-    while pos != -1:
-        line_start = text.rfind("\n", 0, pos) + 1
-        if not text[line_start:pos].strip():
-            found.append(line_start)
-        pos = text.find(needle, pos + len(needle))
-    return found
-
-
-def _scanned_headers(text: str, table: str) -> list[int]:
-    """The slow reference for :func:`_array_headers`: the header lines :func:`scan_keys` reads."""
+def array_table_lines(text: str, table: str) -> list[int]:
+    """Line starts of the ``[[table]]`` headers, as the full scan reads them (the reference for the lock fast path)."""
     headers: list[tuple[KeyPath, int, bool]] = []
     _scan(text, 0, len(text), headers)
     return [text.rfind("\n", 0, at) + 1 for path, at, is_array in headers if is_array and path == (table,)]

@@ -29,8 +29,8 @@ class Token(NamedTuple):
     files: tuple[str, ...] = ()
     note: str = ""
     not_checkable: str = ""
-    declared_in: str = ""
     evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
+    declared_in: str = ""  # file:line of the entry that won (a repository redefining one is reported)
 
 
 class AntiEntry(NamedTuple):
@@ -43,9 +43,9 @@ class AntiEntry(NamedTuple):
     help: str
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
-    declared_in: str = ""
     covers: tuple[str, ...] = ()  # stack tokens whose deviation is the same fact as this key firing
     evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
+    declared_in: str = ""  # file:line of the entry that won (a repository redefining one is reported)
 
 
 class Catalog(NamedTuple):
@@ -82,8 +82,8 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | Non
             files=tuple(entry.get("files", ())),
             note=str(entry.get("note", "")),
             not_checkable=str(entry.get("not-checkable", "")),
-            declared_in=f"{label}:{line}",
             evidence=str(entry.get("evidence", "")),
+            declared_in=f"{label}:{line}",
         )
     for key, entry in data.get("anti", {}).items():
         line = toml_line(text, ("anti", key))
@@ -103,7 +103,7 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | Non
             help=str(entry.get("help", "")).strip(),
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
-            declared_in=f"{label}:{line}",
             covers=tuple(entry.get("covers", ())),
             evidence=str(entry.get("evidence", "")),
+            declared_in=f"{label}:{line}",
         )

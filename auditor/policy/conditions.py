@@ -12,6 +12,10 @@ A condition is a TOML table. Selectors (each names packages):
 - ``requirement = "pinned" | "capped" | "unconstrained"``: fires per direct requirement whose specifier
   in package metadata (pyproject.toml, not a requirements file) pins one version (``==1.2``,
   ``===1.2``), caps the version from above (``<``, ``<=``, ``~=``, ``==1.*``), or says nothing;
+- ``stale-lock = true``: fires per dependency a manifest declares and the project's lock does not list
+  (unless its marker cannot hold for the lock's Pythons);
+- ``locks-disagree = true``: fires per pair of locks of one project that resolve shared packages to
+  versions with none in common;
 - ``requires-python = {admits-any = ["3.11"], lowest-at-least = "3.11"}``: fires when the
   project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``;
   ``{only-at-least = "3.9"}`` fires when every Python it admits is 3.9 or later (a project that
@@ -22,6 +26,12 @@ Filters (beside a selector, narrowing which packages count):
 ``scopes`` (``runtime`` = main + optional, ``main``, ``dev``, ``optional``, ``group``, or a full
 scope like ``group:test``), ``ecosystem`` (purl type, default ``pypi``; ``*`` = any).
 
+With ``direct-only``, ``scopes`` is where the project *declares* the package. A package declared
+elsewhere (a dev group) that the wanted scope reaches through another package gives a ``pulled``
+match, which only a rule with a ``message-pulled`` template reports. A graph whose files do not say
+which packages are direct cannot judge ``direct-only`` (:func:`needs_direct`); a package whose
+scopes no file states matches any ``scopes`` filter (a lock installs it by default).
+
 Combinators: ``all = [conditions]``, ``any = [conditions]``, ``not = condition``.
 """
 
@@ -31,11 +41,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import canonical_name
+from auditor.graph import GraphNode, LockDisagreement, ProjectGraph
+from auditor.model import Edge, Provenance, canonical_name
 from auditor.versions import compare, contains, is_specifier, is_version
 
-__all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition"]
+__all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition", "needs_direct"]
 
 SELECTORS = (
     "present",
@@ -46,6 +56,8 @@ SELECTORS = (
     "unpinned",
     "requirement",
     "requires-python",
+    "stale-lock",
+    "locks-disagree",
 )
 REQUIREMENT_KINDS = ("pinned", "capped", "unconstrained")
 FILTERS = ("version", "direct-only", "scopes", "ecosystem")
@@ -61,6 +73,9 @@ class Match:
     conflict: bool = False  # primary = last package, related = the others
     missing: list[str] = field(default_factory=list)
     python: bool = False
+    pulled: bool = False  # declared outside the wanted scope, reached from it through another package
+    values: dict[str, str] = field(default_factory=dict)  # extra message values of graph-level selectors
+    location: Provenance | None = None  # where a graph-level finding points
 
 
 class ConditionError(ValueError):
@@ -85,6 +100,7 @@ class Condition(NamedTuple):
                     merged.missing.extend(match.missing)
                     merged.conflict = merged.conflict or match.conflict
                     merged.python = merged.python or match.python
+                    merged.pulled = merged.pulled or match.pulled
             return [merged]
         if "any" in table:
             for sub in table["any"]:
@@ -100,7 +116,7 @@ class Condition(NamedTuple):
         table = self.table
         if "present" in table:
             found = self._select(graph, table["present"])
-            return [Match([node]) for node in found]
+            return [Match([node], pulled=self._pulled(node)) for node in found]
         if "all-present" in table:
             names = table["all-present"]
             found = self._select(graph, names)
@@ -121,7 +137,14 @@ class Condition(NamedTuple):
             ordered = sorted(found, key=lambda n: (not n.direct, rank.get(n.name, 0), n.name))
             return [Match(ordered, conflict=True)]
         if table.get("duplicate-versions"):
-            return [Match([node]) for node in self._select(graph, None) if len(node.versions) > 1]
+            # A lock's forks (torch for darwin, torch+cpu for linux) never install together.
+            return [
+                Match([node]) for node in self._select(graph, None) if len(node.versions) > 1 and not node.alternatives
+            ]
+        if table.get("stale-lock"):
+            return [_stale(graph, edge) for edge in graph.missing_from_lock]
+        if table.get("locks-disagree"):
+            return [_disagreement(found) for found in graph.lock_disagreements]
         if table.get("unpinned"):
             if graph.has_lock:
                 return []
@@ -159,11 +182,38 @@ class Condition(NamedTuple):
             candidates = [n for n in candidates if n.direct]
         if "scopes" in table:
             wanted = table["scopes"]
-            candidates = [n for n in candidates if any(_scope_matches(s, wanted) for s in n.scopes)]
+            candidates = [n for n in candidates if not n.scopes or any(_scope_matches(s, wanted) for s in n.scopes)]
         if "version" in table:
             wanted_versions = table["version"]
             candidates = [n for n in candidates if any(contains(wanted_versions, v) for v in n.versions)]
         return candidates
+
+    def _pulled(self, node: GraphNode) -> bool:
+        """A direct package declared outside the wanted scopes, which reach it through another package."""
+        table = self.table
+        if not table.get("direct-only") or "scopes" not in table or not node.declared_scopes:
+            return False
+        return not any(_scope_matches(s, table["scopes"]) for s in node.declared_scopes)
+
+
+def needs_direct(table: Mapping[str, Any]) -> bool:
+    """Whether a condition asks which packages are direct (which some graphs cannot tell)."""
+    if table.get("direct-only") or table.get("unpinned") or "requirement" in table:
+        return True
+    subs = [*table.get("all", ()), *table.get("any", ()), *([table["not"]] if "not" in table else [])]
+    return any(needs_direct(sub) for sub in subs)
+
+
+def _stale(graph: ProjectGraph, edge: Edge) -> Match:
+    locks = " or ".join(sorted(set(graph.universal_locks))) or "the lock"
+    return Match(missing=[edge.child], values={"package": edge.child, "locks": locks}, location=edge.provenance)
+
+
+def _disagreement(found: LockDisagreement) -> Match:
+    names = list(found.packages)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    values = {"used": found.used, "other": found.other, "count": str(len(names)), "differing": shown}
+    return Match(values=values, location=Provenance(found.other, 1, 1, ""))
 
 
 def _scope_matches(scope: str, wanted: list[str]) -> bool:

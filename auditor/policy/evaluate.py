@@ -15,13 +15,16 @@ from auditor.findings import Finding, Judgement, NotCheckable, Related, RuleMeta
 from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import Provenance
 from auditor.policy.catalog import AntiEntry, Catalog
-from auditor.policy.conditions import Match
-from auditor.policy.judges import ANTI_JUDGES, Hit
+from auditor.policy.conditions import Condition, Match, needs_direct
+from auditor.policy.judged import judge_anti
 from auditor.policy.profile_keys import profile_key_judgements
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 from auditor.policy.stack import TokenResult, options_of, stack_issues, token_result, why_unread
 from auditor.policy.template import fill
+
+# A finding's message, whatever its template and names (bounded output per finding).
+MAX_MESSAGE_CHARS = 2000
 
 __all__ = [
     "Evaluation",
@@ -43,6 +46,7 @@ class Evaluation:
     not_checkable: list[NotCheckable] = field(default_factory=list)
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     judgements: list[Judgement] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)  # rules that need directness the graph lacks
 
 
 def evaluate(
@@ -64,12 +68,16 @@ def evaluate(
     # architecture rule on the same package and line would only say it twice.
     profiled = {(f.package, f.location) for f in out.findings if f.package}
     for rule in rules:
+        if _cannot_tell_direct(graph, rule.condition, rule.id, out):
+            continue
         for match in rule.condition.evaluate(graph):
+            if match.pulled and not rule.message_pulled:
+                continue
             finding = _finding(
                 graph,
                 rule.id,
                 rule.meta.severity,
-                rule.message,
+                rule.message_pulled if match.pulled else rule.message,
                 match,
                 rule.meta.summary,
                 reason="",
@@ -79,6 +87,12 @@ def evaluate(
                 continue
             out.rules[rule.id] = rule.meta
             out.findings.append(finding)
+    if out.undecided:
+        reason = (
+            "these rules need the project's direct dependencies, which none of its files records"
+            f" ({', '.join(sorted(set(graph.files)))}); audit it with its manifest (pyproject.toml, Pipfile)"
+        )
+        out.not_checkable.append(NotCheckable("direct-dependencies", ", ".join(out.undecided), reason))
     out.findings.sort(key=Finding.sort_key)
     return out
 
@@ -194,20 +208,15 @@ def _evaluate_anti(
         rule_id = f"{profile.name}/{key}"
         verdict_word = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
         entry_name = f"profile {profile.name}: anti_recommendations.{key} = {verdict_word}"
-        use_condition = True
-        if entry.evidence and evidence is not None and evidence.read and entry.evidence in ANTI_JUDGES:
-            judged = ANTI_JUDGES[entry.evidence](graph, evidence)
-            use_condition = judged.use_condition
-            hits = [_hit_finding(graph, rule_id, anti.severity, hit, entry_name, anti.reason) for hit in judged.hits]
-            if hits:
+        judged = judge_anti(graph, evidence, entry.evidence, key, rule_id, anti.severity, anti.reason, entry_name)
+        use_condition = judged is None or judged.use_condition
+        if judged is not None:
+            if judged.findings:
                 out.rules[rule_id] = anti_meta(profile, entry)
-                out.findings.extend(_same_fact(hits, entry, stack_keys, covered))
-            violated = any(not hit.note for hit in judged.hits)
-            outcome = ("violated" if violated else "satisfied") if judged.status == "checked" else ""
-            evidence_at = judged.evidence or tuple(hit.location for hit in judged.hits)
-            out.judgements.append(Judgement(judgement_key, judged.status, judged.detail, outcome, evidence_at))
-            if judged.status == "not-checkable":
-                out.not_checkable.append(NotCheckable(key, key, judged.detail))
+                out.findings.extend(_same_fact(judged.findings, entry, stack_keys, covered))
+            out.judgements.append(judged.judgement)
+            if judged.not_checkable:
+                out.not_checkable.append(NotCheckable(key, key, judged.not_checkable))
             if not use_condition:
                 continue
         if entry.condition is None:
@@ -215,15 +224,17 @@ def _evaluate_anti(
             out.not_checkable.append(NotCheckable(key, key, entry.not_checkable + why))
             out.judgements.append(Judgement(judgement_key, "not-checkable", entry.not_checkable + why))
             continue
-        matches = entry.condition.evaluate(graph)
-        if not (entry.evidence and use_condition and evidence is not None and evidence.read):
+        if _cannot_tell_direct(graph, entry.condition, rule_id, out):
+            reason = "needs the project's direct dependencies, which its files do not record"
+            out.judgements.append(Judgement(judgement_key, "not-checkable", reason))
+            continue
+        matches = [m for m in entry.condition.evaluate(graph) if not m.pulled]
+        if judged is None:
             found = "; ".join(m.packages[0].label() for m in matches if m.packages)
             detail = f"{entry.summary}: {found or 'yes'}" if matches else f"not found: {entry.summary}"
             if entry.evidence:
                 detail += f" (dependencies only: the code was not read: {why_unread(evidence)})"
-            out.judgements.append(
-                Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied")
-            )
+            out.judgements.append(Judgement(judgement_key, "checked", detail, "violated" if matches else "satisfied"))
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
@@ -250,23 +261,12 @@ def _same_fact(
     return findings
 
 
-def _hit_finding(
-    graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit, profile_entry: str, reason: str
-) -> Finding:
-    """A judge's hit as a finding: the code line first, the dependency lines as related locations."""
-    node = hit.package
-    return Finding(
-        rule_id=rule_id,
-        severity=Severity.NOTE if hit.note else severity,
-        message=f"{hit.message}: {reason}" if reason else hit.message,
-        profile_entry=profile_entry,
-        project=graph.path,
-        package=node.name if node is not None else None,
-        version=node.version if node is not None else None,
-        location=hit.location,
-        related=list(hit.related),
-        scope=",".join(sorted(node.scopes)) if node is not None else "",
-    )
+def _cannot_tell_direct(graph: ProjectGraph, condition: Condition, rule_id: str, out: Evaluation) -> bool:
+    """A rule about direct dependencies on a graph whose files do not say which are direct: a note, no guess."""
+    if graph.direct_known or not needs_direct(condition.table):
+        return False
+    out.undecided.append(rule_id)
+    return True
 
 
 def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
@@ -311,9 +311,14 @@ def _finding(
         "summary": summary,
         "use_instead": use_instead,
         "project": graph.name or graph.path,
+        **_pulled_values(graph, primary, match),
+        **match.values,
     }
     message = fill(template, values)
-    if primary is not None:
+    location: Provenance | None
+    if match.location is not None:
+        location = match.location
+    elif primary is not None:
         location = primary.location or declaration_anchor(graph)
     elif match.python:
         location = graph.requires_python_at or declaration_anchor(graph)
@@ -323,22 +328,48 @@ def _finding(
     if match.python and primary is not None and graph.requires_python_at is not None:
         related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
-    if primary is not None and not primary.direct:
-        why = graph.why_path(primary)
+    if match.pulled and primary is not None:
+        why = graph.why_path(primary, scope_of=_RUNTIME, bounded=True)
+    elif primary is not None and primary.direct is False:  # unknown directness: no path is claimed
+        why = graph.why_path(primary, bounded=True)
         if why:
             message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
+    if len(message) > MAX_MESSAGE_CHARS:  # a template over many long names: bounded like the path
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
     return Finding(
         rule_id=rule_id,
         severity=severity,
         message=message,
         project=graph.path,
-        package=primary.name if primary else None,
+        package=primary.name if primary else match.values.get("package"),
         version=primary.version if primary else None,
         location=location,
         related=related,
         why_path=why,
         scope=",".join(sorted(primary.scopes)) if primary else "",
     )
+
+
+_RUNTIME = ("main", "optional")
+
+
+def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) -> dict[str, str]:
+    """``{declared}``, ``{pulled_by}`` and ``{path}`` of a package declared in dev that runtime reaches."""
+    if node is None or not match.pulled:
+        return {}
+    path = graph.why_path(node, scope_of=_RUNTIME, bounded=True)
+    via = path[1:-1]
+    if not via:  # a lock that states groups but no edges (Pipfile.lock)
+        return {
+            "declared": ", ".join(sorted(node.declared_scopes)),
+            "pulled_by": "a runtime dependency",
+            "path": "the lock lists it among the main packages and records no edges to say which one",
+        }
+    return {
+        "declared": ", ".join(sorted(node.declared_scopes)),
+        "pulled_by": via[0].rsplit(" ", 1)[0],
+        "path": " -> ".join(path),
+    }
 
 
 def group_per_file(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:
@@ -399,5 +430,7 @@ def declaration_anchor(graph: ProjectGraph) -> Provenance | None:
 def _declared(graph: ProjectGraph, node: GraphNode) -> str:
     if node.direct:
         return f"{node.label()} is declared here"
-    via = graph.why_path(node)[1:-1]
+    if node.direct is None:
+        return f"{node.label()} is resolved here"
+    via = graph.why_path(node, bounded=True)[1:-1]
     return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"

@@ -90,7 +90,7 @@ def _fit(graph: ProjectGraph, profile: Profile, catalog: Catalog) -> ProfileFit:
         if hit is None:
             continue
         node = hit.node
-        if key in identity_keys and key in FRAMEWORK_KEYS and node is not None and not node.direct:
+        if key in identity_keys and key in FRAMEWORK_KEYS and node is not None and node.direct is False:
             reasons.append(f"{key}: {node.label()} is only transitive (+0)")
             continue  # a framework some library drags in is not the project's framework
         weight = IDENTITY_WEIGHT if key in identity_keys else 1

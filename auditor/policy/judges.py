@@ -211,7 +211,7 @@ def raw_sql(graph: ProjectGraph, evidence: Evidence) -> Verdict:
     for file, group in groupby(sorted(bare, key=lambda f: (f.file, f.line)), key=lambda f: f.file):
         facts = list(group)
         lines = ", ".join(str(f.line) for f in facts[:8]) + (" ..." if len(facts) > 8 else "")
-        message = f"{len(facts)} raw SQL call(s) in {file} without a `# raw-sql: <reason>` comment"
+        message = f"{len(facts)} raw SQL call(s) in {file} without a `# {evidence.raw_sql_marker} <reason>` comment"
         message += f" (line {lines}): {facts[0].value}"
         related = tuple(Related(f.location, f"{f.value} without a justification") for f in facts[1:20])
         hits.append(Hit(facts[0].location, message, None, related))

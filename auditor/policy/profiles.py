@@ -121,6 +121,14 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         first = problems[0]
         raise ConfigError(label, json_key_line(text, first.path), f"{first.where()}: {first.message}")
     name = data["profile_name"]
+    if not shipped and name in shipped_profiles() and not _is_shipped_file(path, name):
+        # An impostor under a shipped name would pass as the shipped contract (a sweep would show it so).
+        raise ConfigError(
+            label,
+            _line_of(text, "profile_name"),
+            f"profile_name {name!r} is reserved for the shipped profile: name yours differently"
+            f' and start it with "extends": "{name}"',
+        )
 
     parent: Profile | None = None
     extends = data.get("extends")
@@ -212,6 +220,14 @@ def _resolve(ref: str, base: Path | None) -> Path:
         known = ", ".join(sorted(shipped))
         raise ConfigError(ref, 0, f"no such profile (shipped: {known}; or give a path to a profile JSON)")
     return path
+
+
+def _is_shipped_file(path: Path, name: str) -> bool:
+    shipped = shipped_profiles()[name]
+    try:
+        return path.resolve() == shipped.resolve() or path.read_bytes() == shipped.read_bytes()
+    except OSError:
+        return False
 
 
 def _line_of(text: str, key: str) -> int:

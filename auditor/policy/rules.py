@@ -35,6 +35,7 @@ class Rule(NamedTuple):
     condition: Condition
     message: str
     use_instead: str = ""
+    message_pulled: str = ""  # for a package declared outside the rule's scopes that they reach anyway
     per_file_message: str = ""  # set: several matches in one file make one finding (SA104)
 
     @property
@@ -133,5 +134,6 @@ def _rule(entry: dict[str, object], label: str, text: str, n: int, shipped: bool
         condition=condition,
         message=str(entry["message"]),
         use_instead=str(entry.get("use-instead", "")),
+        message_pulled=str(entry.get("message-pulled", "")),
         per_file_message=str(entry.get("per-file-message", "")),
     )

@@ -19,6 +19,7 @@ from auditor.graph import GraphNode, ProjectGraph
 from auditor.model import Provenance, canonical_name
 from auditor.policy.catalog import Catalog
 from auditor.policy.conditions import KNOWN_PYTHONS, Condition, Match
+from auditor.policy.judged import why_unread
 from auditor.policy.judges import TOKEN_JUDGES
 from auditor.policy.profile_keys import stack_judgement
 from auditor.policy.profiles import Profile
@@ -64,10 +65,6 @@ def options_of(value: str | list[str]) -> list[list[str]]:
     """A stack entry as options (any one suffices), each a list of tokens (all needed)."""
     options = value if isinstance(value, list) else [value]
     return [[part.strip() for part in option.split(" + ")] for option in options]
-
-
-def why_unread(evidence: Evidence | None) -> str:
-    return evidence.why_unread if evidence is not None else "the source was not read"
 
 
 def token_result(

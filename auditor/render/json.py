@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from auditor.findings import Finding, Report, Severity
 from auditor.model import Provenance
 from auditor.render.base import RenderOptions, inference_dict
+from auditor.render.packages import packages_json
 
 __all__ = ["SCHEMA_VERSION", "JsonRenderer", "report_to_dict"]
 
@@ -75,6 +76,7 @@ def report_to_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
                 "inference": inference_dict(project.inference) if project.inference else None,
                 "requires_python": project.requires_python,
                 "packages": len(project.packages),
+                "package_list": packages_json(project.packages),
                 "findings": [_finding(f) for f in sorted(project.findings, key=Finding.sort_key)],
                 "not_checkable": [
                     {"key": n.key, "token": n.token, "reason": n.reason}

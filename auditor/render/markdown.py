@@ -6,12 +6,14 @@ Counts by severity, one table of findings (file:line links with
 
 from __future__ import annotations
 
+import html
 import re
 from typing import ClassVar
 
 from auditor.findings import Report, Severity, excluded_summary
 from auditor.model import Provenance
 from auditor.render.base import RenderOptions, counted_noun, inference_words
+from auditor.render.escape import md_code, md_text, terminal, uri_path
 
 __all__ = ["MarkdownRenderer"]
 
@@ -19,8 +21,8 @@ _ICON = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟠 warning", Severit
 
 
 def _cell(text: str) -> str:
-    """Table cells cannot hold pipes or newlines."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Input-derived text as a literal table cell: no pipes, newlines or Markdown of its own."""
+    return md_text(text)
 
 
 class MarkdownRenderer:
@@ -46,7 +48,7 @@ class MarkdownRenderer:
         for project in report.projects:
             n = sum(1 for f in project.findings if f.suppression is None)
             profile = (project.profile or "—") + inference_words(project.inference)
-            lines.append(f"| `{_cell(project.path)}` | {_cell(profile)} | {n} |")
+            lines.append(f"| {md_code(project.path)} | {_cell(profile)} | {n} |")
         lines.append("")
         findings = sorted(report.findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
         if findings:
@@ -55,7 +57,7 @@ class MarkdownRenderer:
             for finding in findings:
                 severity = _ICON[finding.severity] + (" (suppressed)" if finding.suppression else "")
                 lines.append(
-                    f"| {severity} | `{finding.rule_id}` | {self._where(finding.location, report, options)} "
+                    f"| {severity} | {md_code(finding.rule_id)} | {self._where(finding.location, report, options)} "
                     f"| {_cell(finding.message)} |"
                 )
             lines.append("")
@@ -64,13 +66,14 @@ class MarkdownRenderer:
             lines.append("")
         if report.failures:
             lines.append("### Input errors")
-            lines.extend(f"- `{_cell(str(failure))}`" for failure in report.failures)
+            lines.extend(f"- {md_code(str(failure))}" for failure in report.failures)
             lines.append("")
         for rule_id in sorted({f.rule_id for f in findings}):
             meta = report.rules.get(rule_id)
             if meta is None:
                 continue
-            lines.append(f"<details><summary><code>{rule_id}</code>: {meta.summary}</summary>")
+            summary = html.escape(terminal(meta.summary))
+            lines.append(f"<details><summary><code>{html.escape(rule_id)}</code>: {summary}</summary>")
             lines.append("")
             # The help's own "## " sections sit under this summary's "## stack-auditor".
             lines.append(re.sub(r"^## ", "#### ", meta.help_markdown, flags=re.M))
@@ -83,8 +86,8 @@ class MarkdownRenderer:
     def _where(at: Provenance | None, report: Report, options: RenderOptions) -> str:
         if at is None:
             return "—"
-        label = f"{at.file}:{at.line}"
+        label = md_code(f"{at.file}:{at.line}")
         if options.link_base:
             base = options.link_base.rstrip("/")
-            return f"[`{label}`]({base}/{report.source_prefix}{at.file}#L{at.line})"
-        return f"`{label}`"
+            return f"[{label}]({base}/{uri_path(report.source_prefix + at.file)}#L{at.line})"
+        return label

@@ -54,7 +54,10 @@ def default_category(report: Report) -> str:
 
 
 def _uri(report: Report, file: str) -> str:
-    return f"{report.source_prefix}{file}".replace("\\", "/")
+    """A relative URI reference: percent-encoded (``#``, ``?``, ``%`` and spaces in names are data)."""
+    from auditor.render.escape import uri_path
+
+    return uri_path(f"{report.source_prefix}{file}".replace("\\", "/"))
 
 
 def _location(report: Report, at: Provenance, message: str | None = None) -> dict[str, Any]:
@@ -211,6 +214,8 @@ def render_per_project(report: Report) -> dict[str, str]:
     """
     from dataclasses import replace
 
+    from auditor.render.escape import file_stem
+
     documents = {}
     for project in report.projects:
         single = replace(
@@ -219,7 +224,8 @@ def render_per_project(report: Report) -> dict[str, str]:
             failures=[f for f in report.failures if f.file in project.files or f.file.startswith(f"{project.path}/")],
             absent=[r for r in report.absent if r.get("properties", {}).get("project") == project.path],
         )
-        name = "root" if project.path == "." else project.path.replace("/", "__")
+        # "." is root.sarif; a project folder named "root" (or "a__b" beside "a/b") gets a hashed name.
+        name = "root" if project.path == "." else file_stem(project.path, reserved={"root"})
         inside = "" if project.path == "." else f"{project.path}/"
         options = RenderOptions(category=f"stack-auditor/{report.source_prefix}{inside}")
         documents[f"{name}.sarif"] = json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n"

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from auditor.findings import Finding, ProjectReport, Report, Severity, excluded_summary
 from auditor.render.base import RenderOptions, counted_noun
+from auditor.render.escape import terminal as clean
 
 __all__ = ["TextRenderer"]
 
@@ -28,29 +29,29 @@ class TextRenderer:
         out: list[str] = []
         for project in report.projects:
             title = project.path if project.name is None else f"{project.path} ({project.name})"
-            out.append(paint(_BOLD, title))
+            out.append(paint(_BOLD, clean(title)))
             profile = project.profile or "none"
-            out.append(f"  profile: {profile} — {project.profile_reason}")
-            out.append(f"  files: {', '.join(project.files)}; {counted_noun(len(project.packages), 'package')}")
+            out.append(clean(f"  profile: {profile} — {project.profile_reason}"))
+            out.append(clean(f"  files: {', '.join(project.files)}; {counted_noun(len(project.packages), 'package')}"))
             if not project.findings:
                 out.append("  no findings")
             for finding in sorted(project.findings, key=_order):
                 out.extend(_finding_lines(finding, paint))
             if project.not_checkable:
                 keys = sorted({f"{n.key} ({n.token})" if n.token != n.key else n.key for n in project.not_checkable})
-                out.append(paint(_DIM, f"  not checkable from dependencies: {', '.join(keys)}"))
+                out.append(paint(_DIM, clean(f"  not checkable from dependencies: {', '.join(keys)}")))
             if report.explain and project.judgements:
                 out.extend(_judgement_lines(project, paint))
             for skipped in project.skipped:
                 where = f"{skipped.provenance}: " if skipped.provenance else ""
-                out.append(paint(_DIM, f"  skipped: {where}{skipped.name}: {skipped.reason}"))
+                out.append(paint(_DIM, clean(f"  skipped: {where}{skipped.name}: {skipped.reason}")))
             out.append("")
         for failure in report.failures:
-            out.append(paint(_COLOURS[Severity.ERROR], "input error: ") + str(failure))
+            out.append(paint(_COLOURS[Severity.ERROR], "input error: ") + clean(str(failure)))
         for notice in report.notices:
-            out.append(f"note: {notice}")
+            out.append(clean(f"note: {notice}"))
         for skipped in report.skipped:
-            out.append(paint(_DIM, f"skipped: {skipped.name}: {skipped.reason}"))
+            out.append(paint(_DIM, clean(f"skipped: {skipped.name}: {skipped.reason}")))
         excluded = excluded_summary(report.excluded)
         if excluded:
             out.append(paint(_DIM, f"{excluded}: not audited (--include GLOB or --no-default-excludes to read them)"))
@@ -87,13 +88,13 @@ def _finding_lines(finding: Finding, paint: Paint) -> list[str]:
     where = f"{finding.location.file}:{finding.location.line}" if finding.location else "-"
     label = paint(_COLOURS[finding.severity], f"{finding.severity.value:<7}")
     state = " [suppressed]" if finding.suppression else ""
-    lines = [f"  {label} {where}  {finding.rule_id}{state}", f"          {finding.message}"]
+    lines = [f"  {label} {clean(where)}  {clean(finding.rule_id)}{state}", f"          {clean(finding.message)}"]
     for related in finding.related:
-        lines.append(f"          also: {related.location.file}:{related.location.line}: {related.message}")
+        lines.append(clean(f"          also: {related.location.file}:{related.location.line}: {related.message}"))
     if finding.why_path:
-        lines.append(f"          why: {' -> '.join(finding.why_path)}")
+        lines.append(clean(f"          why: {' -> '.join(finding.why_path)}"))
     if finding.suppression:
-        lines.append(f"          suppressed: {finding.suppression.justification}")
+        lines.append(clean(f"          suppressed: {finding.suppression.justification}"))
     return lines
 
 

@@ -86,7 +86,8 @@ FORMATS: tuple[Format, ...] = (
         "requirements",
         "manifest",
         "requirements:RequirementsResolver",
-        r".*\.in|requirements.*\.txt|.*[-_]requirements\.txt",
+        # pip-compile's inputs are *.in, but MANIFEST.in is setuptools' file list, not requirements.
+        r"(?!MANIFEST\.in\Z).*\.in|requirements.*\.txt|.*[-_]requirements\.txt",
         folder_files=r"requirements/.*\.txt",
     ),
 )

@@ -60,6 +60,7 @@ class RawComponent(NamedTuple):
     purl: str = ""
     scope: str = ""
     bom_ref: str = ""
+    licence: str = ""
 
 
 class RawDependency(NamedTuple):
@@ -108,6 +109,7 @@ def _package(raw: RawComponent, path: str) -> Package:
         scopes={scope_of(raw, path)},
         source=source,
         display_name=raw.name if ecosystem == "pypi" else name,
+        licence=raw.licence or None,
     )
 
 

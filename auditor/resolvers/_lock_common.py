@@ -11,10 +11,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from auditor.errors import InputError
-from auditor.locate.toml import ArrayTableLocator as BlockLocator
+from auditor.locate.toml_locks import ArrayTableLocator as BlockLocator
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.versions import is_specifier, is_version, pep440_release
 
@@ -24,6 +26,7 @@ __all__ = [
     "poetry_to_pep440",
     "requirement_edge",
     "scope_of_group",
+    "table_source",
     "url_source",
 ]
 
@@ -40,6 +43,17 @@ def scope_of_group(group: str, main_names: tuple[str, ...] = ("main", "default")
 def extras_in_marker(marker: str | None) -> list[str]:
     """The extras an ``extra == "x"`` marker names, in order."""
     return _EXTRA_EQ.findall(marker) if marker else []
+
+
+def table_source(entry: Mapping[str, Any], editable_key: str = "editable") -> SourceKind:
+    """SourceKind of a dependency written as a table (PDM's and Poetry's ``{git = ...}``, ``{path = ...}``)."""
+    if "git" in entry or "hg" in entry or "svn" in entry or "bzr" in entry:
+        return "vcs"
+    if "url" in entry:
+        return "url"
+    if "path" in entry:
+        return "editable" if entry.get(editable_key) is True else "path"
+    return "registry"
 
 
 def url_source(url: str) -> SourceKind:

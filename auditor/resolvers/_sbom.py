@@ -81,6 +81,31 @@ def clip(line: str, column: int) -> str:
     return line.strip()
 
 
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+_COLON = re.compile(r"\s*:")
+
+
+def name_key(text: str, start: int) -> int:
+    """Offset of the object's own ``"name"`` key (not a nested licence's), else ``start`` (its ``{``)."""
+    depth = 0
+    for token in _TOKEN.finditer(text, start):
+        value = token.group()
+        if value in "{[":
+            depth += 1
+        elif value in "}]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and value == '"name"' and _COLON.match(text, token.end()):
+            return token.start()
+    return start
+
+
+def is_pretty(text: str) -> bool:
+    """Whether a JSON document spreads over lines (minified: every key is on the one line)."""
+    return "\n" in text[:8192].strip()
+
+
 class LineCursor:
     """Offsets to provenance, for offsets met (mostly) in increasing order.
 

@@ -228,4 +228,7 @@ def build(
             continue
         package.scopes = scopes.get(spdx_id) or {MAIN}
         result.packages.append(package)
+    # GitHub's export hangs every package on the repository and records no other edge: that
+    # lists the packages, it does not say which ones the project declares.
+    result.records_direct = any(edge.parent is not None for edge in result.edges)
     return result

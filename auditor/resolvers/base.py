@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from auditor.errors import InputError
 from auditor.locate.lines import LineIndex
-from auditor.locate.toml import ArrayTableLocator as TomlLineLocator
+from auditor.locate.toml_locks import ArrayTableLocator as TomlLineLocator
 from auditor.model import FileRole, ResolveResult
 
 __all__ = [

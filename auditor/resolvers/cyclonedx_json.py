@@ -30,7 +30,7 @@ from auditor.errors import InputError
 from auditor.locate.json import json_key_line, loads_located
 from auditor.model import FileRole, Provenance, ResolveResult, Skipped
 from auditor.resolvers._cyclonedx import RawComponent, RawDependency, build
-from auditor.resolvers._sbom import LineCursor
+from auditor.resolvers._sbom import LineCursor, is_pretty, name_key
 
 __all__ = ["CycloneDxJsonResolver"]
 
@@ -103,21 +103,41 @@ def _later_fields(document: dict[str, Any], spec: str | None, reader: _Reader, p
     if spec is None:
         return []
     declared = tuple(int(p) for p in spec.split("."))
-    found: dict[str, str] = {}
-    objects = [document, *(c for c in document.get("components", []) if isinstance(c, dict))]
-    for obj in objects:
-        for key in obj:
+    found: dict[str, tuple[str, tuple[str | int, ...]]] = {}
+    components = document.get("components", [])
+    objects: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    objects += [(("components", n), c) for n, c in enumerate(components if isinstance(components, list) else [])]
+    for where, obj in objects:
+        for key in obj if isinstance(obj, dict) else ():
             since = _LATER_FIELDS.get(key)
             if since and tuple(int(p) for p in since.split(".")) > declared:
-                found.setdefault(key, since)
+                found.setdefault(key, (since, (*where, key)))
     return [
         Skipped(
             name=key,
             reason=f"a CycloneDX {since} field in a document that declares specVersion {spec}: read anyway",
-            provenance=Provenance(path, reader.key_line(key), 1, f'"{key}"'),
+            provenance=Provenance(path, reader.key_line(*at), 1, f'"{key}"'),
         )
-        for key, since in sorted(found.items())
+        for key, (since, at) in sorted(found.items())
     ]
+
+
+def _licence(value: Any) -> str:
+    """``licenses``: an SPDX expression, or the ids (else names) of the listed licences joined with AND."""
+    if not isinstance(value, list):
+        return ""
+    parts = []
+    for choice in value:
+        if not isinstance(choice, dict):
+            continue
+        if isinstance(choice.get("expression"), str):
+            parts.append(choice["expression"])
+        elif isinstance(choice.get("license"), dict):
+            licence = choice["license"]
+            text = licence.get("id") or licence.get("name")
+            if isinstance(text, str) and text:
+                parts.append(text)
+    return " AND ".join(parts)
 
 
 class _Reader:
@@ -127,9 +147,11 @@ class _Reader:
         self.index = LineCursor(text)
         self.path = path
         self.offsets = offsets
+        self.pretty = is_pretty(text)
 
-    def key_line(self, key: str) -> int:
-        return json_key_line(self.index.text, (key,), 0)
+    def key_line(self, *path: str | int) -> int:
+        """Line of the key at ``path`` (a top-level key when only a name is given); 0 when absent."""
+        return json_key_line(self.index.text, path, 0)
 
     def components(self, value: Any, where: str, out: list[RawComponent]) -> None:
         if not isinstance(value, list):
@@ -144,7 +166,9 @@ class _Reader:
         if type(item) is not dict:
             key = "component" if where == "metadata.component" else "components"
             raise InputError(self.path, self.key_line(key), f"{where} must be an object")
-        provenance = self.index.provenance(self.path, self.offsets.get(id(item), 0))
+        start = self.offsets.get(id(item), 0)
+        # A finding points at the component's "name" key, not the "{" that opens it (pretty-printed JSON).
+        provenance = self.index.provenance(self.path, name_key(self.index.text, start) if self.pretty else start)
         get = item.get
         values = (get("name", ""), get("group", ""), get("version", ""), get("purl", ""), get("scope", ""))
         bom_ref = get("bom-ref", "")
@@ -155,7 +179,7 @@ class _Reader:
                     message = f"{key!r} in {where} must be a string, not {type(field).__name__}"
                     raise InputError(self.path, provenance.line, message)
         name, group, version, purl, scope = values
-        raw = RawComponent(name, provenance, where, group, version, purl, scope, bom_ref)
+        raw = RawComponent(name, provenance, where, group, version, purl, scope, bom_ref, _licence(get("licenses")))
         if out is not None:
             out.append(raw)
         nested = get("components")

@@ -35,12 +35,11 @@ from auditor.model import (
     NormalizedName,
     Package,
     ResolveResult,
-    SourceKind,
     canonical_name,
     optional_scope,
 )
 from auditor.resolvers._hash_lists import blank_file_lists
-from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group
+from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group, table_source
 from auditor.resolvers._toml_lines import array_string_offsets, scan_keys
 from auditor.resolvers.base import iter_tables, load_toml, require
 
@@ -68,14 +67,16 @@ class PdmLockResolver:
         data = load_toml(text, path)
         _check_version(data, text, path)
         locator = BlockLocator(text, "package", data.get("package"))
-        result = ResolveResult(file=path, format=self.name, role=self.role)
+        result = ResolveResult(
+            file=path, format=self.name, role=self.role, alternative_versions=True, lock_python=_lock_python(data)
+        )
         by_key: dict[tuple[NormalizedName, str | None], Package] = {}
         for n, entry in iter_tables(data.get("package", []), path, "package", toml_line(text, ("package",), 0)):
             line = locator.header_line(n)
             where = f"package[{n}]"
             display = require(entry, "name", str, path, where, line)
             name = canonical_name(display)
-            source = _source(entry)
+            source = table_source(entry)
             version: str | None
             if source == "registry" or "version" in entry:
                 version = require(entry, "version", str, path, where, line)
@@ -101,6 +102,22 @@ class PdmLockResolver:
         return result
 
 
+def _lock_python(data: Mapping[str, Any]) -> str | None:
+    """``[[metadata.targets]] requires_python`` (4.5+: one per target; the widest first), else ``requires_python``."""
+    metadata = data.get("metadata")
+    if not isinstance(metadata, dict):
+        return None
+    targets = metadata.get("targets")
+    ranges = [t.get("requires_python") for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []
+    ranges = [r for r in ranges if isinstance(r, str) and r]
+    if len(ranges) == 1:
+        return ranges[0]
+    if ranges:
+        return None  # several targets: their union is no one specifier, so judge no marker against it
+    value = metadata.get("requires_python")
+    return value if isinstance(value, str) and value else None
+
+
 def _check_version(data: Mapping[str, Any], text: str, path: str) -> None:
     metadata = data.get("metadata")
     if metadata is None:
@@ -119,16 +136,6 @@ def _scopes(entry: Mapping[str, Any], path: str, where: str, line: int) -> set[s
         return set()
     groups = require(entry, key, list, path, where, line)
     return {scope_of_group(str(group), ("default",)) for group in groups}
-
-
-def _source(entry: Mapping[str, Any]) -> SourceKind:
-    if "git" in entry or "hg" in entry or "svn" in entry or "bzr" in entry:
-        return "vcs"
-    if "url" in entry:
-        return "url"
-    if "path" in entry:
-        return "editable" if entry.get("editable") is True else "path"
-    return "registry"
 
 
 def _edges(

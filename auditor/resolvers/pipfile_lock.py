@@ -132,7 +132,8 @@ class PipfileLockResolver:
             raise InputError(path, 1, f"a Pipfile.lock must be a JSON object, not {type(data).__name__}")
         index = LineIndex(text)
         offsets = json_entry_offsets(text)
-        result = ResolveResult(file=path, format=self.name, role=self.role)
+        # Its root edges carry each package's section (scope), not what the Pipfile declares.
+        result = ResolveResult(file=path, format=self.name, role=self.role, records_direct=False)
         result.projects.append(_project(data, offsets, index, path))
         order = [c for c in _PREFERRED if c in data] + [c for c in data if c not in (*_PREFERRED, "_meta")]
         packages: dict[tuple[NormalizedName, str | None], Package] = {}

@@ -83,7 +83,15 @@ class PoetryLockResolver:
         locator = BlockLocator(text, "package", data.get("package"))
         _check_version(data, text, path)
         root_extras = _root_extras(data, text, path)
-        result = ResolveResult(file=path, format=self.name, role=self.role)
+        metadata = data.get("metadata", {})
+        python = metadata.get("python-versions") if isinstance(metadata, dict) else None
+        result = ResolveResult(
+            file=path,
+            format=self.name,
+            role=self.role,
+            alternative_versions=True,
+            lock_python=poetry_to_pep440(python) or None if isinstance(python, str) and python != "*" else None,
+        )
         dependency_headers = _dependency_headers(text, locator)
         for n, entry in iter_tables(data.get("package", []), path, "package", toml_line(text, ("package",), 0)):
             line = locator.header_line(n)
@@ -211,8 +219,7 @@ def _scopes(
         scopes.update(scope_of_group(str(g), ("main",)) for g in groups)
     elif "category" in entry:
         scopes.add(scope_of_group(require(entry, "category", str, path, where, line), ("main",)))
-    else:
-        scopes.add(MAIN)
+    # Neither (Poetry 1.2-1.8 write lock-version 2.0 without groups): the lock does not say; the manifest will.
     if entry.get("optional") is True:
         extras = list(root_extras.get(name, []))
         markers = entry.get("markers")

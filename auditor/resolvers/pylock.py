@@ -73,7 +73,12 @@ class PylockResolver:
         top = scan_keys(text, 0, _first_header(text))
         locator = BlockLocator(text, "packages", data.get("packages"))
         _validate(data, text, top, locator, path)
-        result = ResolveResult(file=path, format=self.name, role=self.role)
+        # Several entries of one package are per-environment alternatives (their markers); the lock
+        # records no root, so nothing in it says what is direct.
+        result = ResolveResult(
+            file=path, format=self.name, role=self.role, records_direct=False, alternative_versions=True
+        )
+        states_groups = "dependency-groups" in data or "default-groups" in data or "extras" in data
         requires_python = data.get("requires-python")
         at = top.get(("requires-python",))
         result.projects.append(
@@ -96,7 +101,7 @@ class PylockResolver:
                     name=name,
                     version=_string(entry, "version", path, where, line),
                     provenance=locator.entry(path, n),
-                    scopes=_scopes(marker),
+                    scopes=_scopes(marker, states_groups),
                     source=_source(entry),
                     display_name=display,
                 )
@@ -119,9 +124,7 @@ def _line(locator: BlockLocator, keys: Mapping[KeyPath, int], *path: str) -> int
     return locator.index.position(offset)[0] if offset is not None else 0
 
 
-def _validate(
-    data: dict[str, Any], text: str, top: Mapping[KeyPath, int], locator: BlockLocator, path: str
-) -> None:
+def _validate(data: dict[str, Any], text: str, top: Mapping[KeyPath, int], locator: BlockLocator, path: str) -> None:
     version = data.get("lock-version")
     if isinstance(version, str) and version.split(".")[0] != "1":
         # Checked first: packaging validates the packages before the version.
@@ -155,9 +158,7 @@ def _one_line(error: PylockValidationError) -> str:
     return f"{message} in {error.context!r}" if error.context else message
 
 
-def _string(
-    entry: Mapping[str, Any], key: str, path: str, where: str, line: int, required: bool = False
-) -> str | None:
+def _string(entry: Mapping[str, Any], key: str, path: str, where: str, line: int, required: bool = False) -> str | None:
     value = entry.get(key)
     if value is None:
         if required:
@@ -168,7 +169,8 @@ def _string(
     return value
 
 
-def _scopes(marker: str | None) -> set[str]:
+def _scopes(marker: str | None, states_groups: bool) -> set[str]:
+    """Groups a package's marker names; with none, ``main`` only if the lock declares its groups at all."""
     scopes: set[str] = set()
     for _quote, value, operator, variable in _TERM.findall(marker or ""):
         if operator != "in":
@@ -177,7 +179,7 @@ def _scopes(marker: str | None) -> set[str]:
             scopes.add(optional_scope(value))
         else:
             scopes.add(scope_of_group(value, ("default",)))
-    return scopes or {MAIN}
+    return scopes or ({MAIN} if states_groups else set())
 
 
 def _source(entry: Mapping[str, Any]) -> SourceKind:

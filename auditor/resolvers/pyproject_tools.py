@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor.errors import InputError
+from auditor.locate.toml import KeyPath, TomlKeys, array_string_offsets
 from auditor.model import (
     DEV,
     MAIN,
@@ -26,13 +27,11 @@ from auditor.model import (
     ProjectDecl,
     Provenance,
     Skipped,
-    SourceKind,
     canonical_name,
     group_scope,
     optional_scope,
 )
-from auditor.resolvers._lock_common import poetry_to_pep440, requirement_edge
-from auditor.resolvers._toml_lines import KeyPath, array_string_offsets, scan_keys
+from auditor.resolvers._lock_common import poetry_to_pep440, requirement_edge, table_source
 from auditor.resolvers.base import LineIndex
 
 __all__ = ["pdm_dependencies", "poetry_dependencies"]
@@ -41,40 +40,18 @@ _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 class _Lines:
-    """Key lines of one document, with a fallback search for keys inside inline tables."""
+    """Key lines of one document, by path (:class:`~auditor.locate.toml.TomlKeys`)."""
 
     def __init__(self, index: LineIndex, path: str) -> None:
         self.index = index
         self.path = path
-        self.keys = scan_keys(index.text)
+        self._keys = TomlKeys(index.text)
 
     def offset(self, table: KeyPath, key: str | None = None) -> int | None:
-        if key is None:
-            return self.keys.get(table)
-        path = (*table, key)
-        found = self.keys.get(path)
-        if found is not None:
-            return found
-        # Written as dotted keys (`requests.version = "2"`): the first of them.
-        deeper = [offset for p, offset in self.keys.items() if p[: len(path)] == path]
-        if deeper:
-            return min(deeper)
-        start = self.keys.get(table)
-        if start is None:
+        """Where ``key`` of ``table`` is written; the table's own line when only it is; None without it."""
+        if self._keys.find(table) is None:
             return None
-        # Inside an inline table (one line in TOML), or anywhere up to the next header.
-        text = self.index.text
-        header = re.compile(r"^[ \t]*\[", re.M).search(text, start + 1)
-        newline = text.find("\n", start)
-        if text[start] == "[":
-            end = header.start() if header else len(text)
-        else:
-            end = newline if newline != -1 else len(text)
-        pattern = re.compile(
-            rf"""(?<![\w.-])(?:"{re.escape(key)}"|'{re.escape(key)}'|{re.escape(key)})\s*="""
-        )
-        match = pattern.search(text, start, end)
-        return match.start() if match else start
+        return self._keys.offset(table if key is None else (*table, key))
 
     def at(self, table: KeyPath, key: str | None = None) -> Provenance | None:
         offset = self.offset(table, key)
@@ -211,7 +188,7 @@ def _read_table(
                         marker=_marker(constraint),
                         scope=edge_scope,
                         provenance=provenance,
-                        source=_source(constraint),
+                        source=table_source(constraint, "develop"),
                     )
                 )
 
@@ -235,16 +212,6 @@ def _marker(constraint: Mapping[str, Any]) -> str | None:
     if isinstance(platform, str) and platform.strip():
         parts.append(f"sys_platform == '{platform.strip()}'")
     return " and ".join(parts) or None
-
-
-def _source(constraint: Mapping[str, Any]) -> SourceKind:
-    if "git" in constraint:
-        return "vcs"
-    if "url" in constraint:
-        return "url"
-    if "path" in constraint:
-        return "editable" if constraint.get("develop") is True else "path"
-    return "registry"
 
 
 def pdm_dependencies(data: Mapping[str, Any], index: LineIndex, path: str) -> list[Edge]:

@@ -64,6 +64,7 @@ class RequirementsResolver:
         text = _one_kind_of_line_break(text)
         prepared, result_skipped = _prepare(text, path)
         plain, rest = _split_plain(prepared) if FAST_PATH else ([], prepared)
+        rest = _LONG_BLANKS.sub(" ", _check_long_lines(rest, path))
         try:
             parsed = _parse_text(rest)
         except Exception as error:  # pip's parser raises bare Exceptions and its own types
@@ -94,9 +95,12 @@ class RequirementsResolver:
                 edge if edge.parent is None or edge.parent in known else edge._replace(parent=None)
                 for edge in result.edges
             ]
+        # A compiled file's root edges already carry the scope of the input that declares them; the
+        # rest ("", and every line of a hand-written file) is in the scope the file's name says.
         scope = scope_of_file(path)
-        if scope != MAIN:
-            result.edges = [edge._replace(scope=scope) for edge in result.edges]
+        result.edges = [
+            edge._replace(scope=scope) if not compiled or edge.scope == "" else edge for edge in result.edges
+        ]
         return result
 
     def _add(
@@ -133,12 +137,15 @@ class RequirementsResolver:
                 purl=f"pkg:pypi/{name}@{version}" if version and source == "registry" else None,
             )
         )
-        parents: list[NormalizedName | None] = [None]
+        # (parent, scope): "" is the file's own scope, set once the file name is known to say it.
+        parents: list[tuple[NormalizedName | None, str]] = [(None, MAIN)]
         if compiled:
             via = vias.get(line, [])
-            parents = [None] if not via or any(_names_input(v) for v in via) else []
-            parents += [canonical_name(v) for v in via if not _names_input(v)]
-        for parent in parents:
+            inputs = [v for v in via if _names_input(v)]
+            # `# via -r requirements-dev.in`: declared in that input, in the scope its name says.
+            parents = [(None, _input_scope(v)) for v in inputs] or ([] if via else [(None, "")])
+            parents += [(canonical_name(v), "") for v in via if not _names_input(v)]
+        for parent, scope in dict.fromkeys(parents):
             result.edges.append(
                 Edge(
                     parent=parent,
@@ -146,7 +153,7 @@ class RequirementsResolver:
                     specifier=specifier,
                     extras=extras,
                     marker=marker,
-                    scope=MAIN,
+                    scope=scope,
                     provenance=at,
                     source=source,
                 )
@@ -164,6 +171,12 @@ def scope_of_file(path: str) -> str:
     if words & {"doc", "docs"}:
         return group_scope("docs")
     return MAIN
+
+
+def _input_scope(via: str) -> str:
+    """Scope of the input file a ``# via`` names (``-r requirements-dev.in`` -> dev)."""
+    target = via.split(None, 1)[1] if via.startswith(("-r ", "-c ")) else via
+    return scope_of_file(target.strip())
 
 
 def _names_input(via: str) -> bool:
@@ -203,7 +216,11 @@ def _annotations(index: LineIndex) -> dict[int, list[str]]:
 # so line numbers stay put; options, URLs, paths, ``${VAR}``, continuations and
 # anything ``packaging`` rejects still go through pip's grammar and messages.
 FAST_PATH = True
-_PIP_COMMENT = re.compile(r"(^|\s+)#.*$")
+# Where a comment starts: "#" at the start or after whitespace. Searched, not substituted with
+# pip's "(^|\s+)#.*$", which backtracks over every run of blanks (quadratic in a line of spaces).
+_COMMENT_START = re.compile(r"(?:^|(?<=\s))#")
+# Runs of blanks pip's own comment pattern would backtrack over: one blank is the same to pip.
+_LONG_BLANKS = re.compile(r"[ \t]{32,}")
 _NOT_PLAIN = re.compile(r"^-|\s-|[@$/\\:]|^\.")
 _ARCHIVE = re.compile(r"\.(whl|zip|tar|tgz|tbz2?|txz|tlz|gz|bz2|xz|lz|lzma)\b", re.IGNORECASE)  # a file to pip
 
@@ -272,7 +289,7 @@ def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
         hashes = _hash_lines(lines, n) if continued else 0
         if continued and not hashes:
             continue
-        body = line[:-1] if continued else _PIP_COMMENT.sub("", line)
+        body = line[:-1] if continued else _without_comment(line)
         body = body.strip()
         if not body or _NOT_PLAIN.search(body) or _ARCHIVE.search(body) or (continued and "#" in body):
             continue
@@ -281,6 +298,35 @@ def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
             plain.append(found)
             lines[n : n + 1 + hashes] = [""] * (1 + hashes)
     return plain, "\n".join(lines)
+
+
+# pip's parser has patterns that backtrack on a long line ("name[[[[..." costs seconds at 50 KB);
+# a line it would read (not plain, continuations joined) is refused over this length.
+MAX_PIP_LINE = 16 * 1024
+
+
+def _check_long_lines(text: str, path: str) -> str:
+    """``text`` unchanged, or a located error for the first logical line pip would read over the limit."""
+    if len(text) <= MAX_PIP_LINE:
+        return text
+    start_line, length = 1, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if length == 0:
+            start_line = number
+        length += len(line)
+        if length > MAX_PIP_LINE:
+            limit = f"over the limit of {MAX_PIP_LINE} for a requirement or option line"
+            raise InputError(path, start_line, f"line is {length}+ characters long, {limit}")
+        if not line.endswith("\\"):
+            length = 0
+    return text
+
+
+def _without_comment(line: str) -> str:
+    if "#" not in line:
+        return line
+    found = _COMMENT_START.search(line)
+    return line[: found.start()] if found else line
 
 
 def _hash_lines(lines: list[str], first: int) -> int:

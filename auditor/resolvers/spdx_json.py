@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from auditor.errors import InputError
 from auditor.locate.json import json_key_line, loads_located
 from auditor.model import FileRole, ResolveResult
-from auditor.resolvers._sbom import LineCursor
+from auditor.resolvers._sbom import LineCursor, is_pretty, name_key
 from auditor.resolvers._spdx import RawPackage, RawRelationship, build
 
 __all__ = ["SpdxJsonResolver"]
@@ -61,6 +61,8 @@ class SpdxJsonResolver:
                 if not isinstance(item, dict):
                     kind = type(item).__name__
                     raise InputError(path, key_line(key), f"{key}[{n}] must be an object, not {kind}")
+        if is_pretty(text):  # a finding points at a package's own "name" key, not the "{" that opens it
+            offsets = {**offsets, **{id(item): name_key(text, offsets[id(item)]) for item in packages}}
         raw_packages = [
             _package(item, f"packages[{n}]", path, cursor, offsets) for n, item in enumerate(packages)
         ]

@@ -80,7 +80,9 @@ class UvLockResolver:
             raise InputError(path, toml_line(text, ("requires-python",), 0), "'requires-python' must be a string")
         members = _members(data, path, text)
 
-        result = ResolveResult(file=path, format=self.name, role="lock")
+        # No lock_python: uv writes every marker already simplified against requires-python (none can
+        # be impossible there), and judging its long conflict markers again costs ~5 ms each.
+        result = ResolveResult(file=path, format=self.name, role="lock", alternative_versions=True)
         for n, entry in enumerate(raw_packages):
             at = locator.entry(path, n)
             line = at.line if at else 0
@@ -117,7 +119,6 @@ class UvLockResolver:
                         dependencies_at=at,
                         directory="" if location == "." else location,
                         provenance=at,
-                        virtual=kind == "virtual",
                     )
                 )
             specifiers = _declared_specifiers(entry.get("metadata")) if is_root else {}
@@ -131,7 +132,6 @@ class UvLockResolver:
                     name=None,
                     requires_python=requires_python,
                     requires_python_at=_requires_python_at(locator, path) if requires_python else None,
-                    virtual=True,
                 )
                 result.projects.insert(0, root)
                 result.edges.extend(root_groups)

@@ -24,7 +24,8 @@ from auditor.github.client import DEFAULT_API_URL, GitHubClient, Response, Retry
 from auditor.github.errors import GitHubError, GitHubHTTPError
 from auditor.github.response import CachedResponse
 from auditor.github.secret import Secret, token_from_env
-from auditor.sweep.gitops import GitAuth, url_scheme, web_origin
+from auditor.sweep.git_urls import url_scheme
+from auditor.sweep.gitops import GitAuth, web_origin
 from auditor.sweep.history import History
 from auditor.sweep.model import EMPTY_HEAD, PrepareError, RepoSpec, safe_name
 from auditor.sweep.queries import Queries
@@ -234,6 +235,7 @@ class GitHubSource:
     def _check_locations(self, specs: list[RepoSpec]) -> None:
         """A listed clone URL must be on the API's own git host, in its scheme (the answer is hostile:
         ``--upload-pack=...``, ``ext::...`` or another host never reach git); others are failed repos."""
+        from auditor.redact import redact
         from auditor.sweep.gitops import GitError, check_url
 
         origin = web_origin(self.client.api_url).rstrip("/") + "/"
@@ -242,7 +244,7 @@ class GitHubSource:
                 if not isinstance(spec.location, str) or not isinstance(spec.name, str):
                     raise GitError("the listing gave no usable name or clone URL")
                 if not spec.location.lower().startswith(origin.lower()):
-                    raise GitError(f"refused git URL {spec.location[:200]!r}: not on {origin}")
+                    raise GitError(f"refused git URL {redact(spec.location)[:200]!r}: not on {origin}")
                 check_url(spec.location, self._schemes())
             except GitError as error:
                 spec.error = str(error)
@@ -256,7 +258,8 @@ class GitHubSource:
             answer = self._request("POST", graphql_url(self.client.api_url), json_body=body).json()
             if not isinstance(answer, dict) or answer.get("errors"):
                 errors = answer.get("errors") if isinstance(answer, dict) else answer
-                raise GitHubError(f"GraphQL error: {json.dumps(errors)[:300]}")
+                text = self.token.scrub(json.dumps(errors)) if self.token else json.dumps(errors)
+                raise GitHubError(f"GraphQL error: {text[:300]}")  # scrubbed before it is cut
             data = answer.get("data") or {}
             owner_node = data.get("repositoryOwner")
             if owner_node is None:

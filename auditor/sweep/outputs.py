@@ -18,6 +18,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.atomic import write_atomic_chunks
+from auditor.render.escape import csv_cell
 from auditor.sweep.advice import failure_advice
 from auditor.sweep.history import History
 from auditor.sweep.model import safe_name
@@ -158,7 +159,8 @@ def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
     yield "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     for record in context.queries.repos(context.sweep_id, by_drift=True):
         new, fixed = context.counts.get(record.name, (0, 0))
-        status = record.status + (" (unchanged)" if record.reused else "")
+        has_projects = bool(context.queries.projects(context.sweep_id, record.name))
+        status = repo_state(record, has_projects) + (" (unchanged)" if record.reused else "")
         if record.stale:
             status += f", {record.stale} stale"
         yield (
@@ -195,11 +197,11 @@ def _csv_chunks(context: _Context) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     for record in context.queries.repos(context.sweep_id):
         new, fixed = context.counts.get(record.name, (0, 0))
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in [
             record.name, record.status, int(record.reused), record.head or "", record.errors, record.warnings,
             record.notes, record.suppressed, record.drift, new, fixed, context.profiles_of(record),
             record.error or "",
-        ])  # fmt: skip
+        ]])  # fmt: skip
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -7,6 +7,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from auditor.render.escape import terminal
+
 __all__ = ["LogProgress", "Progress", "RichProgress", "make_progress"]
 
 
@@ -53,7 +55,7 @@ class Progress:
 
     def message(self, text: str) -> None:
         """A line for the log (a failed repo, a fallback): always shown, even without progress."""
-        sys.stderr.write(f"sweep: {text}\n")
+        sys.stderr.write(f"sweep: {terminal(text)}\n")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -84,7 +86,7 @@ class LogProgress(Progress):
             self.stream.flush()
 
     def message(self, text: str) -> None:
-        self.stream.write(f"sweep: {text}\n")
+        self.stream.write(f"sweep: {terminal(text)}\n")
         self.stream.flush()
 
     def close(self) -> None:
@@ -131,7 +133,7 @@ class RichProgress(Progress):
         )
 
     def message(self, text: str) -> None:
-        self._bar.console.print(f"sweep: {text}")
+        self._bar.console.print(f"sweep: {terminal(text)}", markup=False, highlight=False)
 
     def close(self) -> None:
         self._bar.stop()

@@ -70,6 +70,8 @@ class SweepOptions:
     rule_dirs: tuple[Path, ...] = ()
     config: SweepConfig = field(default_factory=SweepConfig)
     sources_label: str = ""
+    # An org sweep.toml is the policy: a repository's config cannot weaken its own gate.
+    policy_from_org_only: bool = False
     excludes: tuple[str, ...] = ()
 
     def excludes_for(self, spec: RepoSpec) -> tuple[str, ...]:
@@ -206,6 +208,11 @@ class Sweeper:
             return Path(spec.location)
         dest = self.options.cache / "repos" / safe_name(spec.name)
         spec.head = clone_or_fetch(spec.location, dest, self.auth.current(), self.options.repo_timeout) or spec.head
+        from auditor.evidence.cost import source_cost  # h17: the cost of reading code, said once per clone
+
+        files, size = source_cost(dest)
+        cost = f"{files} Python source file(s), {size // 1024} KiB"
+        self.progress.message(f"{spec.name}: {cost} checked out for code evidence")
         return dest
 
     def _task(self, pool: _Pool, spec: RepoSpec, profile: str | None, excludes: tuple[str, ...]) -> AuditOutcome:
@@ -221,7 +228,15 @@ class Sweeper:
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")
         rule_dirs = tuple(str(d) for d in self.options.rule_dirs)
-        job = AuditJob(spec.name, str(folder), profile, rule_dirs, self.options.repo_timeout, excludes)
+        job = AuditJob(
+            spec.name,
+            str(folder),
+            profile,
+            rule_dirs,
+            self.options.repo_timeout,
+            excludes,
+            self.options.policy_from_org_only,
+        )
         outcome = pool.run(job)
         outcome.head = spec.head
         return outcome

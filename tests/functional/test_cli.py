@@ -119,7 +119,8 @@ def test_profiles_list_and_show() -> None:
     assert {"django-monolith", "fastapi-python"} <= set(listed)
     shown = runner.invoke(app, ["profiles", "show", "django-monolith"]).stdout
     assert "django-5: checks django >=5,<6" in shown
-    assert "django-admin-customized: not checkable" in shown
+    assert "django-admin-customized: checked from the code" in shown
+    assert "tenancy: \"shared-multi-tenant\"\n    not checkable" in shown
     assert "rule id: django-monolith/fastapi-on-top-of-django" in shown
 
 

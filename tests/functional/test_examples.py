@@ -81,7 +81,6 @@ EXPECTED: dict[str, tuple[str | None, int, set[Finding]]] = {
         0,
         {
             ("fastapi-python/django-in-a-fastapi-service", "warning", "uv.lock", 203),
-            ("SA110", "warning", "uv.lock", 203),
             ("fastapi-python/stack/auth_options", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/queue_options", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/testing", "warning", "pyproject.toml", 7),

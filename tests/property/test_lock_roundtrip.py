@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor.locate.toml import scan_keys
 from auditor.model import Edge, Package, canonical_name
-from auditor.resolvers._toml_lines import scan_keys
 from auditor.resolvers.pdm_lock import PdmLockResolver
 from auditor.resolvers.poetry_lock import PoetryLockResolver
 from auditor.resolvers.pylock import PylockResolver

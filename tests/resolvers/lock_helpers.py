@@ -7,24 +7,19 @@ adds the comparisons (only the keys an ``expected.json`` states) and the
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from auditor.errors import InputError
 from auditor.model import ResolveResult
 from auditor.resolvers.base import Resolver
-from tests.resolver_cases import input_file, load_expected, summarize
+from tests.resolver_cases import input_file
 
 __all__ = [
     "AGREEMENT_ROOT",
     "SHARED_CORPUS",
-    "assert_case",
-    "assert_error",
     "names_on_line",
     "parse_case",
     "shared_corpus",
@@ -62,23 +57,3 @@ def parse_case(resolver: Resolver, case: Path) -> ResolveResult:
     return resolver.parse(file.read_text(encoding="utf-8"), file.name)
 
 
-def assert_case(resolver: Resolver, case: Path) -> None:
-    """The parse of ``case`` equals its ``expected.json`` on every key the file states."""
-    expected: dict[str, Any] = load_expected(case)
-    actual = summarize(parse_case(resolver, case))
-    actual["edges"] = [list(edge) for edge in actual["edges"]]
-    for key, value in expected.items():
-        got = actual[key]
-        if key == "packages":
-            # "scopes" is optional per expected package: compare only what is stated.
-            pairs = zip(got, value, strict=False)
-            got = [{k: v for k, v in g.items() if k in e} for g, e in pairs] + got[len(value) :]
-        assert json.loads(json.dumps(got)) == value, f"{case.name}: {key} differ"
-
-
-def assert_error(resolver: Resolver, file: Path) -> None:
-    """Parsing ``file`` raises exactly the ``file:line: message`` of ``<case>.expected.txt``."""
-    expected = file.with_name(file.name.rsplit(".", 1)[0] + ".expected.txt").read_text(encoding="utf-8")
-    with pytest.raises(InputError) as raised:
-        resolver.parse(file.read_text(encoding="utf-8"), file.name)
-    assert str(raised.value) == expected.rstrip("\n")

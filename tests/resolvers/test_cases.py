@@ -9,18 +9,12 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from auditor.errors import InputError
 from auditor.resolvers import FORMATS, all_resolvers, by_name
-from tests.resolver_cases import CASES_ROOT, case_dirs, error_cases, input_file, load_expected, summarize
+from tests.resolver_cases import CASES_ROOT, assert_case, assert_error, case_dirs, error_cases
 
 RESOLVERS = all_resolvers()
 CASES = [(r.name, case) for r in RESOLVERS for case in case_dirs(r.name)]
 ERRORS = [(r.name, case) for r in RESOLVERS for case in error_cases(r.name)]
-CANONICAL = {"uv-lock": "uv.lock", "pyproject": "pyproject.toml", "requirements": "requirements.txt"}
-
-
-def _display_name(resolver: str, file: Path) -> str:
-    return CANONICAL.get(resolver, file.name)
 
 
 @pytest.mark.parametrize(("resolver", "case"), CASES, ids=[f"{r}/{c.name}" for r, c in CASES])
@@ -28,14 +22,7 @@ def test_case_folder_parses_to_expected(resolver: str, case: Path) -> None:
     """The resolver reads the case's input into exactly the packages, lines, edges and projects recorded by hand."""
     parser = by_name(resolver)
     assert parser is not None
-    file = input_file(case)
-    result = parser.parse(file.read_text(encoding="utf-8"), _display_name(resolver, file))
-    expected = load_expected(case)
-    actual = summarize(result)
-    for key in ("projects", "packages", "edges", "skipped"):
-        if key in expected:
-            want = expected[key] if key != "edges" else [tuple(e) for e in expected[key]]
-            assert actual[key] == want, f"{case.name}: {key} differ"
+    assert_case(parser, case)
 
 
 @pytest.mark.parametrize(("resolver", "case"), ERRORS, ids=[f"{r}/{c.name}" for r, c in ERRORS])
@@ -43,11 +30,7 @@ def test_error_case_has_located_message(resolver: str, case: Path) -> None:
     """A malformed input fails with the exact `file:line: message` recorded beside it, never another exception."""
     parser = by_name(resolver)
     assert parser is not None
-    expected = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.txt").read_text(encoding="utf-8").strip()
-    name = _display_name(resolver, case)
-    with pytest.raises(InputError) as caught:
-        parser.parse(case.read_bytes().decode("utf-8", errors="replace"), name)
-    assert str(caught.value) == expected
+    assert_error(parser, case)
 
 
 def test_every_resolver_has_cases() -> None:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor.locate.toml import array_string_offsets, scan_keys
 from auditor.resolvers._lock_common import poetry_to_pep440
-from auditor.resolvers._toml_lines import array_string_offsets, scan_keys
 from auditor.resolvers.pdm_lock import PdmLockResolver
 from auditor.resolvers.pipfile import PipfileResolver
 from auditor.resolvers.pipfile_lock import PipfileLockResolver

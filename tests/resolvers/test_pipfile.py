@@ -8,24 +8,12 @@ import pytest
 
 from auditor.resolvers import format_named
 from auditor.resolvers.pipfile import PipfileResolver
-from tests.resolver_cases import case_dirs, error_cases
-from tests.resolvers.lock_helpers import assert_case, assert_error, names_on_line, parse_case
+from tests.resolver_cases import case_dirs
+from tests.resolvers.lock_helpers import names_on_line, parse_case
 
 RESOLVER = PipfileResolver()
 FORMAT = format_named(RESOLVER.name)  # file names are the registry's
 CASES = case_dirs(RESOLVER.name)
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_case_folder(case: Path) -> None:
-    """Each case folder parses to its expected project, declared packages, lines and scopes."""
-    assert_case(RESOLVER, case)
-
-
-@pytest.mark.parametrize("file", error_cases(RESOLVER.name), ids=lambda p: p.name)
-def test_error_case(file: Path) -> None:
-    """Broken Pipfiles give one located InputError with the documented message."""
-    assert_error(RESOLVER, file)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

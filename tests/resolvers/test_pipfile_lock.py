@@ -9,25 +9,13 @@ import pytest
 from auditor.model import DEV, MAIN
 from auditor.resolvers import format_named
 from auditor.resolvers.pipfile_lock import PipfileLockResolver, json_entry_offsets
-from tests.resolver_cases import case_dirs, error_cases
-from tests.resolvers.lock_helpers import AGREEMENT_ROOT, assert_case, assert_error, names_on_line, parse_case
+from tests.resolver_cases import case_dirs
+from tests.resolvers.lock_helpers import AGREEMENT_ROOT, names_on_line, parse_case
 
 RESOLVER = PipfileLockResolver()
 FORMAT = format_named(RESOLVER.name)  # file names are the registry's
 CASES = case_dirs(RESOLVER.name)
 AGREEMENT = sorted(p for p in (AGREEMENT_ROOT / RESOLVER.name).iterdir() if p.is_dir())
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_case_folder(case: Path) -> None:
-    """Each case folder parses to its expected packages, versions, lines, scopes and edges."""
-    assert_case(RESOLVER, case)
-
-
-@pytest.mark.parametrize("file", error_cases(RESOLVER.name), ids=lambda p: p.name)
-def test_error_case(file: Path) -> None:
-    """Broken locks give one located InputError with the documented message, never a traceback."""
-    assert_error(RESOLVER, file)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

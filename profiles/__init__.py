@@ -1,0 +1,1 @@
+"""The stack profiles that ship with stack-auditor (data, read by auditor.resources)."""
