@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, overload
 from auditor import __version__
 from auditor.config import Config, load_config
 from auditor.datafile import Unreadable, read_regular
-from auditor.discover import ProjectInput, discover
+from auditor.discover import Discovery, ProjectInput, discover_tree, template_reason
 from auditor.errors import InputError
 from auditor.findings import InputFailure, PackageView, ProjectReport, Report
 from auditor.graph import GraphNode, ProjectGraph, build_graph
@@ -24,11 +24,12 @@ from auditor.hostile_text import NOT_UTF8_NAME, checked_text, is_utf8, number_fa
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
 from auditor.model import Provenance, ResolveResult, Skipped, registry_purl
 from auditor.policy.catalog import load_catalog
-from auditor.policy.evaluate import evaluate, profile_rule_ids, unknown_entries
-from auditor.policy.infer import choose_profile
+from auditor.policy.evaluate import evaluate, group_per_file, profile_rule_ids, unknown_entries
+from auditor.policy.infer import choose
 from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
-from auditor.policy.suppress import apply_severity, suppress, unknown_overrides
+from auditor.policy.suppress import suppress, unknown_overrides
+from auditor.policy.weakening import apply_severity_visibly, catalog_overrides, org_only_config
 from auditor.redact import redact, redact_result
 from auditor.resolvers import Resolver
 
@@ -41,8 +42,11 @@ __all__ = ["AuditOptions", "PackageViews", "ProjectAudit", "audit", "load_projec
 @dataclass(slots=True)
 class AuditOptions:
     profile: str | None = None
+    default_profile: str | None = None  # the org's default (sweep): used when it fits, else inference
     rule_dirs: tuple[Path, ...] = ()
     excludes: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()  # folders a default exclude would leave out (--include)
+    default_excludes: bool = True  # --no-default-excludes turns them off
     input_format: str | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_packages: int = DEFAULT_MAX_PACKAGES  # per project, over all its files
@@ -52,6 +56,9 @@ class AuditOptions:
     use_config: bool = True  # read [tool.stack-auditor] / .stack-auditor.toml at the audited root
     fail_on: str | None = None  # None: the config's fail-on (audit() fills it in), else the caller's
     today: dt.date | None = None  # for ignore expiry; injectable for tests
+    # Ignore the audited repo's weakening settings (off/lowered severities, ignores, own profile file,
+    # catalog redefinitions); a sweep with an org sweep.toml sets it.
+    policy_from_org_only: bool = False
 
 
 class ProjectAudit(NamedTuple):
@@ -60,6 +67,7 @@ class ProjectAudit(NamedTuple):
     path: str
     graph: ProjectGraph
     failures: list[InputFailure]
+    skipped: tuple[Skipped, ...] = ()  # files of the project not read (templates)
 
 
 def read_text(root: Path, relative: str, max_bytes: int) -> str:
@@ -91,6 +99,7 @@ def _parse_file(
     options: AuditOptions,
     failures: list[InputFailure],
     already: int = 0,
+    skipped: list[Skipped] | None = None,
 ) -> list[ResolveResult]:
     """Parse a file and, for requirements, the files it includes (inside the root only)."""
     results: list[ResolveResult] = []
@@ -107,7 +116,13 @@ def _parse_file(
             text = checked_text(read_text(root, path, options.max_file_bytes), path)
             result = parser.parse(text, path)
         except InputError as error:
-            failures.append(InputFailure(error.file, error.line, redact(error.message)))
+            # A file that does not parse and holds Jinja markup is a template (cookiecutter,
+            # copier), not a broken dependency file: passed over with a note, not an input error.
+            template = template_reason(text, parser) if error.file == path else ""
+            if template and skipped is not None:
+                skipped.append(Skipped(path, template))
+            else:
+                failures.append(InputFailure(error.file, error.line, redact(error.message)))
             return
         except RecursionError:
             failures.append(InputFailure(path, 0, "structure nested too deeply"))
@@ -164,32 +179,47 @@ def _include_target(
 
 def load_project_graphs(target: Path | list[Path], options: AuditOptions) -> tuple[Path, list[ProjectAudit]]:
     """Discover and resolve every project under ``target`` into graphs (no evaluation)."""
-    root, projects = discover(target, options.excludes, options.input_format)
+    found, audits = discover_and_load(target, options)
+    return found.root, audits
+
+
+def discover_and_load(target: Path | list[Path], options: AuditOptions) -> tuple[Discovery, list[ProjectAudit]]:
+    """:func:`load_project_graphs`, with what discovery left out (excluded folders, look-alike files)."""
+    found = discover_tree(target, options.excludes, options.input_format, options.includes, options.default_excludes)
+    root, projects = found.root, found.projects
     parsed: dict[str, list[ResolveResult]] = {}
     failures: dict[str, list[InputFailure]] = {}
+    skipped: dict[str, list[Skipped]] = {}
     unnamed: list[InputFailure] = []  # files whose names are not UTF-8: reported, never read
     for project in projects:
         if not is_utf8(project.path):
             unnamed.extend(InputFailure(shown_name(f.path), 0, NOT_UTF8_NAME) for f in project.files)
             continue
         project_failures = failures.setdefault(project.path, [])
+        project_skipped = skipped.setdefault(project.path, [])
         results = parsed.setdefault(project.path, [])
         for file in project.files:
             if not is_utf8(file.path):
                 project_failures.append(InputFailure(shown_name(file.path), 0, NOT_UTF8_NAME))
                 continue
             already = sum(len(result.packages) for result in results)
-            results.extend(_parse_file(root, file.path, file.resolver, options, project_failures, already))
+            results.extend(
+                _parse_file(root, file.path, file.resolver, options, project_failures, already, project_skipped)
+            )
     _share_workspace_locks(parsed, projects)
     audits = []
     for path in sorted(parsed):
+        if not parsed[path] and skipped.get(path) and not failures.get(path):
+            # Every file of this folder was a template: not a project.
+            found.skipped.extend(skipped[path])
+            continue
         graph = build_graph(path, parsed[path], path if path != "." else "")
-        audits.append(ProjectAudit(path, graph, failures.get(path, [])))
+        audits.append(ProjectAudit(path, graph, failures.get(path, []), tuple(skipped.get(path, ()))))
     if unnamed:
         if not audits:
             audits.append(ProjectAudit(".", build_graph(".", [], ""), []))
         audits[0].failures.extend(unnamed)
-    return root, audits
+    return found, audits
 
 
 def _share_workspace_locks(parsed: dict[str, list[ResolveResult]], projects: list[ProjectInput]) -> None:
@@ -215,9 +245,17 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     """
     config_root = _config_root(target)
     config = load_config(config_root, options.max_file_bytes) if options.use_config else Config()
+    org_only = options.policy_from_org_only
+    weakened: set[str] = set()
+    if org_only:
+        config, ignored = org_only_config(config)
+        weakened.update(ignored)
     rule_dirs = (*options.rule_dirs, *config.rule_dirs)
     options.fail_on = options.fail_on or config.fail_on
     catalog = load_catalog(rule_dirs, confine=config_root)
+    if config.rule_dirs:
+        catalog, redefined = catalog_overrides(load_catalog(options.rule_dirs), catalog, org_only)
+        weakened.update(redefined)
     rules = load_rules(rule_dirs, confine=config_root)
     if options.profile:
         forced = load_profile(options.profile)
@@ -226,17 +264,23 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     else:
         forced = None
     candidates = [load_profile(name) for name in profile_names()] if forced is None else []
-    root, projects = load_project_graphs(target, options)
+    preferred = load_profile(options.default_profile) if forced is None and options.default_profile else None
+    found, projects = discover_and_load(target, options)
+    root = found.root
     report = Report(root=root.as_posix(), tool_version=__version__, source_prefix=source_prefix(root))
+    report.excluded = found.excluded
+    report.skipped = found.skipped
+    report.no_dependency_files = not projects and not found.named_skipped
     report.explain = options.explain_profile
     for project in projects:
         if progress:
             progress(project.path)
         report.failures.extend(project.failures)
-        profile, reason = choose_profile(project.graph, forced, candidates, catalog, options.explain_profile)
+        choice = choose(project.graph, forced, candidates, catalog, options.explain_profile, preferred)
+        profile = choice.profile
         evidence = project_evidence(root, project.path, [p.path for p in projects], options, profile, config)
         evaluation = evaluate(project.graph, profile, catalog, rules, evidence)
-        evaluation.findings = apply_severity(evaluation.findings, evaluation.rules, config.severity)
+        evaluation.findings = apply_severity_visibly(evaluation.findings, evaluation.rules, config, org_only, weakened)
         report.rules.update(evaluation.rules)
         report.projects.append(
             ProjectReport(
@@ -244,22 +288,27 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
                 name=project.graph.name,
                 files=sorted(set(project.graph.files)),
                 profile=profile.name if profile else None,
-                profile_reason=reason,
+                profile_reason=choice.reason,
+                inference=choice.inference,
                 findings=evaluation.findings,
                 not_checkable=evaluation.not_checkable,
                 packages=PackageViews(project.graph),
                 requires_python=project.graph.requires_python,
-                skipped=list(project.graph.skipped),
+                skipped=[*project.skipped, *project.graph.skipped],
                 judgements=evaluation.judgements,
                 evidence_summary=evidence_summary(evidence),
             )
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
     report.notices.extend(config.notices)
+    report.notices.extend(sorted(weakened))
     report.notices.extend(unknown_entries(forced, catalog) if forced is not None else [])
-    known = {rule.id for rule in rules}.union(*(profile_rule_ids(p) for p in ([forced] if forced else candidates)))
+    considered = [forced] if forced else [*candidates, *([preferred] if preferred else [])]
+    known = {rule.id for rule in rules}.union(*(profile_rule_ids(p) for p in considered))
     report.notices.extend(unknown_overrides(config.severity, known, config.file))
     report.notices.extend(suppress(report.findings, config.ignores, options.today or dt.date.today()))
+    for project_report in report.projects:
+        project_report.findings = group_per_file(project_report.findings, rules)
     return report
 
 

@@ -58,8 +58,11 @@ def run_audit_command(
     no_config: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_packages: int = DEFAULT_MAX_PACKAGES,
+    include: list[str] | None = None,
+    no_default_excludes: bool = False,
     no_code: bool = False,
     no_git: bool = False,
+    policy_from_org_only: bool = False,
     hard_exit: bool = False,
 ) -> int:
     """Audit ``paths``, write the report, and return the exit code (0, 1 or 2).
@@ -81,6 +84,8 @@ def run_audit_command(
         profile=profile,
         rule_dirs=tuple(rules or ()),
         excludes=tuple(exclude or ()),
+        includes=tuple(include or ()),
+        default_excludes=not no_default_excludes,
         input_format=input_format,
         explain_profile=explain_profile,
         use_config=not no_config,
@@ -89,6 +94,7 @@ def run_audit_command(
         max_packages=max_packages,
         read_code=not no_code,
         read_git=not no_git,
+        policy_from_org_only=policy_from_org_only,
     )
     targets = list(paths or [Path()])
     report = run_audit(targets if len(targets) > 1 else targets[0], options)
@@ -109,6 +115,10 @@ def run_audit_command(
     write_output(renderer.render(report, render_options), output)
     for failure in report.failures:
         error_line(str(failure))
+    if report.no_dependency_files:
+        from auditor.discover import no_dependency_files_message
+
+        error_line(no_dependency_files_message(report.root, report.excluded, report.skipped))
     code = exit_code(report, options.fail_on or "error", only_new=fail_on_new)
     if hard_exit:
         _hard_exit(code)
@@ -167,10 +177,11 @@ def _hard_exit(code: int) -> NoReturn:
 
 
 def exit_code(report: Report, fail_on: str, only_new: bool = False) -> int:
-    """2 when an input failed, else 1 when a counted (with ``only_new``: new) finding reaches ``fail_on``."""
+    """2 when an input failed or nothing was found to audit, else 1 when a counted
+    (with ``only_new``: new) finding reaches ``fail_on``."""
     from auditor.findings import Severity
 
-    if report.failures:
+    if report.failures or report.no_dependency_files:
         return 2
     if fail_on == "never":
         return 0

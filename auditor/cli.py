@@ -134,6 +134,12 @@ def _escape(text: str) -> str:
     return text.replace("[", "\\[")
 
 
+def _input_format_help() -> str:
+    """The audit table's --input-format help, for graph and why too (one wording, the choices listed)."""
+    (option,) = (option for option in AUDIT_OPTIONS if option.name == "input_format")
+    return _escape(option.help.format(input_formats=", ".join(entry.name for entry in input_formats())))
+
+
 def render_formats() -> tuple[str, ...]:
     from auditor.render import FORMATS
 
@@ -190,7 +196,7 @@ def graph(
     path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path(),
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     input_format: Annotated[
-        str | None, typer.Option("--input-format", help="Force the format of a single file.")
+        str | None, typer.Option("--input-format", metavar="NAME", help=_input_format_help())
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
 ) -> None:
@@ -215,7 +221,7 @@ def why(
     package: Annotated[str, typer.Argument(help="Package name.")],
     path: Annotated[Path, typer.Argument(help="A repository, a folder or one dependency file.")] = Path(),
     input_format: Annotated[
-        str | None, typer.Option("--input-format", help="Force the format of a single file.")
+        str | None, typer.Option("--input-format", metavar="NAME", help=_input_format_help())
     ] = None,
     all_paths: Annotated[
         bool, typer.Option("--all", help="Every path per scope (up to 20), not only the shortest.")
@@ -328,7 +334,7 @@ def _register_upload() -> None:
         help="Upload a SARIF file to GitHub code scanning and wait for processing.",
         epilog=_examples(
             "stack-auditor upload out.sarif --repo octo-org/app --ref refs/heads/main --commit $(git rev-parse HEAD)",
-            "GH_TOKEN=... stack-auditor upload stack-auditor.sarif --api-url https://ghe.example.com/api/v3",
+            "stack-auditor upload out.sarif --api-url https://ghe.example.com/api/v3 --tool-name stack-auditor-api",
         ),
     )(command)
 

@@ -58,6 +58,21 @@ AUDIT_OPTIONS: tuple[AuditOption, ...] = (
         "Ignore the project's configuration ([tool.stack-auditor] in pyproject.toml, .stack-auditor.toml).",
     ),
     AuditOption(
+        "include",
+        ("--include",),
+        "strs",
+        "Input",
+        "Audit paths matching this glob even where a default exclude would skip them (repeatable).",
+        "GLOB",
+    ),
+    AuditOption(
+        "no_default_excludes",
+        ("--no-default-excludes",),
+        "flag",
+        "Input",
+        "Read every folder: no default excludes (test fixtures, templates, virtual environments, build outputs).",
+    ),
+    AuditOption(
         "no_code",
         ("--no-code",),
         "flag",
@@ -76,6 +91,13 @@ AUDIT_OPTIONS: tuple[AuditOption, ...] = (
         "Stack profile: a shipped name ({profiles}) or a profile JSON file. Default: the configured one, "
         "else the best match, said in the output.",
         "NAME|FILE",
+    ),
+    AuditOption(
+        "policy_from_org_only",
+        ("--policy-from-org-only",),
+        "flag",
+        "Policy",
+        "Ignore the audited repository's own weakening settings (severity off, profiles, catalog overrides).",
     ),
     AuditOption(
         "rules", ("--rules",), "paths", "Policy", "Extra folder of rule files and catalog entries (repeatable).", "DIR"

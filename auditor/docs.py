@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
+from auditor.discover import DEFAULT_EXCLUDES
 from auditor.explain import all_rule_metas, profile_text, rule_details
 from auditor.findings import RuleMeta
 from auditor.policy.catalog import load_catalog
-from auditor.policy.profiles import load_profile, profile_names
+from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import rule_doc_path
 
 __all__ = ["generate", "main"]
@@ -63,7 +63,7 @@ def _profile_page(name: str) -> str:
     out = [HEADER + f"# Profile `{profile.name}` {profile.version}", "", profile.description, ""]
     if profile.extends:
         out += [f"Extends: {', '.join(f'`{p}`' for p in profile.extends)}", ""]
-    out += ["## Inference", "", _inference(profile.stack), ""]
+    out += ["## Inference", "", _inference(profile), ""]
     out += ["## Rule ids", "", "| Rule id | Severity | Checked |", "|---|---|---|"]
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
@@ -90,19 +90,57 @@ def _profile_page(name: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _inference(stack: Mapping[str, str | list[str]]) -> str:
-    if "framework" not in stack:
+def _inference(profile: Profile) -> str:
+    identity = profile.identity_keys()
+    if not identity:
         return (
-            "Never inferred: the profile has no `framework` entry, so nothing in a dependency graph tells "
-            "it apart. Choose it with `--profile` or `profile =` in the configuration."
+            "Never inferred: the profile declares no `identity` (and has no `framework` entry), so nothing in a "
+            "dependency graph tells it apart. Choose it with `--profile` or `profile =` in the configuration."
         )
-    value = stack["framework"]
-    expected = " or ".join(value) if isinstance(value, list) else value
+    entries = "; ".join(f"`{key}` (`{_expected(profile.stack[key])}`)" for key in identity)
     return (
-        f"Fits a project whose dependencies satisfy its `framework` entry (`{expected}`); among the "
-        "profiles that fit, the one satisfying the most stack entries wins (the framework counts 5, every "
-        "other entry 1, ties by name). `stack-auditor audit --explain-profile` prints the ranking."
+        f"Identity: {entries}. The profile fits only a project whose dependencies satisfy every identity entry, "
+        "so it never wins where its identity is absent. Among the profiles that fit, the one with more identity "
+        "entries present wins, then the higher score (an identity entry counts 5, every other satisfied stack "
+        "entry 1; a `requires-python` outside the language entry counts nothing). A profile that `extends` "
+        "another wins over it only on entries it adds. Ties and wins by less than 2 points are reported as "
+        "`tie` / `narrow`, with the runner-up. `stack-auditor audit --explain-profile` prints the ranking."
     )
+
+
+def _expected(value: str | list[str]) -> str:
+    return " or ".join(value) if isinstance(value, list) else value
+
+
+def _discovery_page() -> str:
+    out = [
+        HEADER + "# What is read",
+        "",
+        "`stack-auditor audit PATH` walks PATH and reads every file whose name is a dependency file format "
+        "(requirements files, `pyproject.toml`, locks, Pipfiles, SBOMs). A file is read when its name *and* its "
+        "content say so: a `*.in` that is not named like a requirements file (`MANIFEST.in`, a template) is read "
+        "only when its first lines are requirements, and a file that fails to parse because it is a Jinja "
+        "template (cookiecutter, copier) is passed over with a note instead of an input error.",
+        "",
+        "## Default excludes",
+        "",
+        "Folders whose name matches one of these are not walked. The output says how many were left out and by "
+        "which pattern (`excluded 17 folders (fixtures)`). `--include GLOB` (a glob on the folder's path from "
+        "the audited root, repeatable) reads such a folder anyway; `--no-default-excludes` turns the list off. "
+        "Version control folders and tool caches (`.git`, `__pycache__`, `.mypy_cache`…) are never walked.",
+        "",
+        "| Folder name | Why |",
+        "|---|---|",
+    ]
+    out += [f"| `{rule.pattern}` | {rule.reason} |" for rule in DEFAULT_EXCLUDES]
+    out += [
+        "",
+        "## Nothing to audit",
+        "",
+        "A path with no dependency files is an error (exit 2) that names what was excluded or skipped: a typo "
+        "in a CI path must not be a green build. A sweep records such a repository as `no dependency files`.",
+    ]
+    return "\n".join(out) + "\n"
 
 
 def generate() -> dict[str, str]:
@@ -115,6 +153,7 @@ def generate() -> dict[str, str]:
     pages["rules/README.md"] = "\n".join(index) + "\n"
     for name in profile_names():
         pages[f"profiles/{name}.md"] = _profile_page(name)
+    pages["discovery.md"] = _discovery_page()
     return pages
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "RuleMeta",
     "Severity",
     "Suppression",
+    "excluded_summary",
     "fingerprint",
 ]
 
@@ -112,6 +113,9 @@ class Finding:
     scope: str = ""
     suppression: Suppression | None = None
     baseline_state: str | None = None  # new | unchanged | updated (with --baseline)
+    # The profile entry behind a profile finding ("profile x: stack.queue"): for JSON and SARIF
+    # properties, kept out of the message people read.
+    profile_entry: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -244,6 +248,11 @@ class Report:
     absent: list[dict[str, Any]] = field(default_factory=list)  # baseline results that vanished (SARIF)
     absent_rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # their rules, from the baseline
     source_prefix: str = ""  # the audited root inside its repository, e.g. "services/api/" (SARIF URIs)
+    excluded: dict[str, int] = field(default_factory=dict)  # exclude pattern -> folders not walked
+    skipped: list[Skipped] = field(default_factory=list)  # files named like dependency files that are not
+    # Nothing to audit under the paths given (set by the audit): the CLI exits 2, a sweep records
+    # "no dependency files". Not set when the only files named were look-alikes (a pre-commit run on MANIFEST.in).
+    no_dependency_files: bool = False
     explain: bool = False  # --explain-profile: the text report lists how each profile key was judged
 
     @property
@@ -253,3 +262,11 @@ class Report:
     def counted(self) -> list[Finding]:
         """Findings that count towards the exit code (not suppressed)."""
         return [finding for finding in self.findings if finding.suppression is None]
+
+
+def excluded_summary(excluded: dict[str, int]) -> str:
+    """``excluded 17 folders (fixtures, *{{*)``, or "" when nothing was left out."""
+    total = sum(excluded.values())
+    if not total:
+        return ""
+    return f"excluded {total} folder{'' if total == 1 else 's'} ({', '.join(excluded)})"

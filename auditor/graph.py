@@ -28,7 +28,9 @@ from auditor.model import (
 )
 from auditor.strength import LockDisagreement, claim, disagreements, has_root_edges, marker_can_hold, strength
 
-__all__ = ["GraphNode", "LockDisagreement", "ProjectGraph", "build_graph"]
+__all__ = ["WHY_PATH_END", "GraphNode", "LockDisagreement", "ProjectGraph", "build_graph"]
+
+WHY_PATH_END = 4  # hops kept at each end of a long why-path in a finding
 
 Key = tuple[str, NormalizedName]  # (ecosystem, name)
 
@@ -88,13 +90,17 @@ class ProjectGraph:
     skipped: list[Skipped] = field(default_factory=list)
     has_lock: bool = False
     formats: set[str] = field(default_factory=set)
-    universal_lock: bool = False  # a lock made for every platform (uv, poetry, pdm, pylock), not one environment
+    universal_locks: list[str] = field(default_factory=list)  # locks made for every platform (uv, poetry, pdm, pylock)
     direct_known: bool = True  # False: no file says which packages are direct (a lone poetry.lock)
     missing_from_lock: list[Edge] = field(default_factory=list)  # declared, absent from the lock: stale
     lock_disagreements: list[LockDisagreement] = field(default_factory=list)
     # The breadth-first walk behind why_path: parents found so far, and where to resume.
     _parents: dict[Key, Key | None] = field(default_factory=dict)
     _frontier: deque[Key | None] = field(default_factory=lambda: deque([None]))
+    # Per node found: its depth, and the first WHY_PATH_END hops of its path from the root, so a
+    # bounded why-path costs O(WHY_PATH_END), not the depth (a 10,000-deep chain, one finding a node).
+    _depth: dict[Key, int] = field(default_factory=dict)
+    _heads: dict[Key, tuple[Key, ...]] = field(default_factory=dict)
 
     def find(self, name: str, ecosystem: str = "pypi") -> GraphNode | None:
         return self.nodes.get((ecosystem, NormalizedName(name)))
@@ -105,16 +111,36 @@ class ProjectGraph:
     def __iter__(self) -> Iterator[GraphNode]:
         return iter(self.nodes.values())
 
-    def why_path(self, node: GraphNode, scope_of: tuple[str, ...] = ()) -> list[str]:
+    def why_path(self, node: GraphNode, scope_of: tuple[str, ...] = (), bounded: bool = False) -> list[str]:
         """Names from the project root to ``node``, shortest first-found path ([] if unreachable).
 
         ``scope_of`` (scope kinds such as ``("main", "optional")``) walks only from the root's
         dependencies declared in those scopes: how runtime reaches a package declared for dev.
+        ``bounded``: a path of more than ``2 * WHY_PATH_END + 1`` names keeps its
+        first and last ``WHY_PATH_END`` hops around one ``… N more …`` entry (what
+        findings carry: every finding's size is then bounded, whatever the depth).
         """
         if scope_of:
             starts = sorted(k for k, e in self.children.get(None, ()) if e.scope.split(":", 1)[0] in scope_of)
-            return self._path(node.key, _breadth_first(self, [k for k in starts if k != node.key], node.key))
+            path = self._path(node.key, _breadth_first(self, [k for k in starts if k != node.key], node.key))
+            if bounded and len(path) > 2 * WHY_PATH_END + 2:
+                hidden = len(path) - 2 * WHY_PATH_END - 1
+                return [*path[: WHY_PATH_END + 1], f"… {hidden} more …", *path[-WHY_PATH_END:]]
+            return path
         parents = self._walk_to(node.key)
+        if node.key not in parents:
+            return []
+        depth = self._depth[node.key]
+        if bounded and depth > 2 * WHY_PATH_END + 1:
+            tail: list[str] = []
+            step: Key | None = node.key
+            for _ in range(WHY_PATH_END):
+                assert step is not None
+                tail.append(self.nodes[step].label())
+                step = parents[step]
+            head = [self.nodes[key].label() for key in self._heads[node.key]]
+            hidden = depth - len(head) - len(tail)
+            return [self.name or self.path, *head, f"… {hidden} more …", *tail[::-1]]
         return self._path(node.key, parents)
 
     def why_paths(self, node: GraphNode, limit: int = 0) -> dict[str, list[list[str]]]:
@@ -153,11 +179,16 @@ class ProjectGraph:
         root cost a few steps, and all of them together one pass at most.
         """
         parents, frontier, nodes, children = self._parents, self._frontier, self.nodes, self.children
+        depths, heads = self._depth, self._heads
         while key not in parents and frontier:
             current = frontier.popleft()
+            depth = 0 if current is None else depths[current]
+            head = () if current is None else heads[current]
             for child, _edge in sorted(children.get(current, ()), key=lambda item: item[0]):
                 if child not in parents and child in nodes:
                     parents[child] = current
+                    depths[child] = depth + 1
+                    heads[child] = (*head, child) if len(head) < WHY_PATH_END else head
                     frontier.append(child)
         return parents
 
@@ -213,7 +244,7 @@ def build_graph(path: str, results: Iterable[ResolveResult], project_dir: str = 
     graph.has_lock = bool(resolved)
     # pip-compile and pipenv resolve for the machine they run on: a dependency for another platform is
     # absent from them without the lock being stale.
-    graph.universal_lock = any(r.format in ("uv-lock", "poetry-lock", "pdm-lock", "pylock") for r in resolved)
+    graph.universal_locks = [r.file for r in resolved if r.format in ("uv-lock", "poetry-lock", "pdm-lock", "pylock")]
     graph.formats = {r.format for r in ordered}
 
     decl = _project_decl(ordered, project_dir)
@@ -349,7 +380,7 @@ def _settle(graph: ProjectGraph, claims: dict[Key, tuple[int, set[str]]]) -> Non
 
 def _note_missing(graph: ProjectGraph, result: ResolveResult, edge: Edge) -> None:
     """A manifest's dependency the project's lock does not list, unless no environment of the lock needs it."""
-    if result.role != "manifest" or not graph.universal_lock or edge.source != "registry":
+    if result.role != "manifest" or not graph.universal_locks or edge.source != "registry":
         return
     from auditor.markers import can_hold
 

@@ -53,10 +53,10 @@ def claim(claims: dict[Key, tuple[int, set[str]]], key: Key, strength: int, scop
 
 
 def marker_can_hold(marker: str, python: str) -> bool:
-    if "python" not in marker:
-        return True  # a platform or extra marker holds somewhere the lock applies
-    from auditor.markers import can_hold
+    from auditor.markers import can_hold, mentions_python
 
+    if not mentions_python(marker):
+        return True  # a platform or extra marker holds somewhere the lock applies
     return can_hold(marker, python)
 
 

@@ -126,6 +126,17 @@ quietly env RUNNER_TEMP="$work/runner-temp" GITHUB_OUTPUT="$work/action-output" 
   SA_VERSION="" SA_ACTION_PATH="$root" SA_PIP_CACHE="$work/pip-cache" bash "$root/action/install.sh"
 grep -qx "bin=$work/runner-temp/stack-auditor-venv/bin" "$work/action-output" || fail "action: no bin output"
 smoke action "$work/runner-temp/stack-auditor-venv"
+# The audit step's script with the CLI the install step installed: findings (exit 1) leave the step
+# green, with the SARIF written under its codeql-action category.
+cp -r "$root/examples/fastapi-on-django" "$work/action-workspace"
+(cd "$work/action-workspace" && env GITHUB_OUTPUT="$work/audit-output" SA_BIN="$work/runner-temp/stack-auditor-venv/bin" \
+  SA_PATH=. SA_PROFILE="" SA_FAIL_ON=error SA_CATEGORY=api SA_SARIF_FILE=stack-auditor.sarif SA_ARGS="--exclude 'no such/*'" \
+  bash "$root/action/audit.sh") >"$work/audit-step.log" 2>&1 || { cat "$work/audit-step.log"; fail "action: audit step failed"; }
+grep -qx "exit-code=1" "$work/audit-output" || fail "action: audit step exit-code is not 1"
+grep -qx "sarif-written=true" "$work/audit-output" || fail "action: no SARIF written"
+"$python" -c 'import json, sys; assert json.load(open(sys.argv[1]))["runs"][0]["automationDetails"]["id"] == "api/"' \
+  "$work/action-workspace/stack-auditor.sarif" || fail "action: category is not written as api/"
+echo "action: audit step ok (exit-code 1, SARIF with category api/)"
 
 say "pre-commit: try-repo of this checkout (pre-commit builds the hook's venv from it)"
 hookrepo="$work/hook-repo"

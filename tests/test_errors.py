@@ -8,6 +8,7 @@ Usage errors are found before any work is done.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +64,7 @@ def test_usage_errors_come_before_any_work_on_the_fast_path(tmp_path: Path, opti
     result = subprocess.run(
         [sys.executable, "-m", "auditor", "audit", str(tree), *options],
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=60,

@@ -193,7 +193,8 @@ def real_cli(tmp_path: Path) -> Path:
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / "python").symlink_to(sys.executable)
     cli = bin_dir / "stack-auditor"
-    cli.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m auditor "$@"\n')
+    # This checkout's package, whether or not the interpreter has it installed.
+    cli.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m auditor "$@"\n')
     cli.chmod(cli.stat().st_mode | stat.S_IEXEC)
     return bin_dir
 

@@ -65,9 +65,11 @@ def test_reason_lists_every_profile_score() -> None:
     reason = audit(EXAMPLES / "django-monolith", AuditOptions()).projects[0].profile_reason
     found = re.search(r"\(scores: ([^)]*)\)", reason)
     assert found, reason
-    scores = [(name, int(score)) for name, score in (pair.split("=") for pair in found.group(1).split("; "))]
-    assert sorted(name for name, _ in scores) == sorted(profile_names())
-    assert [score for _, score in scores] == sorted((score for _, score in scores), reverse=True)
+    fitting, _, not_fitting = found.group(1).partition("; not fitting: ")
+    groups = [[pair.split("=") for pair in group.split(sep)] for group, sep in ((fitting, "; "), (not_fitting, ", "))]
+    assert sorted(name for group in groups for name, _ in group) == sorted(profile_names())
+    for group in groups:  # profiles whose identity is present first, each group best first
+        assert [int(score) for _, score in group] == sorted((int(score) for _, score in group), reverse=True)
 
 
 def test_registry_names_match_the_renderers() -> None:

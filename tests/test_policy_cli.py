@@ -33,14 +33,13 @@ def findings(data: dict) -> dict[str, dict]:  # type: ignore[type-arg]
 
 def test_org_profile_extends_django_monolith() -> None:
     """acme.json extends django-monolith, downgrading one key: FastAPI beside Django warns under its id."""
-    code, data = audit_json(
-        EXAMPLES / "fastapi-on-django", "--profile", FIXTURES / "org" / "acme.json", "--no-config"
-    )
+    code, data = audit_json(EXAMPLES / "fastapi-on-django", "--profile", FIXTURES / "org" / "acme.json", "--no-config")
     found = findings(data)
     anti = found["acme-django/fastapi-on-top-of-django"]
     assert anti["severity"] == "warning"
     assert "tolerated during the migration" in anti["message"]
-    assert "anti_recommendations.fastapi-on-top-of-django" in anti["message"]
+    assert "anti_recommendations.fastapi-on-top-of-django" not in anti["message"]  # internal notation: JSON only
+    assert anti["profile_entry"] == "profile acme-django: anti_recommendations.fastapi-on-top-of-django = warn"
     assert "django-monolith/fastapi-on-top-of-django" not in found
     assert data["projects"][0]["profile"] == "acme-django"
     # everything else of django-monolith is kept: its not-checkable keys are still reported
@@ -239,12 +238,12 @@ def test_extends_cycle(tmp_path: Path) -> None:
 def test_explain_profile_ranking() -> None:
     """--explain-profile prints every profile's score with reasons; flask-greenfield infers flask-legacy."""
     _code, out = run("audit", EXAMPLES / "flask-greenfield", "--explain-profile", "--no-config")
-    assert "profile: flask-legacy — inferred: best match" in out
+    assert "profile: flask-legacy — inferred: best match, identity framework: flask" in out
     assert "1. flask-legacy score 10 (fits): framework: flask" in out
     assert "python-library score 2 (no fit): never inferred" in out
     assert (
-        "fastapi-python score 4 (no fit): does not fit: framework fastapi-0.110+ is not in the dependencies"
-        in out
+        "fastapi-python score 4 (no fit): does not fit: its identity framework (fastapi-0.110+)"
+        " is not in the dependencies" in out
     )
 
 

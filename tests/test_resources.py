@@ -117,3 +117,16 @@ def test_an_empty_shipped_profile_set_is_an_error(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert "no shipped *.json file: this installation of stack-auditor is incomplete" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_schemas_load_from_a_zip(outside: Path) -> None:
+    """`profiles check` validates against the shipped profile schema, read from the zip too."""
+    archive = zip_install(outside)
+    profile = outside / "team.json"
+    profile.write_bytes((ROOT / "profiles" / "fastapi-python.json").read_bytes())
+    result = run_zipped(archive, outside, "profiles", "check", str(profile))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{profile}: ok"
+    profile.write_text('{"profile_name": 7}')
+    broken = run_zipped(archive, outside, "profiles", "check", str(profile))
+    assert broken.returncode in (1, 2) and "profile_name" in broken.stdout + broken.stderr

@@ -126,6 +126,7 @@ def test_no_dependency_files_is_its_own_state(tmp_path: Path) -> None:
     _, summary = sweep(tmp_path / "out", roots=(root,))
     assert by_name(summary)["docs-only"]["state"] == "no dependency files"
     assert by_name(summary)["api"]["state"] == "ok"
+    assert "| docs-only | no dependency files |" in (tmp_path / "out" / "summary.md").read_text()
 
 
 def test_drift_ranks_errors_first_and_caps_noisy_rules() -> None:
@@ -217,8 +218,72 @@ def test_report_shows_profile_confidence_and_escapes_what_repos_control(tmp_path
         history.finish_sweep(sweep_id)
         write_outputs(history, sweep_id, out)
     page = (out / "report.html").read_text()
-    assert "tie with django-ninja-async" in page and 'title="pin the profile"' in page
+    assert "tie with django-ninja-async" in page and '<span class="muted">pin the profile</span>' in page
     assert "narrow win over django-monolith by 1" in page and "no profile fits" in page
     assert "old: flask-legacy</li>" in page  # no confidence recorded: the profile alone
     assert 'data-unsure="1"' in page and '<option value="unsure">' in page
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+# The history as stack-auditor wrote it before stale findings, rule titles and profile confidence.
+_V1_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sweeps(
+  id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
+  shard TEXT, sources TEXT NOT NULL DEFAULT '', tool_version TEXT NOT NULL, merged_from TEXT);
+CREATE TABLE IF NOT EXISTS repos(
+  sweep_id INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, head TEXT, config_key TEXT,
+  status TEXT NOT NULL, reused INTEGER NOT NULL DEFAULT 0, error TEXT, error_kind TEXT,
+  errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0, notes INTEGER NOT NULL DEFAULT 0,
+  suppressed INTEGER NOT NULL DEFAULT 0, drift INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
+  full_name TEXT, default_branch TEXT, upload TEXT,
+  PRIMARY KEY(sweep_id, name));
+CREATE INDEX IF NOT EXISTS repos_by_name ON repos(name, sweep_id);
+CREATE TABLE IF NOT EXISTS projects(
+  sweep_id INTEGER NOT NULL, repo TEXT NOT NULL, path TEXT NOT NULL, profile TEXT,
+  errors INTEGER NOT NULL, warnings INTEGER NOT NULL, notes INTEGER NOT NULL,
+  PRIMARY KEY(sweep_id, repo, path));
+CREATE TABLE IF NOT EXISTS findings(
+  sweep_id INTEGER NOT NULL, repo TEXT NOT NULL, fingerprint TEXT NOT NULL, rule_id TEXT NOT NULL,
+  severity TEXT NOT NULL, project TEXT NOT NULL, package TEXT, file TEXT NOT NULL, line INTEGER NOT NULL,
+  message TEXT NOT NULL, suppressed INTEGER NOT NULL,
+  PRIMARY KEY(sweep_id, repo, fingerprint));
+CREATE TABLE IF NOT EXISTS errors(
+  sweep_id INTEGER NOT NULL, repo TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results(
+  name TEXT PRIMARY KEY, head TEXT, config_key TEXT, sarif BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS http_cache(
+  url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER NOT NULL, headers TEXT NOT NULL,
+  body BLOB NOT NULL);
+"""
+
+
+def test_a_history_from_the_previous_schema_is_upgraded_and_compared(tmp_path: Path) -> None:
+    """Last night's sweep.db (schema 1, e.g. from a CI cache) gains the new columns on open; tonight's
+    sweep compares against it and a repo failing now keeps last night's findings as stale."""
+    root = tmp_path / "root"
+    repo = make_repo(root / "shop", "django-transitive")
+    out = tmp_path / "out"
+    out.mkdir()
+    with sqlite3.connect(out / "sweep.db") as db:
+        db.executescript(_V1_SCHEMA)
+        db.execute(
+            "INSERT INTO sweeps VALUES(1, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'complete', NULL, '',"
+            " '0.0.1', NULL)"
+        )
+        db.execute(
+            "INSERT INTO repos(sweep_id, name, kind, head, config_key, status, errors, warnings, notes)"
+            " VALUES(1, 'shop', 'local', 'old', 'old', 'ok', 0, 1, 0)"
+        )
+        db.execute(
+            "INSERT INTO findings VALUES(1, 'shop', 'fp-old', 'SA110', 'warning', '.', 'django', 'uv.lock', 3,"
+            " 'an old finding', 0)"
+        )
+    _break_lock(repo)
+    _, summary = sweep(out, roots=(root,))
+    shop = by_name(summary)["shop"]
+    assert summary["sweep"]["previous_id"] == 1
+    assert shop["status"] == "failed" and shop["stale"] == 1 and shop["fixed"] == []
+    assert _stored(out, "shop")["fp-old"] == 1
+    with sqlite3.connect(out / "sweep.db") as db:
+        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.sweep_helpers import commit_as, make_repo, sweep
+from tests.sweep_helpers import commit_as, git, make_repo, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -55,15 +55,22 @@ def _chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedPr
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A report after two sweeps over drifting, conforming, broken and file-less repos."""
+    """A report after two sweeps over drifting, conforming, broken and file-less repos; between them one
+    repo drifts and one breaks (its findings on the lock become stale)."""
     base = tmp_path_factory.mktemp("html")
     root = base / "root"
-    kinds = ("django-monolith", "fastapi-on-django", "monorepo", "broken", "drf-no-ratelimit", "bare-readme")
+    kinds = (
+        "django-monolith", "fastapi-on-django", "monorepo", "broken", "drf-no-ratelimit", "bare-readme",
+        "django-transitive",
+    )  # fmt: skip
     for kind in kinds:
         make_repo(root / kind, kind)
     out = base / "out"
     sweep(out, roots=(root,))
     commit_as(root / "django-monolith", "fastapi-on-django")
+    with (root / "django-transitive" / "uv.lock").open("a") as lock:
+        lock.write("\n[[package]\nname = broken\n")
+    git(root / "django-transitive", "commit", "-qam", "break the lock")
     sweep(out, roots=(root,))
     return out / "report.html"
 
@@ -98,16 +105,22 @@ def test_report_content_without_a_browser(report: Path) -> None:
         assert landmark in page
     assert 'id="top-findings"' in page and "Errors first" in page
     assert page.index('data-rule="django-monolith/fastapi-on-top-of-django"') < page.index('class="sev-warning"')
+    top = page.split('data-rule="django-monolith/fastapi-on-top-of-django"', 1)[1].split("</tr>", 1)[0]
+    anchors = re.findall(r'href="#(repo-[^"]+)"', top)
+    assert len(anchors) == 2 and all(f'<tr id="{a}"' in page for a in anchors)  # links to the repos' rows
     assert "FastAPI next to Django" in page or "two web frameworks" in page  # a rule title, not just its id
     assert 'href="https://github.com/stack-auditor/stack-auditor/blob/main/docs/rules/' in page
     failure = re.search(r'<div class="failure" data-repo="broken">(.*?)</div>', page, re.S)
     assert failure and "uv.lock" in failure.group(1)
     assert "[[exclude]] repos = [&quot;broken&quot;] paths = [&quot;uv.lock&quot;]" in failure.group(1)
     assert 'data-repo="bare-readme" data-state="no dependency files"' in page
-    row = page.split('<tr data-repo="django-monolith"', 1)[1].split("<tr data-repo=", 1)[0]
+    row = page.split(' data-repo="django-monolith" data-state=', 1)[1].split("<tr id=", 1)[0]
     assert '<details class="drill">' in row and 'href="sarif/django-monolith.sarif"' in row
     assert '<tr class="finding" data-state="new">' in row and "pyproject.toml:" in row
     assert 'data-state="unchanged"' in page  # the other repos' findings were there last time
+    stale = page.split(' data-repo="django-transitive" data-state=', 1)[1].split("<tr id=", 1)[0]
+    assert '<tr class="finding" data-state="stale">' in stale and "uv.lock:" in stale
+    assert '<div class="failure" data-repo="django-transitive">' in page and "kept as stale" in page
     for chart in ("chart-severity", "chart-rules", "chart-drift", "chart-profiles", "chart-trend"):
         assert f'<figure id="fig-{chart}"' in page and f'id="cap-{chart}"' in page
     assert page.count("<caption>") >= 7  # a data table per chart, the top list, the repo table
@@ -199,7 +212,7 @@ def test_report_in_headless_chromium_at_two_widths(report: Path, tmp_path: Path,
     assert result["scroll"] <= width, "the page overflows the window sideways"
     assert result["boxes"]["main"][0] >= width - 60, "the page does not use the window's width"
     assert result["legend"] in ("rgb(46, 125, 50)", "#2e7d32"), "legend text must keep its colour"
-    assert result["searched"] == ["broken"] and result["count"] == "1 of 6 repos shown"
+    assert result["searched"] == ["broken"] and result["count"] == "1 of 7 repos shown"
     assert result["filtered"] == ["bare-readme"]
     assert result["sort"] == "ascending" and result["sorted"] == sorted(result["sorted"])
 

@@ -3,8 +3,8 @@
 A 5,000-package lock is mostly its ``[[package]]`` entries; finding their
 headers with ``str.find`` costs a few milliseconds where the full scan of
 :mod:`auditor.locate.toml` costs far more. The full scan stays the reference:
-a text with a multi-line string, or a header count that disagrees with the
-decoded array, falls back to it (tool-written locks have neither), and
+when the headers found do not match the decoded entries one to one, it
+decides (tool-written locks always match), and
 ``tests/property/test_toml_locator.py`` checks the two agree.
 """
 
@@ -26,22 +26,32 @@ class ArrayTableLocator:
 
     The fast path for locks: the n-th ``[[package]]`` header of the text is the
     n-th entry of the decoded array (found by a literal search, far faster than
-    a scan), and the entry's ``name = ...`` line is its declaration. Given the
-    ``decoded`` array (None when absent), a count that disagrees sends the text
-    to the full scan.
+    a scan), and the entry's ``name = ...`` line is its declaration.
+
+    ``decoded`` is the decoded array (None when absent). The literal search is
+    trusted only when it finds one header per decoded entry and the text has no
+    other ``[[`` (but nested ``[[package.x]]``); otherwise (a header spelled
+    ``[["package"]]``, header-like text inside a multi-line string) the full
+    scan decides. Tool-written locks always take the fast path.
     """
 
-    def __init__(self, text: str, table: str = "package", decoded: object = Ellipsis) -> None:
+    def __init__(self, text: str, table: str, decoded: object) -> None:
         self.index = LineIndex(text)
         self._headers = _array_headers(text, table)
-        count = len(decoded) if isinstance(decoded, list) else 0
-        # A header spelled otherwise ([["package"]]) changes the count; header-like text
-        # needs a multi-line string to hide in. Either way the full scan tells them apart.
-        if (decoded is not Ellipsis and count != len(self._headers)) or (
-            self._headers and ('"""' in text or "'''" in text)
-        ):
+        if not self._trusted(decoded, table):
             self._headers = array_table_lines(text, table)
         self._name = re.compile(r"^[ \t]*name[ \t]*=", re.M)
+
+    def _trusted(self, decoded: object, table: str) -> bool:
+        """One header found per decoded entry, and no other ``[[`` that could be a header or hide one."""
+        text, headers = self.index.text, self._headers
+        entries = decoded if isinstance(decoded, list) else []
+        if len(entries) != len(headers):  # a header spelled otherwise, or header-like text in a string
+            return False
+        # A look-alike in a string and a real header spelled [["package"]] would cancel out in the
+        # count above; both add a "[[" that is not a found header (nested arrays of tables aside).
+        others = text.count("[[") - len(headers)
+        return others == 0 or others == text.count(f"[[{table}.")
 
     def __len__(self) -> int:
         return len(self._headers)

@@ -30,6 +30,7 @@ class Token(NamedTuple):
     note: str = ""
     not_checkable: str = ""
     evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
+    declared_in: str = ""  # file:line of the entry that won (a repository redefining one is reported)
 
 
 class AntiEntry(NamedTuple):
@@ -42,7 +43,9 @@ class AntiEntry(NamedTuple):
     help: str
     not_checkable: str = ""
     tags: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()  # stack tokens whose deviation is the same fact as this key firing
     evidence: str = ""  # the judge that reads the code's evidence (auditor/policy/judges.py)
+    declared_in: str = ""  # file:line of the entry that won (a repository redefining one is reported)
 
 
 class Catalog(NamedTuple):
@@ -80,6 +83,7 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | Non
             note=str(entry.get("note", "")),
             not_checkable=str(entry.get("not-checkable", "")),
             evidence=str(entry.get("evidence", "")),
+            declared_in=f"{label}:{line}",
         )
     for key, entry in data.get("anti", {}).items():
         line = toml_line(text, ("anti", key))
@@ -99,5 +103,7 @@ def _merge(catalog: Catalog, path: Path, shipped: bool = False, root: Path | Non
             help=str(entry.get("help", "")).strip(),
             not_checkable=str(entry.get("not-checkable", "")),
             tags=tuple(entry.get("tags", ())),
+            covers=tuple(entry.get("covers", ())),
             evidence=str(entry.get("evidence", "")),
+            declared_in=f"{label}:{line}",
         )

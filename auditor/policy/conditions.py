@@ -15,7 +15,7 @@ A condition is a TOML table. Selectors (each names packages):
 - ``stale-lock = true``: fires per dependency a manifest declares and the project's lock does not list
   (unless its marker cannot hold for the lock's Pythons);
 - ``locks-disagree = true``: fires per pair of locks of one project that resolve shared packages to
-  different versions;
+  versions with none in common;
 - ``requires-python = {admits-any = ["3.11"], lowest-at-least = "3.11"}``: fires when the
   project's ``requires-python`` admits none of ``admits-any`` or a Python below ``lowest-at-least``;
   ``{only-at-least = "3.9"}`` fires when every Python it admits is 3.9 or later (a project that
@@ -41,8 +41,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import Provenance, canonical_name
+from auditor.graph import GraphNode, LockDisagreement, ProjectGraph
+from auditor.model import Edge, Provenance, canonical_name
 from auditor.versions import compare, contains, is_specifier, is_version
 
 __all__ = ["KNOWN_PYTHONS", "SELECTORS", "Condition", "Match", "compile_condition", "needs_direct"]
@@ -144,7 +144,7 @@ class Condition(NamedTuple):
         if table.get("stale-lock"):
             return [_stale(graph, edge) for edge in graph.missing_from_lock]
         if table.get("locks-disagree"):
-            return [_disagreement(graph, found) for found in graph.lock_disagreements]
+            return [_disagreement(found) for found in graph.lock_disagreements]
         if table.get("unpinned"):
             if graph.has_lock:
                 return []
@@ -204,16 +204,12 @@ def needs_direct(table: Mapping[str, Any]) -> bool:
     return any(needs_direct(sub) for sub in subs)
 
 
-def _stale(graph: ProjectGraph, edge: Any) -> Match:
-    locks = sorted({f for f in graph.files if not f.endswith(("pyproject.toml", "Pipfile", ".in", ".txt"))})
-    return Match(
-        missing=[edge.child],
-        values={"package": edge.child, "locks": ", ".join(locks) or "the lock"},
-        location=edge.provenance,
-    )
+def _stale(graph: ProjectGraph, edge: Edge) -> Match:
+    locks = " or ".join(sorted(set(graph.universal_locks))) or "the lock"
+    return Match(missing=[edge.child], values={"package": edge.child, "locks": locks}, location=edge.provenance)
 
 
-def _disagreement(graph: ProjectGraph, found: Any) -> Match:
+def _disagreement(found: LockDisagreement) -> Match:
     names = list(found.packages)
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     values = {"used": found.used, "other": found.other, "count": str(len(names)), "differing": shown}

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from auditor.evidence.model import Evidence
 from auditor.findings import Finding, Judgement, NotCheckable, Related, RuleMeta, Severity
 from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import Provenance, canonical_name
+from auditor.model import Provenance
 from auditor.policy.catalog import AntiEntry, Catalog
 from auditor.policy.conditions import Condition, Match, needs_direct
-from auditor.policy.judged import judge_anti, why_unread
-from auditor.policy.judges import TOKEN_JUDGES
-from auditor.policy.profile_keys import profile_key_judgements, stack_judgement
+from auditor.policy.judged import judge_anti
+from auditor.policy.profile_keys import profile_key_judgements
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
+from auditor.policy.stack import TokenResult, options_of, stack_issues, token_result, why_unread
 from auditor.policy.template import fill
-from auditor.versions import contains
+
+# A finding's message, whatever its template and names (bounded output per finding).
+MAX_MESSAGE_CHARS = 2000
 
 __all__ = [
     "Evaluation",
@@ -48,16 +49,6 @@ class Evaluation:
     undecided: list[str] = field(default_factory=list)  # rules that need directness the graph lacks
 
 
-class TokenResult(NamedTuple):
-    """How one token fares on a graph."""
-
-    token: str
-    status: str  # ok | version | alternative | missing | not-checkable | unknown
-    node: GraphNode | None = None
-    detail: str = ""
-    at: Provenance | None = None  # where the code shows it (evidence-judged tokens)
-
-
 def evaluate(
     graph: ProjectGraph,
     profile: Profile | None,
@@ -68,8 +59,10 @@ def evaluate(
     """Every finding for one project graph; with ``evidence``, code facts judge the keys that need them."""
     out = Evaluation()
     if profile is not None:
-        _evaluate_stack(graph, profile, catalog, out, evidence)
-        _evaluate_anti(graph, profile, catalog, out, evidence)
+        covered = _evaluate_anti(graph, profile, catalog, out, evidence)
+        anti_judgements, out.judgements = out.judgements, []
+        _evaluate_stack(graph, profile, catalog, out, covered, evidence)
+        out.judgements.extend(anti_judgements)
         out.judgements.extend(profile_key_judgements(profile, graph, evidence))
     # Where the profile already made an architecture point about a package, a generic
     # architecture rule on the same package and line would only say it twice.
@@ -107,46 +100,6 @@ def evaluate(
 # ----------------------------------------------------------------- stack tokens
 
 
-def token_result(
-    graph: ProjectGraph, token_name: str, catalog: Catalog, evidence: Evidence | None = None
-) -> TokenResult:
-    token = catalog.tokens.get(token_name)
-    if token is None:
-        return TokenResult(token_name, "unknown", detail="no catalog entry for this token")
-    if token.evidence and evidence is not None and evidence.read and token.evidence in TOKEN_JUDGES:
-        verdict = TOKEN_JUDGES[token.evidence](graph, evidence)
-        return TokenResult(token_name, verdict.status, verdict.node, verdict.detail, verdict.at)
-    if token.evidence and token.not_checkable:
-        reason = f"{token.not_checkable} (needs the source: {why_unread(evidence)})"
-        return TokenResult(token_name, "not-checkable", detail=reason)
-    if token.not_checkable:
-        return TokenResult(token_name, "not-checkable", detail=token.not_checkable)
-    if token.python is not None:
-        if not graph.requires_python:
-            return TokenResult(token_name, "not-checkable", detail="the project declares no requires-python")
-        bad = Condition({"requires-python": dict(token.python)}).evaluate(graph)
-        return TokenResult(token_name, "version" if bad else "ok", detail=f"requires-python {graph.requires_python}")
-    if token.files:
-        formats = set(graph.formats)
-        if formats & set(token.files):
-            return TokenResult(token_name, "ok")
-        return TokenResult(token_name, "missing", detail="no " + " or ".join(token.files) + " file")
-    present = [graph.find(canonical_name(name)) for name in token.packages]
-    found = [node for node in present if node is not None]
-    if found:
-        if token.version:
-            good = [n for n in found if n.versions and all(contains(token.version, v) for v in n.versions)]
-            if good or not any(n.versions for n in found):
-                return TokenResult(token_name, "ok", good[0] if good else found[0])
-            return TokenResult(token_name, "version", found[0], detail=f"{found[0].label()} is outside {token.version}")
-        return TokenResult(token_name, "ok", found[0])
-    for name in token.alternatives:
-        node = graph.find(canonical_name(name))
-        if node is not None and node.direct:
-            return TokenResult(token_name, "alternative", node, detail=f"{node.label()} chosen instead")
-    return TokenResult(token_name, "missing")
-
-
 def profile_rule_ids(profile: Profile) -> set[str]:
     """Every rule id a profile can produce: ``<name>/<anti key>`` and ``<name>/stack/<stack key>``."""
     return {f"{profile.name}/{key}" for key in profile.anti} | {f"{profile.name}/stack/{key}" for key in profile.stack}
@@ -169,85 +122,6 @@ def unknown_entries(profile: Profile, catalog: Catalog) -> list[str]:
                 f"{anti.file}:{anti.line}: unknown anti-recommendation key {key!r} (no catalog entry): not checkable"
             )
     return out
-
-
-def options_of(value: str | list[str]) -> list[list[str]]:
-    """A stack entry as options (any one suffices), each a list of tokens (all needed)."""
-    options = value if isinstance(value, list) else [value]
-    return [[part.strip() for part in option.split(" + ")] for option in options]
-
-
-def _evaluate_stack(
-    graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation, evidence: Evidence | None = None
-) -> None:
-    for key, value in profile.stack.items():
-        rule_id = f"{profile.name}/stack/{key}"
-        options = options_of(value)
-        results = [[token_result(graph, token, catalog, evidence) for token in option] for option in options]
-        for option in results:
-            for result in option:
-                if result.status in ("not-checkable", "unknown"):
-                    out.not_checkable.append(NotCheckable(f"stack/{key}", result.token, result.detail))
-        # A token that does not apply (no social login, no HTML) is met by not being needed.
-        checkable = [
-            [r for r in option if r.status not in ("not-checkable", "unknown", "not-applicable")] for option in results
-        ]
-        out.judgements.append(stack_judgement(key, results, checkable))
-        if any(option and all(r.status == "ok" for r in option) for option in checkable):
-            continue
-        if not any(checkable):
-            continue  # nothing here can be judged; reported as not checkable above
-        flat = [r for option in checkable for r in option]
-        expected = " or ".join(" + ".join(option) for option in options_of(value))
-        meta = stack_meta(profile, key, expected, catalog)
-        out.rules[rule_id] = meta
-        before = len(out.findings)
-        bad = next((r for r in flat if r.status == "version"), None) or next(
-            (r for r in flat if r.status == "alternative"), None
-        )
-        if bad is not None and bad.node is not None:
-            if bad.status == "version":
-                message = f"{key}: {bad.node.label()} is outside {bad.token} ({_version_of(bad.token, catalog)})"
-            else:
-                message = f"{key}: {bad.node.label()} was chosen instead of {expected}"
-            match = Match([bad.node])
-        elif bad is not None and bad.status == "alternative":  # shown by the code, no package behind it
-            message = f"{key}: {bad.detail} instead of {expected}"
-            match = Match()
-        elif bad is not None:  # requires-python outside
-            message = f"{key}: requires-python {graph.requires_python} is outside {expected}"
-            match = Match(python=True)
-        else:
-            missing = sorted({r.token for r in flat if r.status == "missing"})
-            looked = sorted({p for t in missing for p in _packages_of(t, catalog)})
-            if set(missing) == {r.token for r in flat}:
-                message = f"{key}: {expected} is missing"
-            else:
-                message = f"{key}: {' and '.join(missing)} missing (expected {expected})"
-            message += f"; none of {', '.join(looked)} is in the dependencies" if looked else ""
-            match = Match(missing=missing)
-        finding = _finding(graph, rule_id, Severity.WARNING, message, match, meta.summary, "")
-        at = next((r for r in flat if r.status in ("missing", "alternative") and r.at is not None), None)
-        if at is not None and at.at is not None:
-            finding.message = f"{key}: {at.detail}" if at.status == "missing" else finding.message
-            if finding.location is not None and finding.location != at.at:
-                finding.related.append(Related(finding.location, "the dependencies are declared here"))
-            finding.location = at.at
-        out.findings.append(finding)
-        for finding in out.findings[before:]:
-            finding.message += f" [profile {profile.name}: stack.{key}]"
-
-
-def _version_of(token: str, catalog: Catalog) -> str:
-    entry = catalog.tokens.get(token)
-    return entry.version or "" if entry is not None else ""
-
-
-def _packages_of(token: str, catalog: Catalog) -> tuple[str, ...]:
-    entry = catalog.tokens.get(token)
-    if entry is None:
-        return ()
-    return entry.packages or tuple(f"a {f} file" for f in entry.files)
 
 
 def stack_meta(profile: Profile, key: str, expected: str, catalog: Catalog) -> RuleMeta:
@@ -288,12 +162,41 @@ def stack_help(profile: Profile, key: str, expected: str, catalog: Catalog) -> s
     )
 
 
+def _evaluate_stack(
+    graph: ProjectGraph,
+    profile: Profile,
+    catalog: Catalog,
+    out: Evaluation,
+    covered: set[str],
+    evidence: Evidence | None = None,
+) -> None:
+    notes = (out.not_checkable, out.judgements)
+    for issue in stack_issues(graph, profile, catalog, notes, covered, evidence):
+        key = issue.keys[0]
+        expected = " or ".join(" + ".join(option) for option in options_of(profile.stack[key]))
+        meta = stack_meta(profile, key, expected, catalog)
+        out.rules[meta.id] = meta
+        finding = _finding(graph, meta.id, issue.severity, issue.message, issue.match, meta.summary, "")
+        shown = issue.shown_at
+        if shown is not None and shown.at is not None:
+            # The code shows it (evidence): the finding points there, the dependency list is related.
+            finding.message = f"{key}: {shown.detail}" if shown.status == "missing" else finding.message
+            if finding.location is not None and finding.location != shown.at:
+                finding.related.append(Related(finding.location, "the dependencies are declared here"))
+            finding.location = shown.at
+        finding.profile_entry = f"profile {profile.name}: " + ", ".join(f"stack.{k}" for k in issue.keys)
+        out.findings.append(finding)
+
+
 # ----------------------------------------------------------------- anti-recommendations
 
 
 def _evaluate_anti(
     graph: ProjectGraph, profile: Profile, catalog: Catalog, out: Evaluation, evidence: Evidence | None = None
-) -> None:
+) -> set[str]:
+    """Findings of every anti-recommendation that fires; returns the stack tokens they speak for."""
+    covered: set[str] = set()
+    stack_keys = {token: key for key, value in profile.stack.items() for o in options_of(value) for token in o}
     for key, anti in profile.anti.items():
         entry = catalog.anti.get(key)
         judgement_key = f"anti_recommendations.{key}"
@@ -304,13 +207,13 @@ def _evaluate_anti(
             continue
         rule_id = f"{profile.name}/{key}"
         verdict_word = {"error": "kill", "warning": "warn", "note": "note"}[anti.severity.value]
-        suffix = f" [profile {profile.name}: anti_recommendations.{key} = {verdict_word}]"
-        judged = judge_anti(graph, evidence, entry.evidence, key, rule_id, anti.severity, anti.reason, suffix)
+        entry_name = f"profile {profile.name}: anti_recommendations.{key} = {verdict_word}"
+        judged = judge_anti(graph, evidence, entry.evidence, key, rule_id, anti.severity, anti.reason, entry_name)
         use_condition = judged is None or judged.use_condition
         if judged is not None:
             if judged.findings:
                 out.rules[rule_id] = anti_meta(profile, entry)
-                out.findings.extend(judged.findings)
+                out.findings.extend(_same_fact(judged.findings, entry, stack_keys, covered))
             out.judgements.append(judged.judgement)
             if judged.not_checkable:
                 out.not_checkable.append(NotCheckable(key, key, judged.not_checkable))
@@ -335,10 +238,27 @@ def _evaluate_anti(
         if not matches:
             continue
         out.rules[rule_id] = anti_meta(profile, entry)
+        findings = []
         for match in matches:
             finding = _finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
-            finding.message += suffix
-            out.findings.append(finding)
+            finding.profile_entry = entry_name
+            findings.append(finding)
+        out.findings.extend(_same_fact(findings, entry, stack_keys, covered))
+    return covered
+
+
+def _same_fact(
+    findings: list[Finding], entry: AntiEntry, stack_keys: dict[str, str], covered: set[str]
+) -> list[Finding]:
+    """One fact, one finding: the stack entry naming the same choice is said here, not reported twice."""
+    same = sorted({stack_keys[t] for t in entry.covers if t in stack_keys})
+    if not same or not any(f.severity is not Severity.NOTE for f in findings):
+        return findings
+    covered.update(t for t in entry.covers if t in stack_keys)
+    for finding in findings:
+        finding.message += f" (the profile's {' and '.join(same)} entry)"
+        finding.profile_entry += "".join(f", stack.{k}" for k in same)
+    return findings
 
 
 def _cannot_tell_direct(graph: ProjectGraph, condition: Condition, rule_id: str, out: Evaluation) -> bool:
@@ -399,21 +319,23 @@ def _finding(
     if match.location is not None:
         location = match.location
     elif primary is not None:
-        location = primary.location or graph.dependencies_at
+        location = primary.location or declaration_anchor(graph)
     elif match.python:
-        location = graph.requires_python_at or graph.dependencies_at
+        location = graph.requires_python_at or declaration_anchor(graph)
     else:
-        location = graph.dependencies_at
+        location = declaration_anchor(graph)
     related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
     if match.python and primary is not None and graph.requires_python_at is not None:
         related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
     why: list[str] = []
     if match.pulled and primary is not None:
-        why = graph.why_path(primary, scope_of=_RUNTIME)
+        why = graph.why_path(primary, scope_of=_RUNTIME, bounded=True)
     elif primary is not None and primary.direct is False:  # unknown directness: no path is claimed
-        why = graph.why_path(primary)
+        why = graph.why_path(primary, bounded=True)
         if why:
             message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
+    if len(message) > MAX_MESSAGE_CHARS:  # a template over many long names: bounded like the path
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
     return Finding(
         rule_id=rule_id,
         severity=severity,
@@ -435,7 +357,7 @@ def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) ->
     """``{declared}``, ``{pulled_by}`` and ``{path}`` of a package declared in dev that runtime reaches."""
     if node is None or not match.pulled:
         return {}
-    path = graph.why_path(node, scope_of=_RUNTIME)
+    path = graph.why_path(node, scope_of=_RUNTIME, bounded=True)
     via = path[1:-1]
     if not via:  # a lock that states groups but no edges (Pipfile.lock)
         return {
@@ -450,10 +372,65 @@ def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) ->
     }
 
 
+def group_per_file(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:
+    """One finding per file for a rule with a per-file message that fired on several lines of it.
+
+    Run after suppressions: a line ignored inline stays its own (suppressed) finding, and
+    the rest of the file's lines become one finding with them as related locations.
+    """
+    templates = {rule.id: (rule.per_file_message, rule.meta.summary) for rule in rules if rule.per_file_message}
+    by_file: dict[tuple[str, str], list[Finding]] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.rule_id in templates and finding.suppression is None and finding.location is not None:
+            by_file.setdefault((finding.rule_id, finding.location.file), []).append(finding)
+        else:
+            out.append(finding)
+    for (rule_id, file), group in by_file.items():
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        template, summary = templates[rule_id]
+        group.sort(key=Finding.sort_key)
+        first = group[0]
+        names = [f"{f.package} {f.version}" if f.version else str(f.package) for f in group]
+        values = {"count": str(len(group)), "packages": ", ".join(names[:-1]) + " and " + names[-1], "file": file}
+        message = fill(template, values)
+        related = [
+            Related(f.location, f"{name}: {summary}")
+            for f, name in zip(group[1:], names[1:], strict=True)
+            if f.location
+        ]
+        out.append(Finding(rule_id, first.severity, message, first.project, location=first.location, related=related))
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def declaration_anchor(graph: ProjectGraph) -> Provenance | None:
+    """Where a "missing" finding points: the project's dependency declaration.
+
+    The manifest's ``dependencies`` key when a resolver located one; for requirements
+    files, the first runtime requirement line (not line 1 of whichever file sorts first,
+    which may be requirements-dev.txt).
+    """
+    at = graph.dependencies_at
+    if at is not None and (at.text or at.line > 1):
+        return at
+    declared = [d for node in graph.nodes.values() if node.direct for d in node.declared]
+    runtime = [
+        d
+        for node in graph.nodes.values()
+        if node.direct and ("main" in node.scopes or not node.scopes)
+        for d in node.declared
+    ]
+    candidates = runtime or declared
+    return min(candidates, key=lambda d: (d.file, d.line)) if candidates else at
+
+
 def _declared(graph: ProjectGraph, node: GraphNode) -> str:
     if node.direct:
         return f"{node.label()} is declared here"
     if node.direct is None:
         return f"{node.label()} is resolved here"
-    via = graph.why_path(node)[1:-1]
+    via = graph.why_path(node, bounded=True)[1:-1]
     return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"

@@ -36,13 +36,13 @@ def judge_anti(
     rule_id: str,
     severity: Severity,
     reason: str,
-    suffix: str,
+    profile_entry: str,
 ) -> JudgedAnti | None:
     """The verdict of ``judge`` on the project's evidence, or None when there is no evidence to judge."""
     if not judge or evidence is None or not evidence.read or judge not in ANTI_JUDGES:
         return None
     judged = ANTI_JUDGES[judge](graph, evidence)
-    findings = [hit_finding(graph, rule_id, severity, hit, suffix, reason) for hit in judged.hits]
+    findings = [hit_finding(graph, rule_id, severity, hit, profile_entry, reason) for hit in judged.hits]
     violated = any(not hit.note for hit in judged.hits)
     outcome = ("violated" if violated else "satisfied") if judged.status == "checked" else ""
     at = judged.evidence or tuple(hit.location for hit in judged.hits)
@@ -51,13 +51,16 @@ def judge_anti(
     return JudgedAnti(findings, judgement, not_checkable, judged.use_condition)
 
 
-def hit_finding(graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit, suffix: str, reason: str) -> Finding:
+def hit_finding(
+    graph: ProjectGraph, rule_id: str, severity: Severity, hit: Hit, profile_entry: str, reason: str
+) -> Finding:
     """A judge's hit as a finding: the code line first, the dependency lines as related locations."""
     node = hit.package
     return Finding(
         rule_id=rule_id,
         severity=Severity.NOTE if hit.note else severity,
-        message=f"{hit.message}: {reason}{suffix}" if reason else hit.message + suffix,
+        message=f"{hit.message}: {reason}" if reason else hit.message,
+        profile_entry=profile_entry,
         project=graph.path,
         package=node.name if node is not None else None,
         version=node.version if node is not None else None,

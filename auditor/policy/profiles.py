@@ -57,6 +57,19 @@ class Profile:
     stack_lines: dict[str, int] = field(default_factory=dict)
     extends: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    identity: list[str] = field(default_factory=list)  # stack keys that identify the profile (inherited + own)
+    own_stack_keys: list[str] = field(default_factory=list)  # stack keys this file declares (not inherited)
+
+    def identity_keys(self) -> tuple[str, ...]:
+        """The stack keys without which this profile cannot be the right contract.
+
+        Declared with ``"identity"``; a profile that declares none is identified by its
+        ``framework`` entry, and one without a framework (a library profile) by nothing:
+        it is never inferred.
+        """
+        if self.identity:
+            return tuple(self.identity)
+        return ("framework",) if "framework" in self.stack else ()
 
 
 def shipped_profiles() -> dict[str, Path]:
@@ -108,6 +121,14 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         first = problems[0]
         raise ConfigError(label, json_key_line(text, first.path), f"{first.where()}: {first.message}")
     name = data["profile_name"]
+    if not shipped and name in shipped_profiles() and not _is_shipped_file(path, name):
+        # An impostor under a shipped name would pass as the shipped contract (a sweep would show it so).
+        raise ConfigError(
+            label,
+            _line_of(text, "profile_name"),
+            f"profile_name {name!r} is reserved for the shipped profile: name yours differently"
+            f' and start it with "extends": "{name}"',
+        )
 
     parent: Profile | None = None
     extends = data.get("extends")
@@ -161,6 +182,16 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
             key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label
         )
 
+    identity = list(parent.identity) if parent else []
+    raw_identity = data.get("identity", [])
+    if not isinstance(raw_identity, list) or not all(isinstance(k, str) for k in raw_identity):
+        raise ConfigError(label, _line_of(text, "identity"), "'identity' must be a list of stack keys")
+    for key in raw_identity:
+        if key not in stack:
+            raise ConfigError(label, _line_of(text, "identity"), f"identity names {key!r}, which is not a stack key")
+        if key not in identity:
+            identity.append(key)
+
     description = data.get("description", parent.description if parent else "")
     version = data.get("version", parent.version if parent else "0")
     return Profile(
@@ -173,6 +204,8 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         stack_lines=stack_lines,
         extends=([parent.name, *parent.extends] if parent else []),
         raw=data,
+        identity=identity,
+        own_stack_keys=list(raw_stack),
     )
 
 
@@ -187,6 +220,14 @@ def _resolve(ref: str, base: Path | None) -> Path:
         known = ", ".join(sorted(shipped))
         raise ConfigError(ref, 0, f"no such profile (shipped: {known}; or give a path to a profile JSON)")
     return path
+
+
+def _is_shipped_file(path: Path, name: str) -> bool:
+    shipped = shipped_profiles()[name]
+    try:
+        return path.resolve() == shipped.resolve() or path.read_bytes() == shipped.read_bytes()
+    except OSError:
+        return False
 
 
 def _line_of(text: str, key: str) -> int:

@@ -36,6 +36,7 @@ class Rule(NamedTuple):
     message: str
     use_instead: str = ""
     message_pulled: str = ""  # for a package declared outside the rule's scopes that they reach anyway
+    per_file_message: str = ""  # set: several matches in one file make one finding (SA104)
 
     @property
     def id(self) -> str:
@@ -134,4 +135,5 @@ def _rule(entry: dict[str, object], label: str, text: str, n: int, shipped: bool
         message=str(entry["message"]),
         use_instead=str(entry.get("use-instead", "")),
         message_pulled=str(entry.get("message-pulled", "")),
+        per_file_message=str(entry.get("per-file-message", "")),
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, NamedTuple, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
-from auditor.findings import Report
+from auditor.findings import ProfileInference, Report
 
-__all__ = ["RenderOptions", "Renderer"]
+__all__ = ["RenderOptions", "Renderer", "counted_noun", "inference_dict", "inference_words"]
 
 
 class RenderOptions(NamedTuple):
@@ -26,3 +26,29 @@ class Renderer(Protocol):
 
     def render(self, report: Report, options: RenderOptions) -> str:
         """The whole document for ``report``."""
+
+
+def counted_noun(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``: the counts people read in text and Markdown."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def inference_dict(inference: ProfileInference, camel: bool = False) -> dict[str, Any]:
+    """A profile choice's confidence as JSON (snake_case) or SARIF properties (camelCase)."""
+    return {
+        "status": inference.status,
+        ("runnerUp" if camel else "runner_up"): inference.runner_up,
+        "margin": inference.margin,
+        ("decidedBy" if camel else "decided_by"): inference.decided_by,
+    }
+
+
+def inference_words(inference: ProfileInference | None) -> str:
+    """`` (tie with X)``, `` (narrow: X by 1)`` or "" for a choice nobody needs to double-check."""
+    if inference is None:
+        return ""
+    if inference.status == "tie":
+        return f" (tie with {inference.runner_up}: {inference.decided_by})"
+    if inference.status == "narrow":
+        return f" (narrow win over {inference.runner_up} by {inference.margin}: {inference.decided_by})"
+    return ""

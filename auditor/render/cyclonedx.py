@@ -143,6 +143,8 @@ def _collect(projects: list[ProjectReport]) -> tuple[dict[str, _Entry], dict[int
 
 def _variants(view: PackageView) -> list[tuple[str, str | None, str]]:
     """(bom-ref, version, purl) for each version of the view; the purl doubles as the bom-ref."""
+    if view.purls and len(view.purls) == len(view.versions):  # made once for every output (package_views)
+        return [(purl, version, purl) for version, purl in zip(view.versions, view.purls, strict=True)]
     from packageurl import PackageURL
 
     given = None

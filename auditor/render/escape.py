@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import urllib.parse
+from collections.abc import Collection
 
-__all__ = ["csv_cell", "md_code", "md_text", "terminal", "uri_path"]
+__all__ = ["csv_cell", "file_stem", "md_code", "md_text", "terminal", "uri_path"]
 
 # C0 controls but tab, DEL, C1 controls, and the bidirectional overrides/isolates.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -60,3 +62,27 @@ def csv_cell(value: object) -> object:
 def uri_path(path: str) -> str:
     """A relative file path as a URI reference: ``/`` kept, everything else reserved percent-encoded."""
     return urllib.parse.quote(path, safe="/")
+
+
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_stem(name: str, reserved: Collection[str] = ()) -> str:
+    """A file name for ``name`` (``owner/name`` -> ``owner__name``), different for different names.
+
+    Plain names map as they read. A name the plain mapping could confuse with
+    another (characters replaced, ``__`` or ``_`` next to ``/`` in it, leading
+    or trailing ``/``, a ``reserved`` stem such as ``root``) gets ``-`` and 12
+    hex digits of its SHA-256: ``a/b`` is ``a__b``, ``a__b`` is ``a__b-<hash>``.
+    """
+    joined = name.strip("/").replace("/", "__")
+    cleaned = _UNSAFE_IN_FILE_NAME.sub("_", joined).strip(".") or "_"
+    ambiguous = (
+        cleaned != joined
+        or cleaned != name.replace("/", "__")
+        or any(mark in name for mark in ("__", "_/", "/_"))
+        or cleaned in reserved
+    )
+    if ambiguous:
+        cleaned += "-" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return cleaned

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from auditor.findings import Finding, Report, Severity
 from auditor.model import Provenance
-from auditor.render.base import RenderOptions
+from auditor.render.base import RenderOptions, inference_dict
 from auditor.render.packages import packages_json
 
 __all__ = ["SCHEMA_VERSION", "JsonRenderer", "report_to_dict"]
@@ -43,6 +43,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "why_path": finding.why_path,
         "fingerprint": finding.fingerprint,
         "baseline_state": finding.baseline_state,
+        "profile_entry": finding.profile_entry or None,
         "suppression": None
         if suppression is None
         else {
@@ -72,6 +73,7 @@ def report_to_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
                 "files": project.files,
                 "profile": project.profile,
                 "profile_reason": project.profile_reason,
+                "inference": inference_dict(project.inference) if project.inference else None,
                 "requires_python": project.requires_python,
                 "packages": len(project.packages),
                 "package_list": packages_json(project.packages),
@@ -108,4 +110,6 @@ def report_to_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
             for rule_id, meta in sorted(report.rules.items())
         },
         "notices": report.notices,
+        "excluded": dict(report.excluded),
+        "skipped": [{"name": s.name, "reason": s.reason} for s in report.skipped],
     }

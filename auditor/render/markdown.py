@@ -10,9 +10,9 @@ import html
 import re
 from typing import ClassVar
 
-from auditor.findings import Report, Severity
+from auditor.findings import Report, Severity, excluded_summary
 from auditor.model import Provenance
-from auditor.render.base import RenderOptions
+from auditor.render.base import RenderOptions, counted_noun, inference_words
 from auditor.render.escape import md_code, md_text, terminal, uri_path
 
 __all__ = ["MarkdownRenderer"]
@@ -32,19 +32,23 @@ class MarkdownRenderer:
     def render(self, report: Report, options: RenderOptions) -> str:
         counted = report.counted()
         lines = ["## stack-auditor", ""]
-        counts = " · ".join(f"{sum(1 for f in counted if f.severity is s)} {s.value}" for s in reversed(Severity))
+        counts = " · ".join(
+            counted_noun(sum(1 for f in counted if f.severity is s), s.value) for s in reversed(Severity)
+        )
         suppressed = len(report.findings) - len(counted)
         lines.append(
-            f"**{len(report.projects)} project(s)** · {counts}"
+            f"**{counted_noun(len(report.projects), 'project')}** · {counts}"
             + (f" · {suppressed} suppressed" if suppressed else "")
-            + (f" · {len(report.failures)} input error(s)" if report.failures else "")
+            + (f" · {counted_noun(len(report.failures), 'input error')}" if report.failures else "")
+            + (f" · {excluded_summary(report.excluded)}" if report.excluded else "")
         )
         lines.append("")
         lines.append("| project | profile | findings |")
         lines.append("|---|---|---|")
         for project in report.projects:
             n = sum(1 for f in project.findings if f.suppression is None)
-            lines.append(f"| {md_code(project.path)} | {_cell(project.profile or '—')} | {n} |")
+            profile = (project.profile or "—") + inference_words(project.inference)
+            lines.append(f"| {md_code(project.path)} | {_cell(profile)} | {n} |")
         lines.append("")
         findings = sorted(report.findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
         if findings:

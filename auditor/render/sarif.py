@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from auditor.findings import Finding, InputFailure, Report, RuleMeta, Severity
+from auditor.findings import Finding, InputFailure, ProjectReport, Report, RuleMeta, Severity
 from auditor.model import Provenance
-from auditor.render.base import RenderOptions
+from auditor.render.base import RenderOptions, inference_dict
 from auditor.render.sarif_limits import (
     MAX_FULL_DESCRIPTION_CHARS,
     MAX_RELATED_LOCATIONS_PER_RESULT,
@@ -118,6 +118,7 @@ def _result(report: Report, finding: Finding, rule_index: dict[str, int]) -> dic
             **({"version": finding.version} if finding.version else {}),
             **({"scope": finding.scope} if finding.scope else {}),
             **({"whyPath": finding.why_path} if finding.why_path else {}),
+            **({"profileEntry": finding.profile_entry} if finding.profile_entry else {}),
         },
     }
     if finding.baseline_state:
@@ -190,7 +191,18 @@ def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
         "results": [_result(report, f, rule_index) for f in findings] + absent,
         "columnKind": "unicodeCodePoints",
     }
+    profiles = [_profile_property(project) for project in report.projects]
+    if profiles:
+        run["properties"] = {"profiles": profiles}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _profile_property(project: ProjectReport) -> dict[str, Any]:
+    """How each project's profile was chosen: people decide from this whether to pin it."""
+    entry: dict[str, Any] = {"project": project.path, "profile": project.profile}
+    if project.inference is not None:
+        entry["inference"] = inference_dict(project.inference, camel=True)
+    return entry
 
 
 def render_per_project(report: Report) -> dict[str, str]:
@@ -202,6 +214,8 @@ def render_per_project(report: Report) -> dict[str, str]:
     """
     from dataclasses import replace
 
+    from auditor.render.escape import file_stem
+
     documents = {}
     for project in report.projects:
         single = replace(
@@ -210,7 +224,8 @@ def render_per_project(report: Report) -> dict[str, str]:
             failures=[f for f in report.failures if f.file in project.files or f.file.startswith(f"{project.path}/")],
             absent=[r for r in report.absent if r.get("properties", {}).get("project") == project.path],
         )
-        name = "root" if project.path == "." else project.path.replace("/", "__")
+        # "." is root.sarif; a project folder named "root" (or "a__b" beside "a/b") gets a hashed name.
+        name = "root" if project.path == "." else file_stem(project.path, reserved={"root"})
         inside = "" if project.path == "." else f"{project.path}/"
         options = RenderOptions(category=f"stack-auditor/{report.source_prefix}{inside}")
         documents[f"{name}.sarif"] = json.dumps(report_to_sarif(single, options), indent=2, ensure_ascii=False) + "\n"

@@ -43,9 +43,8 @@ def _package(view: PackageView, version: str | None, spdx_id: str) -> dict[str, 
     }
     if version:
         package["versionInfo"] = version
-    purl = view.purl if version is None or view.version == version else None
-    if purl is None and version and view.ecosystem == "pypi":
-        purl = f"pkg:pypi/{view.name}@{version}"
+    # One purl per version, made once for every output (audit.package_views).
+    purl = dict(zip(view.versions, view.purls, strict=False)).get(version) if version else view.purl
     if purl:
         package["externalRefs"] = [
             {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": purl}

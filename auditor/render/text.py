@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from auditor.findings import Finding, ProjectReport, Report, Severity
-from auditor.render.base import RenderOptions
+from auditor.findings import Finding, ProjectReport, Report, Severity, excluded_summary
+from auditor.render.base import RenderOptions, counted_noun
 from auditor.render.escape import terminal as clean
 
 __all__ = ["TextRenderer"]
@@ -32,7 +32,7 @@ class TextRenderer:
             out.append(paint(_BOLD, clean(title)))
             profile = project.profile or "none"
             out.append(clean(f"  profile: {profile} — {project.profile_reason}"))
-            out.append(clean(f"  files: {', '.join(project.files)}; {len(project.packages)} packages"))
+            out.append(clean(f"  files: {', '.join(project.files)}; {counted_noun(len(project.packages), 'package')}"))
             if not project.findings:
                 out.append("  no findings")
             for finding in sorted(project.findings, key=_order):
@@ -50,13 +50,18 @@ class TextRenderer:
             out.append(paint(_COLOURS[Severity.ERROR], "input error: ") + clean(str(failure)))
         for notice in report.notices:
             out.append(clean(f"note: {notice}"))
+        for skipped in report.skipped:
+            out.append(paint(_DIM, clean(f"skipped: {skipped.name}: {skipped.reason}")))
+        excluded = excluded_summary(report.excluded)
+        if excluded:
+            out.append(paint(_DIM, f"{excluded}: not audited (--include GLOB or --no-default-excludes to read them)"))
         counted = report.counted()
         tally = [(sum(1 for f in counted if f.severity is s), s.value) for s in reversed(Severity)]
-        counts = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in tally)
+        counts = ", ".join(counted_noun(n, word) for n, word in tally)
         suppressed = len(report.findings) - len(counted)
         tail = f"; {suppressed} suppressed" if suppressed else ""
-        errors = f"; {len(report.failures)} input error(s)" if report.failures else ""
-        out.append(f"{len(report.projects)} project(s): {counts}{tail}{errors}")
+        errors = f"; {counted_noun(len(report.failures), 'input error')}" if report.failures else ""
+        out.append(f"{counted_noun(len(report.projects), 'project')}: {counts}{tail}{errors}")
         return "\n".join(out) + "\n"
 
 

@@ -80,9 +80,9 @@ class UvLockResolver:
             raise InputError(path, toml_line(text, ("requires-python",), 0), "'requires-python' must be a string")
         members = _members(data, path, text)
 
-        result = ResolveResult(
-            file=path, format=self.name, role="lock", alternative_versions=True, lock_python=requires_python
-        )
+        # No lock_python: uv writes every marker already simplified against requires-python (none can
+        # be impossible there), and judging its long conflict markers again costs ~5 ms each.
+        result = ResolveResult(file=path, format=self.name, role="lock", alternative_versions=True)
         for n, entry in enumerate(raw_packages):
             at = locator.entry(path, n)
             line = at.line if at else 0

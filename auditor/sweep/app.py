@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.errors import UsageError
 from auditor.github.limits import DEFAULT_API_URL
-from auditor.sweep.gitops import GitAuth, git_auth_from_env
+from auditor.sweep.gitops import GitAuth, git_auth_from_env, git_cleanup
 from auditor.sweep.model import RepoSpec
 from auditor.sweep.outputs import write_outputs
 from auditor.sweep.profiles import load_sweep_config
@@ -86,6 +86,7 @@ def run_request(request: SweepRequest, environ: Mapping[str, str], tokens: Token
         profile=request.profile,
         rule_dirs=request.rule_dirs,
         config=load_sweep_config(request.config),
+        policy_from_org_only=request.config is not None,
         sources_label=_label(request),
         excludes=request.excludes,
     )
@@ -100,7 +101,8 @@ def run_request(request: SweepRequest, environ: Mapping[str, str], tokens: Token
     elif request.repo_files:
         auth = _auth_for_urls(request.api_url, environ)
     try:
-        run, summary = _sweep(request, options, progress, github, auth)
+        with git_cleanup():
+            run, summary = _sweep(request, options, progress, github, auth)
     finally:
         if github is not None:
             github.close()

@@ -24,7 +24,8 @@ from auditor.github.client import DEFAULT_API_URL, GitHubClient, Response, Retry
 from auditor.github.errors import GitHubError, GitHubHTTPError
 from auditor.github.response import CachedResponse
 from auditor.github.secret import Secret, token_from_env
-from auditor.sweep.gitops import GitAuth, url_scheme, web_origin
+from auditor.sweep.git_urls import url_scheme
+from auditor.sweep.gitops import GitAuth, web_origin
 from auditor.sweep.history import History
 from auditor.sweep.model import EMPTY_HEAD, PrepareError, RepoSpec, safe_name
 from auditor.sweep.queries import Queries

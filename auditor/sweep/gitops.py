@@ -16,7 +16,9 @@ asked of git (``rev-parse``), never read by following ``.git/HEAD`` ourselves.
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
 import hashlib
 import os
 import re
@@ -24,14 +26,17 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.discover import SKIP_DIRS, resolver_for
+from auditor.sweep.git_urls import CLONE_SCHEMES, REMOTE_SCHEMES, GitError, check_url, url_scheme
 
 __all__ = [
+    "REMOTE_SCHEMES",
     "SOURCE_PATTERNS",
     "SPARSE_PATTERNS",
     "GitAuth",
@@ -41,6 +46,8 @@ __all__ = [
     "clone_or_fetch",
     "commit_of",
     "git_auth_from_env",
+    "git_cleanup",
+    "kill_running",
     "local_head",
     "ls_remote_head",
     "web_origin",
@@ -88,47 +95,6 @@ SPARSE_PATTERNS = (
     "**/*.spdx.json",
     "**/*.spdx",
 )
-
-
-class GitError(Exception):
-    """A git command failed; the message is already scrubbed of credentials."""
-
-
-# What a remote URL may use: REMOTE_SCHEMES for anything a listing names; "file" only where the
-# user asked for local sources (a --repos list); "http" only where the user's own API URL is http.
-REMOTE_SCHEMES = frozenset({"https", "ssh"})
-# Clones only follow URLs already admitted where they entered (a --repos list, a checked listing).
-CLONE_SCHEMES = REMOTE_SCHEMES | {"file", "http"}
-_SCP_LIKE = re.compile(r"^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:(?!//)")
-_TRANSPORT_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
-
-
-def url_scheme(url: str) -> str:
-    """The protocol git would use for ``url`` (``ssh`` for scp-like ``user@host:path``); ``""`` if none."""
-    if "://" in url:
-        return url.split("://", 1)[0].lower()
-    return "ssh" if _SCP_LIKE.match(url) else ""
-
-
-def check_url(url: str, schemes: frozenset[str] = REMOTE_SCHEMES) -> str:
-    """``url`` if git may be pointed at it, else :class:`GitError` saying why.
-
-    Refused: anything starting with ``-`` (git would read an option such as
-    ``--upload-pack``), transport syntax (``ext::cmd``, ``fd::``), control
-    characters, and a scheme outside ``schemes``.
-    """
-    from auditor.redact import redact
-
-    shown = redact(url).encode("unicode_escape").decode("ascii")[:200]
-    if not url or url.lstrip().startswith("-"):
-        raise GitError(f"refused git URL {shown!r}: it would be read as a git option")
-    if _TRANSPORT_PREFIX.match(url) or any(ord(c) < 32 or ord(c) == 127 for c in url):
-        raise GitError(f"refused git URL {shown!r}: transport syntax or control characters")
-    scheme = url_scheme(url)
-    if scheme not in schemes:
-        allowed = ", ".join(sorted(schemes))
-        raise GitError(f"refused git URL {shown!r}: scheme {scheme or '(none)'!r} is not one of {allowed}")
-    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +167,8 @@ def _run(
         )
     except OSError as error:
         raise GitError(f"cannot run git: {error.strerror or error}") from None
+    with _LIVE_LOCK:
+        _LIVE[process.pid] = process
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -209,6 +177,9 @@ def _run(
     except BaseException:
         kill_group(process)
         raise
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.pop(process.pid, None)
     if process.returncode != 0:
         detail = (stderr.strip().splitlines() or [f"exit code {process.returncode}"])[-1]
         from auditor.redact import redact
@@ -216,6 +187,41 @@ def _run(
         message = redact(f"git {args[0]} failed: {detail}")
         raise GitError(auth.scrub(message) if auth else message)
     return stdout
+
+
+# git commands running now (each the leader of its own process group), for kill_running().
+_LIVE: dict[int, subprocess.Popen[str]] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_running() -> None:
+    """Kill every git command still running, with everything it started (registered with atexit)."""
+    with _LIVE_LOCK:
+        running = list(_LIVE.values())
+    for process in running:
+        kill_group(process)
+
+
+atexit.register(kill_running)
+
+
+@contextlib.contextmanager
+def git_cleanup() -> Iterator[None]:
+    """Around a sweep: SIGTERM (a CI cancel, Kubernetes) ends it as an exit, not a silent death, and
+    no git process group outlives it whatever way it ends (git runs in sessions of its own)."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        kill_running()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def kill_group(process: subprocess.Popen[str]) -> None:

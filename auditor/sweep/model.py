@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -56,6 +54,7 @@ class AuditJob:
     rule_dirs: tuple[str, ...]
     timeout: float
     excludes: tuple[str, ...] = ()
+    policy_from_org_only: bool = False  # the repo's own weakening settings are ignored
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,18 +126,11 @@ class PrepareError(Exception):
         self.kind = kind
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
 def safe_name(name: str) -> str:
-    """A file name for a repo: ``owner/name`` -> ``owner__name``; other odd characters -> ``_``.
+    """A file name for a repo: ``owner/name`` -> ``owner__name``, never the same for two names.
 
-    A short hash is appended whenever characters had to be replaced (other
-    than ``/``), so two names that differ only in such characters never share
-    a file.
+    See :func:`auditor.render.escape.file_stem` (``a/b`` and ``a__b`` differ).
     """
-    joined = name.strip("/").replace("/", "__")
-    cleaned = _UNSAFE.sub("_", joined).strip(".") or "_"
-    if cleaned != joined:
-        cleaned += "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    return cleaned
+    from auditor.render.escape import file_stem
+
+    return file_stem(name)

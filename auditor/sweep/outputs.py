@@ -159,7 +159,8 @@ def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
     yield "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     for record in context.queries.repos(context.sweep_id, by_drift=True):
         new, fixed = context.counts.get(record.name, (0, 0))
-        status = record.status + (" (unchanged)" if record.reused else "")
+        has_projects = bool(context.queries.projects(context.sweep_id, record.name))
+        status = repo_state(record, has_projects) + (" (unchanged)" if record.reused else "")
         if record.stale:
             status += f", {record.stale} stale"
         yield (

@@ -154,19 +154,29 @@ class Queries:
         """``{rule_id: (name, summary, help_uri)}`` of every rule the history has seen fire."""
         return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute("SELECT * FROM rules")}
 
-    def top_findings(self, sweep_id: int, limit: int = 20) -> list[tuple[str, str, int, int, str]]:
+    def top_findings(self, sweep_id: int, limit: int = 20) -> list[tuple[str, str, int, int, str, list[str]]]:
         """The most actionable: errors first, then the warnings found in the most repos.
 
-        ``(rule_id, severity, repos, findings, an example message)``.
+        ``(rule_id, severity, repos, findings, an example message, the first five repos by name)``.
         """
-        return list(
-            self.db.execute(
-                "SELECT rule_id, severity, count(DISTINCT repo), count(*), min(message) FROM findings"
-                " WHERE sweep_id=? AND suppressed=0 AND severity IN ('error', 'warning')"
-                " GROUP BY rule_id, severity ORDER BY severity='error' DESC, 3 DESC, 4 DESC, 1 LIMIT ?",
-                (sweep_id, limit),
-            )
-        )
+        rows = self.db.execute(
+            "SELECT rule_id, severity, count(DISTINCT repo), count(*), min(message) FROM findings"
+            " WHERE sweep_id=? AND suppressed=0 AND severity IN ('error', 'warning')"
+            " GROUP BY rule_id, severity ORDER BY severity='error' DESC, 3 DESC, 4 DESC, 1 LIMIT ?",
+            (sweep_id, limit),
+        ).fetchall()
+        out = []
+        for rule, severity, repos, count, example in rows:
+            names = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT DISTINCT repo FROM findings WHERE sweep_id=? AND rule_id=? AND severity=?"
+                    " AND suppressed=0 ORDER BY repo LIMIT 5",
+                    (sweep_id, rule, severity),
+                )
+            ]
+            out.append((rule, severity, repos, count, example, names))
+        return out
 
     def totals(self, sweep_id: int) -> dict[str, Any]:
         """Repos, audited, reused, failed, projects, counted findings by severity and suppressed."""

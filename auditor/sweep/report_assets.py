@@ -23,8 +23,8 @@ a{color:#0d47a1}
 .card{border:1px solid #e0e0e0;border-radius:6px;padding:8px 14px;min-width:90px}
 .card b{display:block;font-size:20px} .muted{color:#616161}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,760px),1fr));gap:8px 32px}
-figure{margin:0 0 16px} figcaption{font-weight:600;margin:8px 0 4px}
-figure svg{width:100%;max-width:1280px;height:auto;display:block}
+figure{margin:0 0 16px;overflow-x:auto} figcaption{font-weight:600;margin:8px 0 4px}
+figure svg{width:100%;min-width:640px;max-width:1280px;height:auto;display:block}
 svg text{font:13px system-ui,sans-serif} svg text:not([fill]){fill:#424242}
 table{border-collapse:collapse;width:100%;font-size:13px}
 caption{text-align:left;font-weight:600;padding:4px 0}
@@ -42,8 +42,10 @@ th[aria-sort=ascending] button::after{content:" \\25B2"} th[aria-sort=descending
 #repo-controls input,#repo-controls select{font:inherit;padding:3px 6px}
 .table-wrap{overflow-x:auto}
 footer{margin:32px 0 16px;color:#616161}
-@media (max-width:700px){header,main,footer{padding:0 12px} #top-findings td:nth-child(5),
-#top-findings th:nth-child(5){display:none}}
+tr:target{outline:2px solid #0d47a1} #repos th[scope=row]{font-weight:normal} .name{font-weight:600}
+#top-findings td:nth-child(5){min-width:12em}
+@media (max-width:700px){header,main,footer{padding:0 12px} #top-findings td:nth-child(6),
+#top-findings th:nth-child(6){display:none}}
 """
 
 # Sorting, search and filter for the repo table; it only reads and reorders the page's own markup.

@@ -16,6 +16,7 @@ there. Everything a repo controls (names, messages, paths) is escaped.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
@@ -143,15 +144,27 @@ def _top(inputs: ReportInputs, rules: _Rules) -> str:
     rows = "".join(
         f'<tr data-rule="{escape(rule)}"><td>{rules.cell(rule)}</td>'
         f'<td class="sev-{escape(severity)}">{escape(severity)}</td><td class="n">{repos}</td>'
-        f'<td class="n">{count}</td><td>{escape(example)}</td></tr>'
-        for rule, severity, repos, count, example in top
+        f'<td class="n">{count}</td><td>{_repo_links(names, repos)}</td><td>{escape(example)}</td></tr>'
+        for rule, severity, repos, count, example, names in top
     )
     return (
         head + '<div class="table-wrap"><table id="top-findings"><caption>Rules to fix first</caption>'
         '<thead><tr><th scope="col">rule</th><th scope="col">severity</th><th scope="col" class="n">repos</th>'
-        '<th scope="col" class="n">findings</th><th scope="col">example</th></tr></thead>'
+        '<th scope="col" class="n">findings</th><th scope="col">in</th><th scope="col">example</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div></section>\n"
     )
+
+
+def _repo_links(names: list[str], total: int) -> str:
+    """The first repos with the finding, each linking to its row in the repo table."""
+    links = ", ".join(f'<a href="#repo-{_anchor(n)}">{escape(n)}</a>' for n in names)
+    return links + (f" and {total - len(names)} more" if total > len(names) else "")
+
+
+def _anchor(name: str) -> str:
+    """A unique id for a repo's row: a readable part of its name and a short hash of all of it."""
+    readable = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return f"{readable}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 def _charts(head: dict[str, Any], inputs: ReportInputs, rules: _Rules) -> str:
@@ -240,7 +253,8 @@ def _profiles_cell(projects: list[tuple[Any, ...]]) -> str:
         detail = f' <span class="confidence conf-{escape(confidence or "unknown")}">({label})</span>' if label else ""
         hint = f' title="{escape(decided_by)}"' if decided_by else ""
         where = "" if path == "." else f"{escape(path)}: "
-        parts.append(f"<li{hint}>{where}{name}{detail}</li>")
+        why = f'<br><span class="muted">{escape(decided_by)}</span>' if decided_by and confidence in _UNSURE else ""
+        parts.append(f"<li{hint}>{where}{name}{detail}{why}</li>")
     return f'<ul class="profiles">{"".join(parts)}</ul>' if parts else ""
 
 
@@ -289,10 +303,11 @@ def _repo_row(record: RepoRecord, inputs: ReportInputs, rules: _Rules) -> str:
     numbers = (record.errors, record.warnings, record.notes, record.drift, new, fixed)
     unsure = any(p[5] in _UNSURE for p in projects)
     row = [
-        f'<tr data-repo="{escape(record.name)}" data-state="{escape(state)}" data-errors="{record.errors}"'
+        f'<tr id="repo-{_anchor(record.name)}" data-repo="{escape(record.name)}" data-state="{escape(state)}"'
+        f' data-errors="{record.errors}"'
         f' data-warnings="{record.warnings}" data-new="{new}" data-unsure="{int(unsure)}"'
         f' data-search="{escape(search.lower())}">',
-        f'<th scope="row" data-v="{escape(record.name.lower())}">{escape(record.name)}'
+        f'<th scope="row" data-v="{escape(record.name.lower())}"><span class="name">{escape(record.name)}</span>'
         f"{_drill_down(record, findings, inputs, rules)}</th>",
         f'<td class="state-{escape(state.split()[0])}" data-v="{escape(state)}">{escape(label)}</td>',
     ]

@@ -70,6 +70,8 @@ class SweepOptions:
     rule_dirs: tuple[Path, ...] = ()
     config: SweepConfig = field(default_factory=SweepConfig)
     sources_label: str = ""
+    # An org sweep.toml is the policy: a repository's config cannot weaken its own gate.
+    policy_from_org_only: bool = False
     excludes: tuple[str, ...] = ()
 
     def excludes_for(self, spec: RepoSpec) -> tuple[str, ...]:
@@ -226,7 +228,15 @@ class Sweeper:
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")
         rule_dirs = tuple(str(d) for d in self.options.rule_dirs)
-        job = AuditJob(spec.name, str(folder), profile, rule_dirs, self.options.repo_timeout, excludes)
+        job = AuditJob(
+            spec.name,
+            str(folder),
+            profile,
+            rule_dirs,
+            self.options.repo_timeout,
+            excludes,
+            self.options.policy_from_org_only,
+        )
         outcome = pool.run(job)
         outcome.head = spec.head
         return outcome

@@ -6,6 +6,7 @@ Sources are combinable; a name listed twice is kept once (first wins).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -144,8 +145,49 @@ def run_parallel(action: Callable[[RepoSpec], None], specs: Iterable[RepoSpec], 
 
 
 def dedupe(specs: Iterable[RepoSpec]) -> list[RepoSpec]:
-    """Each name once, the first listing winning; sorted by name (a stable order for logs and shards)."""
-    seen: dict[str, RepoSpec] = {}
+    """Each repository once, sorted by name (a stable order for logs and shards).
+
+    A name listed twice for the same place is kept once (the first listing
+    wins). Two *different* remotes that end in the same ``owner/name``
+    (``github.com/acme/app`` and ``gitlab.com/acme/app``) are both kept, each
+    renamed ``<host>/owner/name`` (plus a short hash if that is still not
+    enough), so neither hides the other and the names say which is which.
+    """
+    groups: dict[str, list[RepoSpec]] = {}
     for spec in specs:
-        seen.setdefault(spec.name, spec)
-    return [seen[name] for name in sorted(seen)]
+        group = groups.setdefault(spec.name, [])
+        if not any(_same_place(spec, other) for other in group):
+            group.append(spec)
+    chosen: list[RepoSpec] = []
+    for name, group in groups.items():
+        if len(group) > 1:
+            for spec in group:
+                spec.name = _qualified(name, spec)
+            if len({spec.name for spec in group}) < len(group):
+                for spec in group:
+                    spec.name += "#" + hashlib.sha256(spec.location.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        chosen.extend(group)
+    return sorted(chosen, key=lambda spec: spec.name)
+
+
+def _place(spec: RepoSpec) -> str:
+    if spec.kind == "local":
+        return "local:" + spec.location
+    location = spec.location
+    if "://" not in location:  # scp-like user@host:owner/name
+        location = "ssh://" + location.replace(":", "/", 1)
+    parts = urllib.parse.urlsplit(location)
+    path = parts.path.rstrip("/").removesuffix(".git").lower()
+    return f"{(parts.hostname or '').lower()}{path}"
+
+
+def _same_place(one: RepoSpec, other: RepoSpec) -> bool:
+    # A local folder and a remote of the same name: the first listing wins, as before.
+    if "local" in (one.kind, other.kind):
+        return True
+    return _place(one) == _place(other)
+
+
+def _qualified(name: str, spec: RepoSpec) -> str:
+    host = (_place(spec).split("/", 1)[0] or "file") if spec.kind != "local" else "local"
+    return f"{host}/{name}"

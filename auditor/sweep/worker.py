@@ -48,9 +48,13 @@ def audit_job(job: AuditJob) -> AuditOutcome:
         checkout = Path(job.path)
         # The repo's own [tool.stack-auditor] profile wins over the sweep's assignment: leave the
         # profile unset and the pipeline takes it from the config (confined to the checkout).
-        profile = None if load_config(checkout).profile else job.profile
+        org_only = job.policy_from_org_only
+        profile = None if load_config(checkout).profile and not org_only else job.profile
         options = AuditOptions(
-            profile=profile, rule_dirs=tuple(Path(d) for d in job.rule_dirs), excludes=job.excludes
+            profile=profile,
+            rule_dirs=tuple(Path(d) for d in job.rule_dirs),
+            excludes=job.excludes,
+            policy_from_org_only=org_only,
         )
         report = audit(checkout, options)
         outcome = outcome_from_report(job.name, report)

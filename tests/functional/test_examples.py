@@ -47,7 +47,6 @@ EXPECTED: dict[str, tuple[str | None, int, set[Finding]]] = {
             ("fastapi-python/sync-only-database-driver", "error", "pyproject.toml", 11),
             ("SA105", "note", "pyproject.toml", 11),
             ("fastapi-python/stack/auth_options", "warning", "pyproject.toml", 7),
-            ("fastapi-python/stack/background_jobs", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/queue_options", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/testing", "warning", "pyproject.toml", 7),
         },
@@ -72,7 +71,6 @@ EXPECTED: dict[str, tuple[str | None, int, set[Finding]]] = {
             ("fastapi-python/stack/validation", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/migrations", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/auth_options", "warning", "pyproject.toml", 7),
-            ("fastapi-python/stack/background_jobs", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/queue_options", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/testing", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/tracing", "warning", "pyproject.toml", 7),
@@ -84,7 +82,6 @@ EXPECTED: dict[str, tuple[str | None, int, set[Finding]]] = {
         {
             ("fastapi-python/django-in-a-fastapi-service", "warning", "uv.lock", 203),
             ("fastapi-python/stack/auth_options", "warning", "pyproject.toml", 7),
-            ("fastapi-python/stack/background_jobs", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/queue_options", "warning", "pyproject.toml", 7),
             ("fastapi-python/stack/testing", "warning", "pyproject.toml", 7),
         },

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,65 @@ def test_cache_whose_origin_changed_is_cloned_afresh(tmp_path: Path) -> None:
         ["git", "config", "--get", "remote.origin.url"], cwd=dest, capture_output=True, text=True, check=True
     )
     assert origin.stdout.strip() == f"file://{new}"
+
+
+def test_two_remotes_ending_in_the_same_name_are_both_swept_under_distinct_names(tmp_path: Path) -> None:
+    one = make_repo(tmp_path / "one" / "acme" / "app", "django-monolith")
+    two = make_repo(tmp_path / "two" / "acme" / "app", "fastapi-on-django")
+    listing = tmp_path / "repos.txt"
+    listing.write_text(f"file://{one}\nfile://{two}\nfile://{one}/\n")  # the first twice: kept once
+    out = tmp_path / "out"
+    _run, summary = sweep(out, repo_files=(listing,))
+    repos = by_name(summary)
+    assert len(repos) == 2 and all(name.startswith("file/acme/app#") for name in repos), sorted(repos)
+    heads = {repo["head"] for repo in repos.values()}
+    assert heads == {git(one, "rev-parse", "HEAD"), git(two, "rev-parse", "HEAD")}
+    assert len(list((out / "sarif").glob("*.sarif"))) == 2
+
+
+def test_output_names_never_collide() -> None:
+    from auditor.render.escape import file_stem
+    from auditor.sweep.model import safe_name
+
+    names = ["a/b", "a__b", "a_/b", "a/_b", "a___b", "/a/b", "a/b/", "a b/c", "a_b/c", "root", "a//b"]
+    stems = [safe_name(name) for name in names]
+    assert len(set(stems)) == len(stems), stems
+    assert safe_name("acme/app") == "acme__app" and safe_name("my_org/web_app") == "my_org__web_app"
+    assert file_stem("root", reserved={"root"}) != "root"
+
+
+def test_sarif_per_project_names_never_collide(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    root = tmp_path / "mono"
+    example = Path(__file__).resolve().parents[2] / "examples" / "django-monolith"
+    for folder in (".", "root", "a/b", "a__b"):
+        shutil.copytree(example, root / folder, dirs_exist_ok=True)
+    out = tmp_path / "per-project"
+    CliRunner().invoke(app, ["audit", str(root), "--sarif-per-project", str(out)])
+    files = sorted(path.name for path in out.iterdir())
+    assert len(files) == 4 and "root.sarif" in files and "a__b.sarif" in files, files
+    import json
+
+    categories = {json.loads((out / f).read_text())["runs"][0]["automationDetails"]["id"] for f in files}
+    assert len(categories) == 4
+
+
+def test_a_timed_out_git_leaves_no_process_behind(tmp_path: Path) -> None:
+    """git and what it started (here a shell and its background sleep) are killed as one group."""
+    from auditor.sweep.gitops import _run
+
+    pidfile = tmp_path / "pid"
+    alias = f"alias.slow=!sh -c 'sleep 300 & echo $! > {pidfile}; wait'"
+    with pytest.raises(GitError, match="timed out"):
+        _run(["-c", alias, "slow"], cwd=tmp_path, timeout=2)
+    pid = int(pidfile.read_text())
+    for _ in range(50):
+        if not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        raise AssertionError("the sleep git started outlived the timeout")

@@ -66,9 +66,9 @@ def _value(draw: st.DrawFn) -> list[str]:
 
 
 @st.composite
-def _keys(draw: st.DrawFn, root: bool) -> list[tuple[tuple[str, ...], str]]:
+def _keys(draw: st.DrawFn, root: bool, package: bool) -> list[tuple[tuple[str, ...], str]]:
     """Distinct keys of one table, each as (its parts, how it is written); some dotted."""
-    used: set[str] = {"tool", "project", "package", "a.b"} if root else set()
+    used: set[str] = {"tool", "project", "package", "a.b"} if root else {"name"} if package else set()
     found = []
     for _ in range(draw(st.integers(0, 4))):
         head = draw(st.one_of(_BARE, _QUOTED))
@@ -109,7 +109,10 @@ def documents(draw: st.DrawFn) -> tuple[str, dict[Path, int], list[int]]:
                 prefix = ("package", n)
                 packages.append(len(lines))
             where[prefix] = len(lines)
-        for parts, spelled in draw(_keys(not table)):
+            if array:  # as in every lock: the entry's name first
+                lines.append(f'name = "pkg{n}"')
+                where[(*prefix, "name")] = len(lines)
+        for parts, spelled in draw(_keys(not table, array)):
             if draw(st.booleans()):
                 lines.append(draw(st.sampled_from(["", "# name = 1", "   # [[package]]"])))
             lines.append(f"{spelled} = " + (value := draw(_value()))[0])
@@ -144,7 +147,7 @@ def test_every_key_is_located_on_its_line(case: tuple[str, dict[Path, int], list
 @given(documents())
 @settings(max_examples=200, deadline=None)
 def test_lock_fast_path_agrees_with_the_scan(case: tuple[str, dict[Path, int], list[int]]) -> None:
-    """Given the decoded array, the literal ``[[package]]`` search finds the headers the full scan finds."""
+    """Checked against the decoded array, the literal ``[[package]]`` search ends with the headers the scan finds."""
     text, _, packages = case
     locator = ArrayTableLocator(text, "package", tomli.loads(text).get("package"))
     assert [locator.header_line(n) for n in range(len(locator))] == packages

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import tomli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ def test_line_index_provenance_matches_reference(text: str, offsets: list[int]) 
 
 def test_entry_at_finds_the_entry_holding_an_offset() -> None:
     text = "top = 1\n[[package]]\nname = 'a'\n[[package]]\nname = 'b'\n"
-    locator = BlockLocator(text)
+    locator = BlockLocator(text, "package", tomli.loads(text).get("package"))
     first, second = text.index("[[package]]"), text.rindex("[[package]]")
     assert locator.entry_at(0) is None
     assert locator.entry_at(first) == 0
@@ -81,11 +82,17 @@ def _poetry_entries(draw: st.DrawFn) -> str:
     return "\n\n".join(entries) + ("\n" if draw(st.booleans()) else "")
 
 
+def _locator(text: str) -> BlockLocator:
+    """The locator as a resolver makes it, the decoded array standing in as one entry per header line
+    (the generated entries need not be valid TOML)."""
+    return BlockLocator(text, "package", [{}] * len(re.findall(r"(?m)^[ \t]*\[\[package\]\]", text)))
+
+
 @settings(max_examples=300, deadline=None)
 @given(_poetry_entries())
 def test_dependency_headers_match_a_line_search_per_entry(text: str) -> None:
     """The one-pass finder gives, per entry, the first line-anchored header of that entry's span."""
-    locator = BlockLocator(text)
+    locator = _locator(text)
     expected = {}
     for n in range(len(locator)):
         found = _DEPENDENCIES_LINE.search(text, *locator.span(n))
@@ -116,7 +123,7 @@ def _reference_dependency_keys(text: str, start: int, end: int) -> dict[str, int
 @given(_poetry_entries())
 def test_dependency_keys_match_the_per_entry_scan(text: str) -> None:
     """Bare keys at column 0 by one regex pass; any other spelling through scan_keys, as before."""
-    locator = BlockLocator(text)
+    locator = _locator(text)
     headers = _dependency_headers(text, locator)
     for n in range(len(locator)):
         span = locator.span(n)
