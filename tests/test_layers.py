@@ -20,7 +20,11 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.weakening": "Run",
     "auditor.discover": "Find", "auditor.resolvers": "Read", "auditor.evidence": "Read", "auditor.policy": "Judge",
     "auditor.render": "Show", "auditor.model": "Model", "auditor.graph": "Model", "auditor.findings": "Model",
-    "auditor.locate": "Model", "auditor.atomic": "Write", "auditor": "Base",
+    "auditor.locate": "Model", "auditor.atomic": "Write", "auditor.hostile_text": "Model", "auditor.datafile": "Model",
+    "auditor.evidence.model": "Model",  # the facts judges read, as resolvers hand over auditor.model
+    "auditor.strength": "Model", "auditor.redact": "Model",
+    "auditor.render.escape": "Base",  # pure text escaping, imports nothing of ours: errors use it too
+    "auditor": "Base",
 }  # fmt: skip
 BELOW = {"Base": set(), "Write": {"Base"}, "Model": {"Base"}}
 BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Judge", "Show")}
