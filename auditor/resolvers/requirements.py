@@ -305,8 +305,16 @@ def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
 MAX_PIP_LINE = 16 * 1024
 
 
+# pip's extras pattern is quadratic in the "[" of a line (a real line has one pair).
+MAX_PIP_BRACKETS = 64
+
+
 def _check_long_lines(text: str, path: str) -> str:
-    """``text`` unchanged, or a located error for the first logical line pip would read over the limit."""
+    """``text`` unchanged, or a located error for the first logical line pip would read over the limits."""
+    if text.count("[") > MAX_PIP_BRACKETS:
+        for number, line in enumerate(text.split("\n"), 1):
+            if line.count("[") > MAX_PIP_BRACKETS:
+                raise InputError(path, number, f"more than {MAX_PIP_BRACKETS} '[' on one line: not a requirement")
     if len(text) <= MAX_PIP_LINE:
         return text
     start_line, length = 1, 0
