@@ -120,3 +120,25 @@ def test_toml_inline_arrays_and_dotted_keys() -> None:
     assert toml_line(text, ("tool", "stack-auditor", "severity", "SA104")) == 7
     assert toml_line(text, ("tool", "stack-auditor", "ignore", 5)) == 2  # past the end: the array's key
     assert toml_line(text, ("nothing",), 0) == 0
+
+
+def test_profile_entries_are_located_under_their_parent(tmp_path: Path) -> None:
+    """A stack key is found under "stack", an anti-recommendation under its object, not at earlier text."""
+    from auditor.policy.profiles import load_profile
+
+    text = """{
+  "profile_name": "lines-test",
+  "extends": "django-monolith",
+  "description": "say \\"queue\\" and \\"testing\\" early",
+  "anti_recommendations": {
+    "queue": "warn — a key named like a stack entry"
+  },
+  "stack": {
+    "queue": "celery-or-django-rq"
+  }
+}
+"""
+    (tmp_path / "lines-test.json").write_text(text, encoding="utf-8")
+    profile = load_profile(str(tmp_path / "lines-test.json"))
+    assert profile.stack_lines["queue"] == 9
+    assert profile.anti["queue"].line == 6

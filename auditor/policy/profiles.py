@@ -160,10 +160,10 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
             isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
         ):
             raise ConfigError(
-                label, _line_of(text, key), f"stack entry {key!r} must be a token or a list of tokens"
+                label, _line_of(text, "stack", key), f"stack entry {key!r} must be a token or a list of tokens"
             )
         stack[key] = value
-        stack_lines[key] = _line_of(text, key)
+        stack_lines[key] = _line_of(text, "stack", key)
 
     anti = dict(parent.anti) if parent else {}
     raw_anti = data.get("anti_recommendations", {})
@@ -172,7 +172,7 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
             label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object"
         )
     for key, value in raw_anti.items():
-        line = _line_of(text, key)
+        line = _line_of(text, "anti_recommendations", key)
         match = _VERDICT.match(value) if isinstance(value, str) else None
         if match is None:
             raise ConfigError(
@@ -230,6 +230,6 @@ def _is_shipped_file(path: Path, name: str) -> bool:
         return False
 
 
-def _line_of(text: str, key: str) -> int:
-    offset = text.find(f'"{key}"')
-    return text.count("\n", 0, offset) + 1 if offset >= 0 else 0
+def _line_of(text: str, *path: str) -> int:
+    """Line of the key at ``path`` (0 when absent): found by its path, not by the first matching text."""
+    return json_key_line(text, path, 0)
