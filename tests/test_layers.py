@@ -22,7 +22,8 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.render": "Show", "auditor.model": "Model", "auditor.graph": "Model", "auditor.findings": "Model",
     "auditor.locate": "Model", "auditor.atomic": "Write", "auditor.hostile_text": "Model", "auditor.datafile": "Model",
     "auditor.evidence.model": "Model",  # the facts judges read, as resolvers hand over auditor.model
-    "auditor.strength": "Model", "auditor.redact": "Model",
+    "auditor.strength": "Model", "auditor.redact": "Model", "auditor.merge": "Model",
+    "auditor.views": "Model",
     "auditor.render.escape": "Base",  # pure text escaping, imports nothing of ours: errors use it too
     "auditor": "Base",
 }  # fmt: skip
