@@ -29,9 +29,9 @@ from auditor.policy.infer import choose
 from auditor.policy.profiles import Profile, load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.policy.suppress import suppress, unknown_overrides
-from auditor.policy.weakening import apply_severity_visibly, catalog_overrides, org_only_config
 from auditor.redact import redact, redact_result
 from auditor.resolvers import Resolver
+from auditor.weakening import apply_severity_visibly, catalog_overrides, org_only_config
 
 if TYPE_CHECKING:
     from auditor.evidence.model import Evidence

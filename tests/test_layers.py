@@ -17,10 +17,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "auditor"
 LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.__main__": "Face", "auditor.entry": "Face", "auditor.cli": "Face", "auditor.audit_command": "Face",
     "auditor.docs": "Face", "auditor.explain": "Face", "auditor.sweep": "Sweep", "auditor.github": "GitHub",
-    "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.discover": "Find",
-    "auditor.resolvers": "Read", "auditor.evidence": "Read", "auditor.policy": "Judge", "auditor.render": "Show",
-    "auditor.model": "Model", "auditor.graph": "Model", "auditor.findings": "Model", "auditor.locate": "Model",
-    "auditor.atomic": "Write", "auditor.hostile_text": "Model", "auditor.datafile": "Model",
+    "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.weakening": "Run",
+    "auditor.discover": "Find", "auditor.resolvers": "Read", "auditor.evidence": "Read", "auditor.policy": "Judge",
+    "auditor.render": "Show", "auditor.model": "Model", "auditor.graph": "Model", "auditor.findings": "Model",
+    "auditor.locate": "Model", "auditor.atomic": "Write", "auditor.hostile_text": "Model", "auditor.datafile": "Model",
     "auditor.evidence.model": "Model",  # the facts judges read, as resolvers hand over auditor.model
     "auditor.strength": "Model", "auditor.redact": "Model",
     "auditor.render.escape": "Base",  # pure text escaping, imports nothing of ours: errors use it too
