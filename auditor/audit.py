@@ -298,7 +298,7 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
                 requires_python=project.graph.requires_python,
                 skipped=[*project.skipped, *project.graph.skipped],
                 judgements=evaluation.judgements,
-                evidence_summary=evidence_summary(evidence),
+                evidence_summary=_summary(evidence),
             )
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
@@ -314,41 +314,25 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     return report
 
 
+def _summary(evidence: Evidence | None) -> str:
+    from auditor.evidence.stage import evidence_summary
+
+    return evidence_summary(evidence) if evidence is not None else ""
+
+
 def project_evidence(
-    root: Path,
-    project: str,
-    all_projects: list[str],
-    options: AuditOptions,
-    profile: Profile | None,
-    config: Config | None = None,
+    root: Path, project: str, all_projects: list[str], options: AuditOptions, profile: Profile | None, config: Config
 ) -> Evidence | None:
     """The evidence stage for one project with a profile (no profile: nothing to judge from code)."""
-    from auditor.evidence.model import Evidence, EvidenceOptions  # lazily: an SBOM audit never loads it
-
     if profile is None:
         return None
-    if not options.read_code:
-        return Evidence.unread("--no-code: dependencies only")
-    from auditor.evidence.repo import repo_facts
-    from auditor.evidence.scan import collect_evidence
+    from auditor.evidence.model import DEFAULT_RAW_SQL_MARKER, EvidenceOptions  # lazily: only with a profile
+    from auditor.evidence.stage import run_stage
 
-    evidence_options = EvidenceOptions(read_git=options.read_git, excludes=options.excludes)
-    if config is not None and config.raw_sql_marker:
-        evidence_options.raw_sql_marker = config.raw_sql_marker
-    evidence = collect_evidence(root, project, evidence_options, all_projects)
-    if evidence.read:
-        evidence.repo = repo_facts(root, project, evidence_options)
-    return evidence
-
-
-def evidence_summary(evidence: Evidence | None) -> str:
-    if evidence is None:
-        return ""
-    if not evidence.read:
-        return f"code not read: {evidence.why_unread}"
-    notes = f"; {len(evidence.notes)} note(s): {evidence.notes[0]}" if evidence.notes else ""
-    parsed = f"{evidence.files_parsed} of {evidence.files_seen} Python file(s) parsed"
-    return f"{parsed}, {len(evidence.facts)} fact(s){notes}"
+    marker = config.raw_sql_marker or DEFAULT_RAW_SQL_MARKER
+    evidence_options = EvidenceOptions(options.read_code, options.read_git, excludes=options.excludes)
+    evidence_options.raw_sql_marker = marker
+    return run_stage(root, project, all_projects, evidence_options)
 
 
 def _config_root(target: Path | list[Path]) -> Path:
