@@ -14,7 +14,9 @@ if . "$here/args.sh"; then
   options=(--format sarif -o "$SA_SARIF_FILE" --fail-on "$SA_FAIL_ON")
   # The CLI writes the id as codeql-action does: the category with a trailing "/".
   if [ -n "$SA_CATEGORY" ]; then options+=(--category "$SA_CATEGORY"); fi
-  "$SA_BIN/stack-auditor" audit "$SA_PATH" "${options[@]}" "${sa_args[@]+"${sa_args[@]}"}" || code=$?
+  # The Action's own options come last: for an option given twice the last one wins, so `args`
+  # cannot turn the SARIF into another format or send it elsewhere.
+  "$SA_BIN/stack-auditor" audit "$SA_PATH" "${sa_args[@]+"${sa_args[@]}"}" "${options[@]}" || code=$?
 else
   code=2
 fi

@@ -7,7 +7,8 @@ if [ "${SA_EXIT_CODE:-}" = 2 ]; then
   printf '> [!CAUTION]\n> stack-auditor could not audit everything (exit code 2): some inputs are missing from this report; the job log says which.\n\n' >>"$GITHUB_STEP_SUMMARY"
 fi
 if . "$here/args.sh"; then
-  "$SA_BIN/stack-auditor" audit "$SA_PATH" --format markdown --fail-on never "${sa_args[@]+"${sa_args[@]}"}" >>"$GITHUB_STEP_SUMMARY"
+  "$SA_BIN/stack-auditor" audit "$SA_PATH" "${sa_args[@]+"${sa_args[@]}"}" --format markdown --fail-on never -o - \
+    >>"$GITHUB_STEP_SUMMARY"
   code=$?
   if [ "$code" -gt 1 ]; then echo "::warning::the Markdown summary may be incomplete (exit code $code)"; fi
 fi

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple
 
 from auditor import __version__
 from auditor.config import Config, load_config
 from auditor.datafile import Unreadable, read_regular
 from auditor.discover import Discovery, ProjectInput, discover_tree, template_reason
 from auditor.errors import InputError
-from auditor.findings import InputFailure, PackageView, ProjectReport, Report
-from auditor.graph import GraphNode, ProjectGraph, build_graph
+from auditor.findings import InputFailure, ProjectReport, Report
+from auditor.graph import ProjectGraph
 from auditor.hostile_text import NOT_UTF8_NAME, checked_text, is_utf8, number_failure, shown_name
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES, MAX_INCLUDE_DEPTH
-from auditor.model import Provenance, ResolveResult, Skipped, registry_purl
+from auditor.merge import build_graph
+from auditor.model import Provenance, ResolveResult, Skipped
 from auditor.policy.catalog import load_catalog
 from auditor.policy.evaluate import evaluate, group_per_file, profile_rule_ids, unknown_entries
 from auditor.policy.infer import choose
@@ -31,12 +32,13 @@ from auditor.policy.rules import load_rules
 from auditor.policy.suppress import suppress, unknown_overrides
 from auditor.redact import redact, redact_result
 from auditor.resolvers import Resolver
+from auditor.views import PackageViews
 from auditor.weakening import apply_severity_visibly, catalog_overrides, org_only_config
 
 if TYPE_CHECKING:
     from auditor.evidence.model import Evidence
 
-__all__ = ["AuditOptions", "PackageViews", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
+__all__ = ["AuditOptions", "ProjectAudit", "audit", "load_project_graphs", "read_text"]
 
 
 @dataclass(slots=True)
@@ -296,7 +298,7 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
                 requires_python=project.graph.requires_python,
                 skipped=[*project.skipped, *project.graph.skipped],
                 judgements=evaluation.judgements,
-                evidence_summary=evidence_summary(evidence),
+                evidence_summary=_summary(evidence),
             )
         )
     report.failures.sort(key=lambda f: (f.file, f.line, f.message))
@@ -312,116 +314,25 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
     return report
 
 
+def _summary(evidence: Evidence | None) -> str:
+    from auditor.evidence.stage import evidence_summary
+
+    return evidence_summary(evidence) if evidence is not None else ""
+
+
 def project_evidence(
-    root: Path,
-    project: str,
-    all_projects: list[str],
-    options: AuditOptions,
-    profile: Profile | None,
-    config: Config | None = None,
+    root: Path, project: str, all_projects: list[str], options: AuditOptions, profile: Profile | None, config: Config
 ) -> Evidence | None:
     """The evidence stage for one project with a profile (no profile: nothing to judge from code)."""
-    from auditor.evidence.model import Evidence, EvidenceOptions  # lazily: an SBOM audit never loads it
-
     if profile is None:
         return None
-    if not options.read_code:
-        return Evidence.unread("--no-code: dependencies only")
-    from auditor.evidence.repo import repo_facts
-    from auditor.evidence.scan import collect_evidence
+    from auditor.evidence.model import DEFAULT_RAW_SQL_MARKER, EvidenceOptions  # lazily: only with a profile
+    from auditor.evidence.stage import run_stage
 
-    evidence_options = EvidenceOptions(read_git=options.read_git, excludes=options.excludes)
-    if config is not None and config.raw_sql_marker:
-        evidence_options.raw_sql_marker = config.raw_sql_marker
-    evidence = collect_evidence(root, project, evidence_options, all_projects)
-    if evidence.read:
-        evidence.repo = repo_facts(root, project, evidence_options)
-    return evidence
-
-
-def evidence_summary(evidence: Evidence | None) -> str:
-    if evidence is None:
-        return ""
-    if not evidence.read:
-        return f"code not read: {evidence.why_unread}"
-    notes = f"; {len(evidence.notes)} note(s): {evidence.notes[0]}" if evidence.notes else ""
-    parsed = f"{evidence.files_parsed} of {evidence.files_seen} Python file(s) parsed"
-    return f"{parsed}, {len(evidence.facts)} fact(s){notes}"
-
-
-class PackageViews(Sequence[PackageView]):
-    """A project's :func:`package_views`, built on first use.
-
-    SARIF and Markdown output never read them, and the text and JSON reports only
-    count them; building views costs about 8 µs a package (40 ms on a 5,000-package lock).
-    """
-
-    __slots__ = ("_graph", "_views")
-
-    def __init__(self, graph: ProjectGraph) -> None:
-        self._graph = graph
-        self._views: list[PackageView] | None = None
-
-    def _built(self) -> list[PackageView]:
-        if self._views is None:
-            self._views = package_views(self._graph)
-        return self._views
-
-    def __len__(self) -> int:
-        return len(self._graph.nodes)  # one view per node
-
-    @overload
-    def __getitem__(self, index: int) -> PackageView: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[PackageView]: ...
-    def __getitem__(self, index: int | slice) -> PackageView | Sequence[PackageView]:
-        return self._built()[index]
-
-    def __iter__(self) -> Iterator[PackageView]:
-        return iter(self._built())
-
-    def __eq__(self, other: object) -> bool:
-        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
-
-    def __repr__(self) -> str:
-        return repr(self._built())
-
-
-def package_views(graph: ProjectGraph) -> list[PackageView]:
-    """The graph's packages, ordered by (ecosystem, name), each with the names it depends on."""
-    nodes, children = graph.nodes, graph.children
-    views = []
-    for key in sorted(nodes):  # a node's key is its (ecosystem, name), unique in the graph
-        node = nodes[key]
-        deps = sorted({child[1] for child, _ in children.get(key, ()) if child in nodes})
-        purls = _purls(node)
-        views.append(
-            PackageView(
-                name=node.name,
-                version=node.version,
-                ecosystem=node.ecosystem,
-                # One purl names one version: a fork's several versions have one each, in ``purls``.
-                purl=purls[0] if len(purls) == 1 else (node.purl if not node.versions else None),
-                direct=node.direct,
-                scopes=tuple(sorted(node.scopes)),
-                location=node.location,
-                dependencies=tuple(deps),
-                versions=tuple(node.versions),
-                purls=purls,
-                declared_scopes=tuple(sorted(node.declared_scopes)),
-                source=node.source,
-                records=tuple(node.records),
-            )
-        )
-    return views
-
-
-def _purls(node: GraphNode) -> tuple[str, ...]:
-    """One purl per version: the file's own where it gave one for that version, else made from name and version."""
-    if node.source not in ("registry", "unknown") and not node.purl:
-        return ()  # a path, URL or VCS source has no registry purl
-    given = {record.version: record.purl for record in node.records if record.purl}
-    return tuple(given.get(version) or registry_purl(node.ecosystem, node.name, version) for version in node.versions)
+    marker = config.raw_sql_marker or DEFAULT_RAW_SQL_MARKER
+    evidence_options = EvidenceOptions(options.read_code, options.read_git, excludes=options.excludes)
+    evidence_options.raw_sql_marker = marker
+    return run_stage(root, project, all_projects, evidence_options)
 
 
 def _config_root(target: Path | list[Path]) -> Path:

@@ -150,16 +150,19 @@ def parse_config(text: str, label: str, root: Path) -> Config:
             raise fail(("fail-on",), f"must be one of {', '.join(FAIL_ON_VALUES)}, not {table['fail-on']!r}")
         config.fail_on = table["fail-on"]
     if "raw-sql-marker" in table:
-        marker = table["raw-sql-marker"]
-        if not isinstance(marker, str) or not marker.strip() or len(marker) > 40 or "\n" in marker:
-            raise fail(("raw-sql-marker",), "must be a short one-line comment prefix such as 'raw-sql:'")
-        config.raw_sql_marker = marker.strip().removeprefix("#").strip()
+        config.raw_sql_marker = _raw_sql_marker(table["raw-sql-marker"], fail)
     ignores = table.get("ignore", [])
     if not isinstance(ignores, list):
         raise fail(("ignore",), "must be an array of tables ([[...ignore]])")
     for n, entry in enumerate(ignores):
         config.ignores.append(_ignore(entry, n, text, label, prefix, fail))
     return config
+
+
+def _raw_sql_marker(marker: Any, fail: Any) -> str:
+    if not isinstance(marker, str) or not marker.strip() or len(marker) > 40 or "\n" in marker:
+        raise fail(("raw-sql-marker",), "must be a short one-line comment prefix such as 'raw-sql:'")
+    return marker.strip().removeprefix("#").strip()
 
 
 def _profile(value: Any, base: Path, real_root: Path, label: str, fail: Any, config: Config) -> str | None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.audit import ProjectAudit, package_views
+from auditor.audit import ProjectAudit
 from auditor.errors import UsageError
 from auditor.findings import RuleMeta
 from auditor.model import canonical_name
@@ -17,6 +17,7 @@ from auditor.policy.profile_keys import describe_extra_key
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.policy.rules import load_rules
 from auditor.render.packages import packages_json
+from auditor.views import package_views
 
 __all__ = [
     "all_rule_metas",

@@ -227,7 +227,7 @@ class ProjectReport:
     profile_reason: str
     findings: list[Finding] = field(default_factory=list)
     not_checkable: list[NotCheckable] = field(default_factory=list)
-    packages: Sequence[PackageView] = ()  # built on first use (audit.PackageViews): SARIF never reads them
+    packages: Sequence[PackageView] = ()  # built on first use (views.PackageViews): SARIF never reads them
     requires_python: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     inference: ProfileInference | None = None  # None: not computed (older callers)

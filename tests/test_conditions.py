@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.graph import ProjectGraph, build_graph
+from auditor.graph import ProjectGraph
+from auditor.merge import build_graph
 from auditor.model import DEV, MAIN, Edge, Package, ProjectDecl, Provenance, ResolveResult, canonical_name
 from auditor.policy.conditions import ConditionError, compile_condition
 

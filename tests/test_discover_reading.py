@@ -44,8 +44,9 @@ def test_manifest_in_is_not_a_dependency_file(tmp_path: Path) -> None:
     assert not report.failures
     assert report.projects[0].files == ["dev.in", "requirements.in"]
     skipped = {s.name: s.reason for s in report.skipped}
-    assert "packaging manifest" in skipped["MANIFEST.in"]
     assert "not requirements" in skipped["setup.cfg.in"]
+    # MANIFEST.in never matches the requirements name pattern (auditor/resolvers registry): not even sniffed.
+    assert "MANIFEST.in" not in skipped
 
 
 def test_jinja_template_is_skipped_not_an_input_error(tmp_path: Path) -> None:
@@ -119,7 +120,7 @@ def test_excluded_folders_are_shown_and_options_wired(tmp_path: Path) -> None:
 def test_no_dependency_files_is_exit_2(tmp_path: Path) -> None:
     """A path with nothing to audit says so and exits 2, naming what was excluded or skipped
     (through the console script's fast path, as CI runs it)."""
-    _tree(tmp_path, {"MANIFEST.in": "include LICENSE\n", "tests/fixtures/x/requirements.txt": "six==1.0\n"})
+    _tree(tmp_path, {"setup.cfg.in": "[metadata]\n", "tests/fixtures/x/requirements.txt": "six==1.0\n"})
     result = subprocess.run(
         [sys.executable, "-m", "auditor", "audit", str(tmp_path), "--no-config"],
         capture_output=True,
@@ -128,7 +129,7 @@ def test_no_dependency_files_is_exit_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert f"no dependency files found under {tmp_path}" in result.stderr
-    assert "excluded 1 folder (fixtures)" in result.stderr and "MANIFEST.in" in result.stderr
+    assert "excluded 1 folder (fixtures)" in result.stderr and "setup.cfg.in" in result.stderr
     assert audit(tmp_path, AuditOptions(use_config=False)).no_dependency_files
 
 

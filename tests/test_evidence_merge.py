@@ -182,7 +182,7 @@ def graph_of_folder(target: Path) -> ProjectGraph:
 
 def test_an_edge_whose_marker_cannot_hold_for_the_lock_is_dropped() -> None:
     """pdm.lock for Python >=3.11: `a` needs `b` only below 3.11, so only `c` pulls `b` in."""
-    from auditor.graph import build_graph
+    from auditor.merge import build_graph
     from auditor.resolvers.pdm_lock import PdmLockResolver
 
     text = (

@@ -119,8 +119,9 @@ def test_admin_removed_and_never_routed(tmp_path: Path) -> None:
     [deleted] = _by_rule(report, "deleting-django-admin")
     assert deleted.location.file == "shop/settings.py"  # type: ignore[attr-defined]
     assert "no django.contrib.admin" in deleted.message  # type: ignore[attr-defined]
-    [stack] = _by_rule(report, "stack/admin")
-    assert stack.location.file == "shop/settings.py"  # type: ignore[attr-defined]
+    # One fact, one finding (issue 16): the admin stack entry is named in it, not reported again.
+    assert _by_rule(report, "stack/admin") == []
+    assert deleted.profile_entry.endswith(", stack.admin")  # type: ignore[attr-defined]
 
 
 def test_admin_installed_and_routed_is_kept(tmp_path: Path) -> None:
@@ -242,3 +243,23 @@ def test_raw_sql_marker_from_the_configuration(tmp_path: Path) -> None:
     (root / ".stack-auditor.toml").write_text('raw-sql-marker = "# sql-ok:"\n', encoding="utf-8")
     configured = audit(root, AuditOptions(profile="django-monolith"))
     assert [f for f in configured.findings if f.rule_id.endswith("raw-sql-without-justification")] == []
+
+
+def test_fastapi_untyped_bodies_and_blocking_calls_point_at_the_route(tmp_path: Path) -> None:
+    code = (Path(__file__).parent / "evidence" / "code" / "fastapi_hit.py").read_text(encoding="utf-8")
+    root = _tree(
+        tmp_path, {"requirements.txt": "fastapi==0.115.0\npydantic==2.9.2\nrequests==2.32.3\n", "api/main.py": code}
+    )
+    report = audit(root, AuditOptions(profile="fastapi-python", use_config=False, read_git=False))
+    [bodies] = [f for f in report.findings if f.rule_id == "fastapi-python/no-pydantic-validation"]
+    assert (bodies.location.file, bodies.location.line) == ("api/main.py", 12)
+    assert "and 2 more in this file" in bodies.message
+    assert [(r.location.file, r.location.line) for r in bodies.related] == [
+        ("api/main.py", 18),
+        ("api/main.py", 23),
+        ("requirements.txt", 2),
+    ]
+    [blocking] = [f for f in report.findings if f.rule_id == "fastapi-python/sync-http-client-in-async-service"]
+    assert (blocking.location.line, blocking.package) == (29, "requests")
+    without = audit(root, AuditOptions(profile="fastapi-python", use_config=False, read_code=False))
+    assert [f.location.file for f in without.findings if "sync-http" in f.rule_id] == ["requirements.txt"]

@@ -398,3 +398,15 @@ def test_release_workflow_builds_proves_publishes_and_tags() -> None:
     assert not any("password" in s.get("with", {}) for s in publish["steps"])
     assert github_release["permissions"] == {"contents": "write"}
     assert "gh release create" in yaml.safe_dump(github_release)
+
+
+def test_args_cannot_redirect_or_reformat_the_report(tmp_path: Path) -> None:
+    """`args` with its own --format/-o: the Action's options come last and win (SARIF where it says,
+    Markdown in the summary)."""
+    runner = Runner(tmp_path, {"args": "--format json -o elsewhere.json"})
+    copy_example(runner, "fastapi-on-django")
+    runner.job()
+    assert runner.outputs["audit"]["exit-code"] == "1"
+    assert results(runner.sarif()) == ["django-monolith/fastapi-on-top-of-django"]
+    assert not (runner.workspace / "elsewhere.json").exists()
+    assert "fastapi-on-top-of-django" in runner.summary() and not runner.summary().lstrip().startswith("{")

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from auditor.audit import AuditOptions, load_project_graphs
-from auditor.graph import build_graph
+from auditor.merge import build_graph
 from auditor.resolvers.pyproject import PyprojectResolver
 from auditor.resolvers.requirements import RequirementsResolver
 from auditor.resolvers.uv_lock import UvLockResolver

@@ -20,14 +20,12 @@ LAYERS = {  # module prefix -> layer; the longest prefix wins
     "auditor.audit": "Run", "auditor.config": "Run", "auditor.baseline": "Run", "auditor.weakening": "Run",
     "auditor.discover": "Find", "auditor.resolvers": "Read", "auditor.evidence": "Read", "auditor.policy": "Judge",
     "auditor.render": "Show", "auditor.model": "Model", "auditor.graph": "Model", "auditor.findings": "Model",
-    "auditor.locate": "Model", "auditor.atomic": "Write", "auditor": "Base",
-    # The evidence stage's facts are part of the core model (DESIGN.md: Fact), so Judge may read them.
-    "auditor.evidence.model": "Model",
-    # Helpers that several stages share: merge weights, redaction, hostile-text checks, reading data files.
-    "auditor.strength": "Model", "auditor.redact": "Model", "auditor.hostile_text": "Model",
-    "auditor.datafile": "Model",
-    # Escaping is plain text work (stdlib only): error messages use it as well as the renderers.
-    "auditor.render.escape": "Base",
+    "auditor.locate": "Model", "auditor.atomic": "Write", "auditor.hostile_text": "Model", "auditor.datafile": "Model",
+    "auditor.evidence.model": "Model",  # the facts judges read, as resolvers hand over auditor.model
+    "auditor.strength": "Model", "auditor.redact": "Model", "auditor.merge": "Model",
+    "auditor.views": "Model",
+    "auditor.render.escape": "Base",  # pure text escaping, imports nothing of ours: errors use it too
+    "auditor": "Base",
 }  # fmt: skip
 BELOW = {"Base": set(), "Write": {"Base"}, "Model": {"Base"}}
 BELOW |= {layer: {"Model", "Base"} for layer in ("Read", "Judge", "Show")}

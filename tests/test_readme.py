@@ -128,7 +128,7 @@ def test_quick_start_audit_is_as_described() -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stdout.rstrip().endswith("1 project(s): 1 error, 0 warnings, 0 notes")
+    assert result.stdout.rstrip().endswith("1 project: 1 error, 0 warnings, 0 notes")
 
 
 def test_links_work_on_a_package_index_page() -> None:

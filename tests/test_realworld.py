@@ -28,14 +28,10 @@ REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 LABELS = REALWORLD / "LABELS.json"
 ABSENT = f"{REALWORLD} not found: the realworld labels live in ../shared/realworld next to the checkout"
 
-SCOPES = "needs scope/fork work (issue 15)"
-# Checks that needed code evidence (issue 17: DRF throttles, the admin, threads) pass since it landed;
-# what is left needs scopes and marker forks read from the lock.
-PENDING: dict[str, str] = {
-    "paperless-ngx/./must_not/SA110/torch": SCOPES + " — uv.lock marker forks never install together",
-    "paperless-ngx/./if_present/SA103/pytest": SCOPES + " — the why-path must name llama-index-embeddings-ollama",
-    "mealie/./must_not/SA103": SCOPES + " — Poetry 1.8 lock has no groups; they come from pyproject.toml",
-}
+# Checks that wait for another issue's work, by check id -> reason (strict xfails). Empty since the
+# code evidence (issue 17: DRF throttles, the admin, threads) and the scope and marker-fork work
+# (issue 15: SA110 on torch forks, SA103 groups and why-paths) landed: every label passes.
+PENDING: dict[str, str] = {}
 
 
 def _labels() -> dict[str, Any]:

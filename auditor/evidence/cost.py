@@ -8,7 +8,26 @@ from pathlib import Path
 from auditor.evidence.model import DEFAULT_MAX_SOURCE_FILES
 from auditor.evidence.scan import DEFAULT_EXCLUDED_DIRS
 
-__all__ = ["source_cost"]
+__all__ = ["SOURCE_PATTERNS", "source_cost"]
+
+# What a sweep's sparse checkout adds for the evidence stage (git sparse-checkout, non-cone): the
+# Python sources without the folders the scanner skips, CODEOWNERS, the test configurations that
+# name DJANGO_SETTINGS_MODULE, and coverage reports. Later patterns win, so a sweep lists these
+# before its dependency-file patterns, which then stay in even under tests/.
+SOURCE_PATTERNS = (
+    "**/*.py",
+    "!**/tests/**",
+    "!**/test/**",
+    "!**/migrations/**",
+    "!**/test_*.py",
+    "!**/conftest.py",
+    "**/CODEOWNERS",
+    "**/pytest.ini",
+    "**/tox.ini",
+    "**/setup.cfg",
+    "**/coverage.xml",
+    "**/coverage.json",
+)
 
 
 def source_cost(folder: Path, limit: int = DEFAULT_MAX_SOURCE_FILES * 5) -> tuple[int, int]:

@@ -12,19 +12,16 @@ from dataclasses import dataclass, field
 
 from auditor.evidence.model import Evidence
 from auditor.findings import Finding, Judgement, NotCheckable, Related, RuleMeta, Severity
-from auditor.graph import GraphNode, ProjectGraph
-from auditor.model import Provenance
+from auditor.graph import ProjectGraph
 from auditor.policy.catalog import AntiEntry, Catalog
-from auditor.policy.conditions import Condition, Match, needs_direct
+from auditor.policy.conditions import Condition, needs_direct
+from auditor.policy.finding import make_finding
 from auditor.policy.judged import judge_anti
 from auditor.policy.profile_keys import profile_key_judgements
 from auditor.policy.profiles import Profile
 from auditor.policy.rules import RULE_DOCS_BASE, Rule, rule_doc_path
 from auditor.policy.stack import TokenResult, options_of, stack_issues, token_result, why_unread
 from auditor.policy.template import fill
-
-# A finding's message, whatever its template and names (bounded output per finding).
-MAX_MESSAGE_CHARS = 2000
 
 __all__ = [
     "Evaluation",
@@ -73,7 +70,7 @@ def evaluate(
         for match in rule.condition.evaluate(graph):
             if match.pulled and not rule.message_pulled:
                 continue
-            finding = _finding(
+            finding = make_finding(
                 graph,
                 rule.id,
                 rule.meta.severity,
@@ -176,7 +173,7 @@ def _evaluate_stack(
         expected = " or ".join(" + ".join(option) for option in options_of(profile.stack[key]))
         meta = stack_meta(profile, key, expected, catalog)
         out.rules[meta.id] = meta
-        finding = _finding(graph, meta.id, issue.severity, issue.message, issue.match, meta.summary, "")
+        finding = make_finding(graph, meta.id, issue.severity, issue.message, issue.match, meta.summary, "")
         shown = issue.shown_at
         if shown is not None and shown.at is not None:
             # The code shows it (evidence): the finding points there, the dependency list is related.
@@ -240,7 +237,7 @@ def _evaluate_anti(
         out.rules[rule_id] = anti_meta(profile, entry)
         findings = []
         for match in matches:
-            finding = _finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
+            finding = make_finding(graph, rule_id, anti.severity, entry.message, match, entry.summary, anti.reason)
             finding.profile_entry = entry_name
             findings.append(finding)
         out.findings.extend(_same_fact(findings, entry, stack_keys, covered))
@@ -285,93 +282,6 @@ def anti_meta(profile: Profile, entry: AntiEntry) -> RuleMeta:
     )
 
 
-# ----------------------------------------------------------------- findings
-
-
-def _finding(
-    graph: ProjectGraph,
-    rule_id: str,
-    severity: Severity,
-    template: str,
-    match: Match,
-    summary: str,
-    reason: str,
-    use_instead: str = "",
-) -> Finding:
-    packages = match.packages
-    primary = packages[-1] if match.conflict and packages else (packages[0] if packages else None)
-    others = [p for p in packages if p is not primary]
-    labels = [p.label() for p in ([*others, primary] if primary else others)]
-    values = {
-        "packages": " and ".join(labels) if len(labels) <= 2 else ", ".join(labels[:-1]) + " and " + labels[-1],
-        "package": primary.label() if primary else "",
-        "missing": ", ".join(match.missing),
-        "requires_python": graph.requires_python or "",
-        "reason": reason or summary,
-        "summary": summary,
-        "use_instead": use_instead,
-        "project": graph.name or graph.path,
-        **_pulled_values(graph, primary, match),
-        **match.values,
-    }
-    message = fill(template, values)
-    location: Provenance | None
-    if match.location is not None:
-        location = match.location
-    elif primary is not None:
-        location = primary.location or declaration_anchor(graph)
-    elif match.python:
-        location = graph.requires_python_at or declaration_anchor(graph)
-    else:
-        location = declaration_anchor(graph)
-    related = [Related(p.location, _declared(graph, p)) for p in others if p.location]
-    if match.python and primary is not None and graph.requires_python_at is not None:
-        related.append(Related(graph.requires_python_at, f"requires-python {graph.requires_python} is declared here"))
-    why: list[str] = []
-    if match.pulled and primary is not None:
-        why = graph.why_path(primary, scope_of=_RUNTIME, bounded=True)
-    elif primary is not None and primary.direct is False:  # unknown directness: no path is claimed
-        why = graph.why_path(primary, bounded=True)
-        if why:
-            message += f" (pulled in by {' -> '.join(why[1:-1]) or graph.name})"
-    if len(message) > MAX_MESSAGE_CHARS:  # a template over many long names: bounded like the path
-        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
-    return Finding(
-        rule_id=rule_id,
-        severity=severity,
-        message=message,
-        project=graph.path,
-        package=primary.name if primary else match.values.get("package"),
-        version=primary.version if primary else None,
-        location=location,
-        related=related,
-        why_path=why,
-        scope=",".join(sorted(primary.scopes)) if primary else "",
-    )
-
-
-_RUNTIME = ("main", "optional")
-
-
-def _pulled_values(graph: ProjectGraph, node: GraphNode | None, match: Match) -> dict[str, str]:
-    """``{declared}``, ``{pulled_by}`` and ``{path}`` of a package declared in dev that runtime reaches."""
-    if node is None or not match.pulled:
-        return {}
-    path = graph.why_path(node, scope_of=_RUNTIME, bounded=True)
-    via = path[1:-1]
-    if not via:  # a lock that states groups but no edges (Pipfile.lock)
-        return {
-            "declared": ", ".join(sorted(node.declared_scopes)),
-            "pulled_by": "a runtime dependency",
-            "path": "the lock lists it among the main packages and records no edges to say which one",
-        }
-    return {
-        "declared": ", ".join(sorted(node.declared_scopes)),
-        "pulled_by": via[0].rsplit(" ", 1)[0],
-        "path": " -> ".join(path),
-    }
-
-
 def group_per_file(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:
     """One finding per file for a rule with a per-file message that fired on several lines of it.
 
@@ -404,33 +314,3 @@ def group_per_file(findings: list[Finding], rules: Iterable[Rule]) -> list[Findi
         out.append(Finding(rule_id, first.severity, message, first.project, location=first.location, related=related))
     out.sort(key=Finding.sort_key)
     return out
-
-
-def declaration_anchor(graph: ProjectGraph) -> Provenance | None:
-    """Where a "missing" finding points: the project's dependency declaration.
-
-    The manifest's ``dependencies`` key when a resolver located one; for requirements
-    files, the first runtime requirement line (not line 1 of whichever file sorts first,
-    which may be requirements-dev.txt).
-    """
-    at = graph.dependencies_at
-    if at is not None and (at.text or at.line > 1):
-        return at
-    declared = [d for node in graph.nodes.values() if node.direct for d in node.declared]
-    runtime = [
-        d
-        for node in graph.nodes.values()
-        if node.direct and ("main" in node.scopes or not node.scopes)
-        for d in node.declared
-    ]
-    candidates = runtime or declared
-    return min(candidates, key=lambda d: (d.file, d.line)) if candidates else at
-
-
-def _declared(graph: ProjectGraph, node: GraphNode) -> str:
-    if node.direct:
-        return f"{node.label()} is declared here"
-    if node.direct is None:
-        return f"{node.label()} is resolved here"
-    via = graph.why_path(node, bounded=True)[1:-1]
-    return f"{node.label()} is resolved here, pulled in by {' -> '.join(via) or graph.name}"

@@ -243,14 +243,12 @@ def _service_of(file: str) -> str:
 def fastapi_bodies(graph: ProjectGraph, evidence: Evidence) -> Verdict:
     bodies = evidence.of("untyped-body")
     pydantic = _node(graph, "pydantic")
-    hits = tuple(
-        Hit(
-            f.location,
-            f"route {f.value}() takes its body as `{f.detail}` instead of a Pydantic model",
-            pydantic,
-            _declared(graph, pydantic, f"{pydantic.label()} is declared here") if pydantic else (),
-        )
-        for f in bodies
+    declared = _declared(graph, pydantic, f"{pydantic.label()} is declared here") if pydantic else ()
+    hits = _per_file(
+        bodies,
+        lambda f: f"route {f.value}() takes its body as `{f.detail}` instead of a Pydantic model",
+        pydantic,
+        declared,
     )
     detail = f"{len(bodies)} route(s) without a body model" if bodies else "every route body found has a model"
     return Verdict("checked", detail, hits, use_condition=True)
@@ -261,16 +259,24 @@ def sync_http(graph: ProjectGraph, evidence: Evidence) -> Verdict:
     requests = _node(graph, "requests")
     if not calls:
         return Verdict("checked", "no requests call inside an async route")
-    hits = tuple(
-        Hit(
-            f.location,
-            f"{f.value}() blocks the event loop inside async route {f.detail}()",
-            requests,
-            _declared(graph, requests, f"{requests.label()} is declared here") if requests else (),
-        )
-        for f in calls
+    declared = _declared(graph, requests, f"{requests.label()} is declared here") if requests else ()
+    hits = _per_file(
+        calls, lambda f: f"{f.value}() blocks the event loop inside async route {f.detail}()", requests, declared
     )
     return Verdict("checked", f"{len(calls)} blocking requests call(s) in async routes", hits)
+
+
+def _per_file(
+    facts: list[Fact], say: Callable[[Fact], str], node: GraphNode | None, declared: tuple[Related, ...]
+) -> tuple[Hit, ...]:
+    """One hit per file (a finding's fingerprint is rule, file and package), the others related."""
+    hits = []
+    for _file, group in groupby(sorted(facts, key=lambda f: (f.file, f.line)), key=lambda f: f.file):
+        first, *others = list(group)
+        more = f" (and {len(others)} more in this file)" if others else ""
+        related = tuple(Related(f.location, say(f)) for f in others)
+        hits.append(Hit(first.location, say(first) + more, node, (*related, *declared)))
+    return tuple(hits)
 
 
 # ----------------------------------------------------------------- tokens

@@ -53,10 +53,12 @@ def md_code(text: str) -> str:
 
 
 def csv_cell(value: object) -> object:
-    """``value`` unless it is text a spreadsheet would evaluate; then the text behind a ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """``value``, its control characters escaped; text a spreadsheet would evaluate behind a ``'``."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return terminal(value)
 
 
 def uri_path(path: str) -> str:

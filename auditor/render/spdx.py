@@ -43,7 +43,7 @@ def _package(view: PackageView, version: str | None, spdx_id: str) -> dict[str, 
     }
     if version:
         package["versionInfo"] = version
-    # One purl per version, made once for every output (audit.package_views).
+    # One purl per version, made once for every output (auditor.views).
     purl = dict(zip(view.versions, view.purls, strict=False)).get(version) if version else view.purl
     if purl:
         package["externalRefs"] = [

@@ -13,12 +13,11 @@ file has no annotations: every line is a direct dependency.
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from auditor.errors import InputError
 from auditor.model import (
-    DEV,
     MAIN,
     Edge,
     FileRole,
@@ -29,14 +28,12 @@ from auditor.model import (
     Skipped,
     SourceKind,
     canonical_name,
-    group_scope,
 )
+from auditor.resolvers._compiled import input_scope, names_input, scope_of_file, via_blocks
 from auditor.resolvers.base import LineIndex
 
 __all__ = ["RequirementsResolver"]
 
-_VIA = re.compile(r"^\s*#\s+via\b(.*)$")
-_VIA_MORE = re.compile(r"^\s*#\s{2,}(\S.*)$")
 _PIN = re.compile(r"^===?\s*([^\s,;]+)$")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _ENV_VAR = re.compile(r"\$\{[A-Za-z0-9_]+\}")
@@ -82,7 +79,7 @@ class RequirementsResolver:
                 continue  # pip tolerates these ("--index-url URL pkg"); so do we
             reason = _one_line(invalid.error_message)
             raise InputError(path, invalid.line_number, f"invalid requirement {invalid.line.strip()!r}: {reason}")
-        vias = _annotations(index)
+        vias = via_blocks(index)
         compiled = bool(vias)
         if compiled:
             result.role = "lock"
@@ -141,10 +138,10 @@ class RequirementsResolver:
         parents: list[tuple[NormalizedName | None, str]] = [(None, MAIN)]
         if compiled:
             via = vias.get(line, [])
-            inputs = [v for v in via if _names_input(v)]
+            inputs = [v for v in via if names_input(v)]
             # `# via -r requirements-dev.in`: declared in that input, in the scope its name says.
-            parents = [(None, _input_scope(v)) for v in inputs] or ([] if via else [(None, "")])
-            parents += [(canonical_name(v), "") for v in via if not _names_input(v)]
+            parents = [(None, input_scope(v)) for v in inputs] or ([] if via else [(None, "")])
+            parents += [(canonical_name(v), "") for v in via if not names_input(v)]
         for parent, scope in dict.fromkeys(parents):
             result.edges.append(
                 Edge(
@@ -158,56 +155,6 @@ class RequirementsResolver:
                     source=source,
                 )
             )
-
-
-def scope_of_file(path: str) -> str:
-    """``requirements-dev.txt``, ``requirements/test.in``: the file name says the scope."""
-    stem = PurePosixPath(path).name.rsplit(".", 1)[0].lower()
-    words = set(re.split(r"[-_.]", stem))
-    if words & {"dev", "develop", "development", "lint", "linting", "typing"}:
-        return DEV
-    if words & {"test", "tests", "testing"}:
-        return group_scope("test")
-    if words & {"doc", "docs"}:
-        return group_scope("docs")
-    return MAIN
-
-
-def _input_scope(via: str) -> str:
-    """Scope of the input file a ``# via`` names (``-r requirements-dev.in`` -> dev)."""
-    target = via.split(None, 1)[1] if via.startswith(("-r ", "-c ")) else via
-    return scope_of_file(target.strip())
-
-
-def _names_input(via: str) -> bool:
-    """``-r requirements.in``, ``-c constraints.txt`` or a file name: the package is direct."""
-    return via.startswith(("-r ", "-c ", "--")) or "/" in via or via.endswith((".in", ".txt", ".toml", ".cfg", ".py"))
-
-
-def _annotations(index: LineIndex) -> dict[int, list[str]]:
-    """``# via`` blocks keyed by the line of the requirement they follow."""
-    vias: dict[int, list[str]] = {}
-    lines = index.text.splitlines()
-    owner = 0
-    current: list[str] | None = None
-    for number, raw in enumerate(lines, start=1):
-        match = _VIA.match(raw)
-        if match:
-            rest = match.group(1).strip()
-            current = vias.setdefault(owner, [])
-            if rest:
-                current.append(rest)
-            continue
-        more = _VIA_MORE.match(raw)
-        if more and current is not None:
-            current.append(more.group(1).strip())
-            continue
-        current = None
-        stripped = raw.strip()
-        if stripped and not stripped.startswith(("#", "--hash")) and not raw.startswith((" ", "\t")):
-            owner = number
-    vias.pop(0, None)
-    return vias
 
 
 # pip's parser builds an optparse parser for every line (about 1 ms a line, and a
@@ -305,8 +252,16 @@ def _split_plain(text: str) -> tuple[list[_PlainRequirement], str]:
 MAX_PIP_LINE = 16 * 1024
 
 
+# pip's extras pattern is quadratic in the "[" of a line (a real line has one pair).
+MAX_PIP_BRACKETS = 64
+
+
 def _check_long_lines(text: str, path: str) -> str:
-    """``text`` unchanged, or a located error for the first logical line pip would read over the limit."""
+    """``text`` unchanged, or a located error for the first logical line pip would read over the limits."""
+    if text.count("[") > MAX_PIP_BRACKETS:
+        for number, line in enumerate(text.split("\n"), 1):
+            if line.count("[") > MAX_PIP_BRACKETS:
+                raise InputError(path, number, f"more than {MAX_PIP_BRACKETS} '[' on one line: not a requirement")
     if len(text) <= MAX_PIP_LINE:
         return text
     start_line, length = 1, 0

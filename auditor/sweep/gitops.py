@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.discover import SKIP_DIRS, resolver_for
+from auditor.evidence.cost import SOURCE_PATTERNS  # the Python sources the evidence stage reads
 from auditor.sweep.git_urls import CLONE_SCHEMES, REMOTE_SCHEMES, GitError, check_url, url_scheme
 
 __all__ = [
@@ -53,23 +54,6 @@ __all__ = [
     "web_origin",
 ]
 
-# Python sources the evidence stage reads (h17: settings, URLconfs, threads, raw SQL, routes), without
-# the folders it skips (tests, migrations), plus CODEOWNERS, test configs naming DJANGO_SETTINGS_MODULE
-# and coverage reports. Later patterns win, so the dependency files below stay in even under tests/.
-SOURCE_PATTERNS = (
-    "**/*.py",
-    "!**/tests/**",
-    "!**/test/**",
-    "!**/migrations/**",
-    "!**/test_*.py",
-    "!**/conftest.py",
-    "**/CODEOWNERS",
-    "**/pytest.ini",
-    "**/tox.ini",
-    "**/setup.cfg",
-    "**/coverage.xml",
-    "**/coverage.json",
-)
 # Manifests, locks, SBOMs and per-repo config: all an audit reads (non-cone
 # mode, because "**/" globs need it; see github-api.md section 6).
 SPARSE_PATTERNS = (

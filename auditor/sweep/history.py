@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,11 @@ _REPO_COLUMNS = (
     "name, kind, head, config_key, status, reused, error, error_kind, errors, warnings, notes, suppressed,"
     " drift, seconds, full_name, default_branch, upload, stale, failed_files"
 )
+
+
+def _values(row: object) -> tuple[object, ...]:
+    """A row dataclass's values in field order."""
+    return tuple(getattr(row, f.name) for f in fields(row))  # type: ignore[arg-type]
 
 
 def utc_now() -> str:
@@ -253,48 +259,16 @@ class History:
                     "\n".join(outcome.failed_files) or None,
                 ),
             )
+            # The row classes list their fields in the tables' column order (after sweep_id, repo).
             self.db.executemany(
                 "INSERT OR IGNORE INTO findings VALUES(?,?,?,?,?,?,?,?,?,?,?,0)",
-                [
-                    (
-                        sweep_id,
-                        spec.name,
-                        f.fingerprint,
-                        f.rule_id,
-                        f.severity,
-                        f.project,
-                        f.package,
-                        f.file,
-                        f.line,
-                        f.message,
-                        int(f.suppressed),
-                    )
-                    for f in outcome.findings
-                ],
+                [(sweep_id, spec.name, *_values(f)) for f in outcome.findings],
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO projects VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        sweep_id,
-                        spec.name,
-                        p.path,
-                        p.profile,
-                        p.errors,
-                        p.warnings,
-                        p.notes,
-                        p.confidence,
-                        p.runner_up,
-                        p.margin,
-                        p.decided_by,
-                    )
-                    for p in outcome.projects
-                ],
+                [(sweep_id, spec.name, *_values(p)) for p in outcome.projects],
             )
-            self.db.executemany(
-                "INSERT OR REPLACE INTO rules VALUES(?,?,?,?)",
-                [(r.rule_id, r.name, r.summary, r.help_uri) for r in outcome.rules],
-            )
+            self.db.executemany("INSERT OR REPLACE INTO rules VALUES(?,?,?,?)", [_values(r) for r in outcome.rules])
             if not outcome.ok:
                 self._keep_stale(sweep_id, spec.name)
             self._recount(sweep_id, spec.name)

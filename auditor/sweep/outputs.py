@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.atomic import write_atomic_chunks
-from auditor.render.escape import csv_cell
+from auditor.render.escape import csv_cell, md_code, md_text
 from auditor.sweep.advice import failure_advice
 from auditor.sweep.history import History
 from auditor.sweep.model import safe_name
@@ -136,7 +136,7 @@ def _json_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
 
 
 def _md_cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return md_text(str(value))  # names and messages come from repos: no Markdown, HTML or escapes of theirs
 
 
 def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
@@ -174,9 +174,9 @@ def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
                 continue
             yield f"\n### {_md_cell(record.name)}\n\n"
             for c in context.changes(record.name, True):
-                yield f"- new: `{c['rule_id']}` {_md_cell(c['message'])} ({c['file']}:{c['line']})\n"
+                yield f"- new: {md_code(c['rule_id'])} {_md_cell(c['message'])} ({_md_cell(c['file'])}:{c['line']})\n"
             for c in context.changes(record.name, False):
-                yield f"- fixed: `{c['rule_id']}` {_md_cell(c['message'])}\n"
+                yield f"- fixed: {md_code(c['rule_id'])} {_md_cell(c['message'])}\n"
     if totals["failed"]:
         yield "\n## Failed repos\n\n"
         for record in context.queries.repos(context.sweep_id):
@@ -188,7 +188,7 @@ def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
     if head["profiles"]:
         yield "\n## Conformance by profile\n\n| profile | projects | conforming |\n| --- | ---: | ---: |\n"
         for p in head["profiles"]:
-            yield f"| {p['profile']} | {p['projects']} | {p['conforming']} |\n"
+            yield f"| {_md_cell(p['profile'])} | {p['projects']} | {p['conforming']} |\n"
 
 
 def _csv_chunks(context: _Context) -> Iterator[str]:

@@ -38,6 +38,7 @@ def audit_job(job: AuditJob) -> AuditOutcome:
     """Audit one checkout; every failure becomes an outcome with its error, never an exception."""
     from auditor.audit import AuditOptions, audit
     from auditor.config import load_config
+    from auditor.policy.profiles import profile_names
 
     started = time.monotonic()
     use_alarm = job.timeout > 0 and hasattr(signal, "setitimer")
@@ -49,7 +50,10 @@ def audit_job(job: AuditJob) -> AuditOutcome:
         # The repo's own [tool.stack-auditor] profile wins over the sweep's assignment: leave the
         # profile unset and the pipeline takes it from the config (confined to the checkout).
         org_only = job.policy_from_org_only
-        profile = None if load_config(checkout).profile and not org_only else job.profile
+        own = load_config(checkout).profile
+        # Under an org policy a repo may still pick a shipped profile, never a profile file of its own.
+        keeps_own = own is not None and (not org_only or own in profile_names())
+        profile = None if keeps_own else job.profile
         options = AuditOptions(
             profile=profile,
             rule_dirs=tuple(Path(d) for d in job.rule_dirs),

@@ -18,3 +18,9 @@ def test_each_resolver_has_a_harness() -> None:
     for resolver in RESOLVERS:
         text = (FUZZ / f"fuzz_{resolver.name.replace('-', '_')}.py").read_text()
         assert f'run("{resolver.name}")' in text
+
+
+def test_the_tree_harness_fuzzes_names_and_every_renderer() -> None:
+    """``fuzz/fuzz_tree.py`` drives whole trees (hostile names) through the audit and every renderer."""
+    text = (FUZZ / "fuzz_tree.py").read_text()
+    assert "write_tree" in text and "check_outputs" in text

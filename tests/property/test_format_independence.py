@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.graph import ProjectGraph, build_graph
+from auditor.graph import ProjectGraph
+from auditor.merge import build_graph
 from auditor.model import ResolveResult
 from auditor.resolvers import format_named
 from tests.invariance import FILES, ROOT, SBOMS, projects
