@@ -31,8 +31,8 @@ from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.limits import DEFAULT_MAX_FILE_BYTES
+from auditor.locate.toml import toml_line
 from auditor.model import Provenance
-from auditor.policy.locate import toml_line
 from auditor.policy.suppress import IgnoreEntry
 
 __all__ = ["CONFIG_FILES", "Config", "IgnoreEntry", "find_config", "load_config", "parse_config"]
@@ -98,9 +98,7 @@ def parse_config(text: str, label: str, root: Path) -> Config:
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        raise ConfigError(
-            label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}"
-        ) from None
+        raise ConfigError(label, getattr(error, "lineno", 0), f"invalid TOML: {getattr(error, 'msg', error)}") from None
     except ValueError as error:
         from auditor.datafile import number_error
 
@@ -133,9 +131,7 @@ def parse_config(text: str, label: str, root: Path) -> Config:
         inside = _inside(base / folder, real_root)
         if inside is None:
             line = toml_line(text, (*prefix, "rules"))
-            config.notices.append(
-                f"{label}:{line}: rules folder {folder!r} is outside the audited root: not followed"
-            )
+            config.notices.append(f"{label}:{line}: rules folder {folder!r} is outside the audited root: not followed")
         else:
             config.rule_dirs.append(inside)
     severity = table.get("severity", {})
@@ -195,9 +191,7 @@ def _ignore(entry: Any, n: int, text: str, label: str, prefix: tuple[str, ...], 
         raise fail(where, "must be a table with rule and reason")
     for key in entry:
         if key not in _IGNORE_KEYS:
-            raise fail(
-                (*where, key), f"unknown key {key!r} (expected one of: {', '.join(sorted(_IGNORE_KEYS))})"
-            )
+            raise fail((*where, key), f"unknown key {key!r} (expected one of: {', '.join(sorted(_IGNORE_KEYS))})")
     rule = entry.get("rule")
     if not isinstance(rule, str) or not rule:
         raise fail(where, "needs a 'rule' (a rule id such as SA104 or django-monolith/no-rate-limiting)")

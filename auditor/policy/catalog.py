@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from auditor.errors import ConfigError
+from auditor.locate.toml import toml_line
 from auditor.policy.conditions import Condition, ConditionError, compile_condition
-from auditor.policy.locate import toml_line
 from auditor.policy.schema import load_validated_toml
 from auditor.resources import shipped_rules_dir
 

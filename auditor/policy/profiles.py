@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from auditor.errors import ConfigError
 from auditor.findings import Severity
-from auditor.policy.locate import json_key_line
+from auditor.locate.json import json_key_line
 from auditor.policy.schema import load_schema, validate
 from auditor.resources import shipped_profiles_dir
 
@@ -96,11 +96,7 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
     config), every file of the ``extends`` chain must resolve inside it.
     """
     path = _resolve(ref, base)
-    if (
-        confine is not None
-        and ref not in shipped_profiles()
-        and not path.resolve().is_relative_to(confine.resolve())
-    ):
+    if confine is not None and ref not in shipped_profiles() and not path.resolve().is_relative_to(confine.resolve()):
         raise ConfigError(ref, 0, "profile file is outside the audited root: not followed")
     shipped = ref in shipped_profiles() and path == shipped_profiles()[ref]
     label = ref if shipped else str(path)
@@ -146,9 +142,7 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
         except ConfigError as error:
             if error.file != extends:
                 raise  # located inside the parent already
-            raise ConfigError(
-                label, _line_of(text, "extends"), f"extends {extends!r}: {error.message}"
-            ) from None
+            raise ConfigError(label, _line_of(text, "extends"), f"extends {extends!r}: {error.message}") from None
 
     stack = dict(parent.stack) if parent else {}
     stack_lines = dict(parent.stack_lines) if parent else {}
@@ -156,9 +150,7 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
     if not isinstance(raw_stack, dict):
         raise ConfigError(label, _line_of(text, "stack"), "'stack' must be an object")
     for key, value in raw_stack.items():
-        if not (
-            isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-        ):
+        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
             raise ConfigError(
                 label, _line_of(text, "stack", key), f"stack entry {key!r} must be a token or a list of tokens"
             )
@@ -168,19 +160,13 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
     anti = dict(parent.anti) if parent else {}
     raw_anti = data.get("anti_recommendations", {})
     if not isinstance(raw_anti, dict):
-        raise ConfigError(
-            label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object"
-        )
+        raise ConfigError(label, _line_of(text, "anti_recommendations"), "'anti_recommendations' must be an object")
     for key, value in raw_anti.items():
         line = _line_of(text, "anti_recommendations", key)
         match = _VERDICT.match(value) if isinstance(value, str) else None
         if match is None:
-            raise ConfigError(
-                label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'"
-            )
-        anti[key] = AntiRecommendation(
-            key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label
-        )
+            raise ConfigError(label, line, f"anti-recommendation {key!r} must read 'kill — reason' or 'warn — reason'")
+        anti[key] = AntiRecommendation(key, _SEVERITY[match.group(1)], (match.group(2) or "").strip(), line, label)
 
     identity = list(parent.identity) if parent else []
     raw_identity = data.get("identity", [])

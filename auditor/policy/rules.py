@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 from auditor.errors import ConfigError
 from auditor.findings import RuleMeta, Severity
+from auditor.locate.toml import toml_line
 from auditor.model import Provenance
 from auditor.policy.conditions import Condition, ConditionError, compile_condition
-from auditor.policy.locate import toml_line
 from auditor.policy.schema import load_validated_toml
 from auditor.resources import shipped_rules_dir
 

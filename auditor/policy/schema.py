@@ -51,15 +51,10 @@ def load_schema(name: str) -> Mapping[str, Any]:
     """A shipped schema by file stem, e.g. ``rule-file`` -> ``auditor/schemas/rule-file.schema.json``."""
     try:
         text = (
-            resources.files("auditor")
-            .joinpath("schemas")
-            .joinpath(f"{name}.schema.json")
-            .read_text(encoding="utf-8")
+            resources.files("auditor").joinpath("schemas").joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
         )
     except (ModuleNotFoundError, FileNotFoundError, TypeError):
-        text = (Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json").read_text(
-            encoding="utf-8"
-        )
+        text = (Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
     data: Mapping[str, Any] = json.loads(text)
     return data
 
@@ -96,9 +91,7 @@ def _check(
         kinds = kind if isinstance(kind, list) else [kind]
         if not any(_type_ok(value, k) for k in kinds):
             out.append(
-                SchemaProblem(
-                    path, f"must be {' or '.join(_article(k) for k in kinds)}, not {_json_type(value)}"
-                )
+                SchemaProblem(path, f"must be {' or '.join(_article(k) for k in kinds)}, not {_json_type(value)}")
             )
             return
     for combinator in ("oneOf", "anyOf"):
@@ -110,9 +103,7 @@ def _check(
                 out.extend(best)
                 return
     if "enum" in schema and value not in schema["enum"]:
-        out.append(
-            SchemaProblem(path, f"must be one of {', '.join(map(str, schema['enum']))}, not {value!r}")
-        )
+        out.append(SchemaProblem(path, f"must be one of {', '.join(map(str, schema['enum']))}, not {value!r}"))
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0):
             out.append(SchemaProblem(path, "must not be empty"))
@@ -120,8 +111,7 @@ def _check(
             out.append(
                 SchemaProblem(
                     path,
-                    schema.get("description-of-pattern", f"must match {schema['pattern']}")
-                    + f", not {value!r}",
+                    schema.get("description-of-pattern", f"must match {schema['pattern']}") + f", not {value!r}",
                 )
             )
     if isinstance(value, list):
@@ -207,7 +197,7 @@ def load_validated_toml(
     import tomli
 
     from auditor.errors import ConfigError
-    from auditor.policy.locate import toml_line
+    from auditor.locate.toml import toml_line
 
     label = path.as_posix()
     from auditor.datafile import number_error, read_data_file

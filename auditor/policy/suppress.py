@@ -35,9 +35,7 @@ class IgnoreEntry(NamedTuple):
     until: dt.date | None = None
 
 
-def apply_severity(
-    findings: list[Finding], rules: dict[str, RuleMeta], overrides: dict[str, str]
-) -> list[Finding]:
+def apply_severity(findings: list[Finding], rules: dict[str, RuleMeta], overrides: dict[str, str]) -> list[Finding]:
     """Findings with the config's per-rule severities applied (``off`` drops the rule's findings)."""
     kept = []
     for finding in findings:
@@ -55,8 +53,7 @@ def apply_severity(
 def unknown_overrides(overrides: dict[str, str], known: set[str], config_file: str) -> list[str]:
     """Notices for severity overrides naming no rule this run could produce (else a typo is silent)."""
     return [
-        f"{config_file}: severity override for {rule_id!r} names no known rule"
-        " (see `stack-auditor rules list`)"
+        f"{config_file}: severity override for {rule_id!r} names no known rule (see `stack-auditor rules list`)"
         for rule_id in sorted(overrides)
         if rule_id not in known
     ]
@@ -97,18 +94,14 @@ def suppress(findings: Iterable[Finding], ignores: list[IgnoreEntry], today: dt.
             tuple(sorted(entry.paths)),
         )
         if signature in first:
-            notices.append(
-                f"{where}: the ignore of {what} repeats the one at line {first[signature].declared_at.line}"
-            )
+            notices.append(f"{where}: the ignore of {what} repeats the one at line {first[signature].declared_at.line}")
             continue
         first[signature] = entry
         if entry.until is not None and entry.until < today:
             again = "; its findings are reported again" if n in expired_hit else ""
             notices.append(f"{where}: the ignore of {what} expired on {entry.until.isoformat()}{again}")
         elif n not in used:
-            notices.append(
-                f"{where}: the ignore of {what} matched no finding (remove it, or check the rule id)"
-            )
+            notices.append(f"{where}: the ignore of {what} matched no finding (remove it, or check the rule id)")
     return notices
 
 
@@ -124,9 +117,7 @@ def _describe(entry: IgnoreEntry) -> str:
 def _matches(entry: IgnoreEntry, finding: Finding) -> bool:
     if entry.rule != finding.rule_id:
         return False
-    if entry.package is not None and (
-        finding.package is None or canonical_name(entry.package) != finding.package
-    ):
+    if entry.package is not None and (finding.package is None or canonical_name(entry.package) != finding.package):
         return False
     if entry.paths:
         candidates = [finding.project]

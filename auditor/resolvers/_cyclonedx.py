@@ -89,9 +89,7 @@ def _package(raw: RawComponent, path: str) -> Package:
         try:
             purl = parse_purl(raw.purl)
         except ValueError as error:
-            raise InputError(
-                path, raw.provenance.line, f"invalid purl {raw.purl!r} in {raw.where}: {error}"
-            ) from None
+            raise InputError(path, raw.provenance.line, f"invalid purl {raw.purl!r} in {raw.where}: {error}") from None
         ecosystem = purl.type
         name = identity(ecosystem, purl.namespace, purl.name)
         version = purl.version or raw.version or None
@@ -143,9 +141,7 @@ def build(
                 name=project.name if project else None,
                 version=project.version if project else None,
                 provenance=root.provenance,
-                dependencies_at=next(
-                    (d.provenance for d in dependencies if root_ref and d.ref == root_ref), None
-                ),
+                dependencies_at=next((d.provenance for d in dependencies if root_ref and d.ref == root_ref), None),
             )
         )
     # what every edge into a component repeats, computed once per component
@@ -158,9 +154,7 @@ def build(
         is_root = dependency.ref in root_refs
         parent_package = None if is_root else by_ref.get(dependency.ref)
         if parent_package is None and not is_root:
-            result.skipped.append(
-                Skipped(dependency.ref, "dependency ref names no component", dependency.provenance)
-            )
+            result.skipped.append(Skipped(dependency.ref, "dependency ref names no component", dependency.provenance))
             continue
         parent = parent_package.name if parent_package is not None else None
         provenance = dependency.provenance

@@ -2,7 +2,7 @@
 
 * :func:`poetry_to_pep440` turns a Poetry constraint (``^1.2``, ``~3.9``,
   ``>=1,<2 || >3``) into a PEP 440 specifier where one exists.
-* :class:`BlockLocator` (re-exported from :mod:`auditor.locate.toml`) gives the
+* :class:`~auditor.locate.toml_locks.ArrayTableLocator` gives the
   span of each ``[[package]]`` entry, so an entry's own sub-tables can be scanned alone.
 * :func:`requirement_edge` parses a PEP 508 string (``"name>=1; marker"``)
   into an :class:`Edge`, with a located error when it is not one.
@@ -16,12 +16,10 @@ from functools import lru_cache
 from typing import Any
 
 from auditor.errors import InputError
-from auditor.locate.toml_locks import ArrayTableLocator as BlockLocator
 from auditor.model import MAIN, Edge, NormalizedName, Provenance, SourceKind, canonical_name, group_scope
 from auditor.versions import is_specifier, is_version, pep440_release
 
 __all__ = [
-    "BlockLocator",
     "extras_in_marker",
     "poetry_to_pep440",
     "requirement_edge",

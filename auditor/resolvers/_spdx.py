@@ -120,9 +120,7 @@ def _package(raw: RawPackage, path: str) -> tuple[Package, str]:
         try:
             purl = parse_purl(purl_text)
         except ValueError as error:
-            raise InputError(
-                path, raw.provenance.line, f"invalid purl {purl_text!r} in {raw.where}: {error}"
-            ) from None
+            raise InputError(path, raw.provenance.line, f"invalid purl {purl_text!r} in {raw.where}: {error}") from None
         ecosystem = purl.type
         name = identity(ecosystem, purl.namespace, purl.name)
         version = purl.version or version
@@ -203,9 +201,7 @@ def build(
             continue
         reverse, scope = kind
         parent_id, child_id = (
-            (relationship.related, relationship.element)
-            if reverse
-            else (relationship.element, relationship.related)
+            (relationship.related, relationship.element) if reverse else (relationship.element, relationship.related)
         )
         if child_id == root_id or child_id not in by_id or (parent_id != root_id and parent_id not in by_id):
             continue

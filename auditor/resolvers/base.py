@@ -14,13 +14,11 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from auditor.errors import InputError
 from auditor.locate.lines import LineIndex
-from auditor.locate.toml_locks import ArrayTableLocator as TomlLineLocator
 from auditor.model import FileRole, ResolveResult
 
 __all__ = [
     "LineIndex",
     "Resolver",
-    "TomlLineLocator",
     "load_toml",
     "require",
 ]
@@ -92,4 +90,3 @@ def iter_tables(value: Any, path: str, where: str, line: int = 0) -> Iterator[tu
         if not isinstance(item, dict):
             raise InputError(path, line, f"{where}[{n}] must be a table, not {type(item).__name__}")
         yield n, item
-

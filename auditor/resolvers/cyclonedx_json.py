@@ -9,7 +9,7 @@ machine), i.e. about 175x ``json.loads`` against about 4x here, most of which
 is building the model's 10,000 packages and 30,000 edges; and it drops
 positions. An audit of a large SBOM must cost little more than reading it,
 so this module reads the document with the standard library:
-:func:`~auditor.resolvers._jsonpos.loads_located` drives the C JSON scanner
+:func:`~auditor.locate.json.loads_located` drives the C JSON scanner
 and records the offset of each component's opening ``{`` on the way (one
 pass, in document order), which becomes the component's provenance line.
 cyclonedx-python-lib stays the reference: the tests check our fixtures
@@ -77,9 +77,20 @@ class CycloneDxJsonResolver:
 SPEC_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 # Component and document fields by the CycloneDX version that introduced them (the schemas' changelogs).
 _LATER_FIELDS = {
-    "evidence": "1.3", "properties": "1.3", "releaseNotes": "1.4", "signature": "1.4", "modelCard": "1.5",
-    "data": "1.5", "cryptoProperties": "1.6", "omniborId": "1.6", "swhid": "1.6", "manufacturer": "1.6",
-    "vulnerabilities": "1.4", "formulation": "1.5", "annotations": "1.5", "definitions": "1.6",
+    "evidence": "1.3",
+    "properties": "1.3",
+    "releaseNotes": "1.4",
+    "signature": "1.4",
+    "modelCard": "1.5",
+    "data": "1.5",
+    "cryptoProperties": "1.6",
+    "omniborId": "1.6",
+    "swhid": "1.6",
+    "manufacturer": "1.6",
+    "vulnerabilities": "1.4",
+    "formulation": "1.5",
+    "annotations": "1.5",
+    "definitions": "1.6",
     "declarations": "1.6",
 }
 
@@ -201,9 +212,7 @@ class _Reader:
             provenance = provenance_at(path, offsets[id(item)])
             ref = item.get("ref")
             depends_on = item.get("dependsOn", [])
-            if type(ref) is not str or type(depends_on) is not list or not all(
-                type(d) is str for d in depends_on
-            ):
+            if type(ref) is not str or type(depends_on) is not list or not all(type(d) is str for d in depends_on):
                 where = f"dependencies[{n}]"
                 if not isinstance(ref, str):
                     raise InputError(path, provenance.line, f"missing string 'ref' in {where}")

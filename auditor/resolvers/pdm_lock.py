@@ -27,7 +27,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
-from auditor.locate.toml import toml_line
+from auditor.locate.toml import array_string_offsets, scan_keys, toml_line
+from auditor.locate.toml_locks import ArrayTableLocator
 from auditor.model import (
     MAIN,
     Edge,
@@ -39,8 +40,7 @@ from auditor.model import (
     optional_scope,
 )
 from auditor.resolvers._hash_lists import blank_file_lists
-from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group, table_source
-from auditor.resolvers._toml_lines import array_string_offsets, scan_keys
+from auditor.resolvers._lock_common import requirement_edge, scope_of_group, table_source
 from auditor.resolvers.base import iter_tables, load_toml, require
 
 __all__ = ["PdmLockResolver"]
@@ -66,7 +66,7 @@ class PdmLockResolver:
         text = blank_file_lists(text, "files")
         data = load_toml(text, path)
         _check_version(data, text, path)
-        locator = BlockLocator(text, "package", data.get("package"))
+        locator = ArrayTableLocator(text, "package", data.get("package"))
         result = ResolveResult(
             file=path, format=self.name, role=self.role, alternative_versions=True, lock_python=_lock_python(data)
         )
@@ -143,7 +143,7 @@ def _edges(
     parent: NormalizedName,
     scope: str,
     text: str,
-    locator: BlockLocator,
+    locator: ArrayTableLocator,
     path: str,
     where: str,
     n: int,

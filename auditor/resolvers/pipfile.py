@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
+from auditor.locate.toml import KeyPath, scan_keys
 from auditor.model import (
     Edge,
     FileRole,
@@ -29,7 +30,6 @@ from auditor.model import (
     SourceKind,
     canonical_name,
 )
-from auditor.resolvers._toml_lines import KeyPath, scan_keys
 from auditor.resolvers.base import LineIndex, load_toml
 from auditor.resolvers.pipfile_lock import category_scope, python_requirement
 
@@ -98,9 +98,7 @@ def _at(index: LineIndex, path: str, offset: int | None) -> Provenance | None:
     return index.provenance(path, offset) if offset is not None else None
 
 
-def _project(
-    data: Mapping[str, Any], keys: Mapping[KeyPath, int], index: LineIndex, path: str
-) -> ProjectDecl:
+def _project(data: Mapping[str, Any], keys: Mapping[KeyPath, int], index: LineIndex, path: str) -> ProjectDecl:
     requires = data.get("requires", {})
     if not isinstance(requires, dict):
         at = _at(index, path, keys.get(("requires",)))
@@ -132,9 +130,7 @@ def _specifier(raw: str, path: str, line: int, where: str) -> str:
         raise InputError(path, line, f"invalid version specifier {raw!r} for {where}") from None
 
 
-def _edge(
-    display: str, value: Any, scope: str, provenance: Provenance | None, path: str, category: str
-) -> Edge:
+def _edge(display: str, value: Any, scope: str, provenance: Provenance | None, path: str, category: str) -> Edge:
     line = provenance.line if provenance else 0
     where = f"{category}.{display}"
     if isinstance(value, str):

@@ -180,9 +180,7 @@ def _project(
     return ProjectDecl(name=None, requires_python=python, requires_python_at=provenance)
 
 
-def _version_source(
-    entry: Mapping[str, Any], path: str, where: str, line: int
-) -> tuple[str | None, SourceKind]:
+def _version_source(entry: Mapping[str, Any], path: str, where: str, line: int) -> tuple[str | None, SourceKind]:
     source: SourceKind = "registry"
     if "git" in entry or "hg" in entry or "svn" in entry or "bzr" in entry:
         source = "vcs"

@@ -26,7 +26,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from auditor.errors import InputError
-from auditor.locate.toml import toml_line
+from auditor.locate.toml import KeyPath, scan_keys, toml_line
+from auditor.locate.toml_locks import ArrayTableLocator
 from auditor.model import (
     MAIN,
     Edge,
@@ -40,8 +41,7 @@ from auditor.model import (
     optional_scope,
 )
 from auditor.resolvers._hash_lists import blank_file_lists
-from auditor.resolvers._lock_common import BlockLocator, extras_in_marker, poetry_to_pep440, scope_of_group
-from auditor.resolvers._toml_lines import KeyPath, scan_keys
+from auditor.resolvers._lock_common import extras_in_marker, poetry_to_pep440, scope_of_group
 from auditor.resolvers.base import iter_tables, load_toml, require
 
 __all__ = ["PoetryLockResolver"]
@@ -80,7 +80,7 @@ class PoetryLockResolver:
         # No hash is read: the file lists are emptied, lines kept (_hash_lists); all below reads the shorter text.
         text = blank_file_lists(text, "files")
         data = load_toml(text, path)
-        locator = BlockLocator(text, "package", data.get("package"))
+        locator = ArrayTableLocator(text, "package", data.get("package"))
         _check_version(data, text, path)
         root_extras = _root_extras(data, text, path)
         metadata = data.get("metadata", {})
@@ -118,7 +118,7 @@ class PoetryLockResolver:
         return result
 
 
-def _dependency_headers(text: str, locator: BlockLocator) -> dict[int, tuple[int, int]]:
+def _dependency_headers(text: str, locator: ArrayTableLocator) -> dict[int, tuple[int, int]]:
     """Entry number -> start and end of its first ``[package.dependencies]`` header line.
 
     One pass over the whole text. The pattern starts with a literal ``[``, which

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from packaging.pylock import PylockValidationError
 
 from auditor.errors import InputError
+from auditor.locate.toml import KeyPath, array_string_offsets, scan_keys
+from auditor.locate.toml_locks import ArrayTableLocator
 from auditor.model import (
     MAIN,
     Edge,
@@ -43,8 +45,7 @@ from auditor.model import (
     canonical_name,
     optional_scope,
 )
-from auditor.resolvers._lock_common import BlockLocator, requirement_edge, scope_of_group
-from auditor.resolvers._toml_lines import KeyPath, array_string_offsets, scan_keys
+from auditor.resolvers._lock_common import requirement_edge, scope_of_group
 from auditor.resolvers.base import iter_tables, load_toml
 
 __all__ = ["PylockResolver"]
@@ -71,7 +72,7 @@ class PylockResolver:
         """Packages, scopes and edges of a PEP 751 lock, and the Python it requires."""
         data = load_toml(text, path)
         top = scan_keys(text, 0, _first_header(text))
-        locator = BlockLocator(text, "packages", data.get("packages"))
+        locator = ArrayTableLocator(text, "packages", data.get("packages"))
         _validate(data, text, top, locator, path)
         # Several entries of one package are per-environment alternatives (their markers); the lock
         # records no root, so nothing in it says what is direct.
@@ -115,7 +116,7 @@ def _first_header(text: str) -> int:
     return found.start() if found else len(text)
 
 
-def _line(locator: BlockLocator, keys: Mapping[KeyPath, int], *path: str) -> int:
+def _line(locator: ArrayTableLocator, keys: Mapping[KeyPath, int], *path: str) -> int:
     offset = keys.get(path)
     if offset is None and len(path) == 1:
         # Not ``key = ...`` but a table header (``[packages]`` where an array is due).
@@ -124,7 +125,9 @@ def _line(locator: BlockLocator, keys: Mapping[KeyPath, int], *path: str) -> int
     return locator.index.position(offset)[0] if offset is not None else 0
 
 
-def _validate(data: dict[str, Any], text: str, top: Mapping[KeyPath, int], locator: BlockLocator, path: str) -> None:
+def _validate(
+    data: dict[str, Any], text: str, top: Mapping[KeyPath, int], locator: ArrayTableLocator, path: str
+) -> None:
     version = data.get("lock-version")
     if isinstance(version, str) and version.split(".")[0] != "1":
         # Checked first: packaging validates the packages before the version.
@@ -203,7 +206,7 @@ def _edges(
     entry: Mapping[str, Any],
     parent: NormalizedName,
     text: str,
-    locator: BlockLocator,
+    locator: ArrayTableLocator,
     path: str,
     where: str,
     n: int,

@@ -67,9 +67,7 @@ def _table(value: Any, lines: _Lines, table: KeyPath) -> Mapping[str, Any]:
         return {}
     if not isinstance(value, dict):
         where = ".".join(table)
-        raise InputError(
-            lines.path, lines.line(table), f"[{where}] must be a table, not {type(value).__name__}"
-        )
+        raise InputError(lines.path, lines.line(table), f"[{where}] must be a table, not {type(value).__name__}")
     return value
 
 
@@ -97,9 +95,7 @@ def poetry_dependencies(
         requires_python = poetry_to_pep440(python)
         if requires_python is None:
             skipped.append(
-                Skipped(
-                    "python", f"Poetry constraint {python!r} has no PEP 440 form", lines.at(table, "python")
-                )
+                Skipped("python", f"Poetry constraint {python!r} has no PEP 440 form", lines.at(table, "python"))
             )
     _read_table(main, table, MAIN, extras, lines, edges, skipped)
     legacy: KeyPath = (*base, "dev-dependencies")
@@ -110,9 +106,7 @@ def poetry_dependencies(
         dependencies = _table(
             _table(body, lines, group_table).get("dependencies"), lines, (*group_table, "dependencies")
         )
-        _read_table(
-            dependencies, (*group_table, "dependencies"), group_scope(group), {}, lines, edges, skipped
-        )
+        _read_table(dependencies, (*group_table, "dependencies"), group_scope(group), {}, lines, edges, skipped)
     name = poetry.get("name")
     version = poetry.get("version")
     if name is None and version is None and python is None:
@@ -159,9 +153,7 @@ def _read_table(
             if isinstance(constraint, str):
                 constraint = {"version": constraint}
             if not isinstance(constraint, dict):
-                raise InputError(
-                    lines.path, line, f"dependency {key!r} must be a constraint string or a table"
-                )
+                raise InputError(lines.path, line, f"dependency {key!r} must be a constraint string or a table")
             version = constraint.get("version", "*")
             if not isinstance(version, str):
                 raise InputError(lines.path, line, f"'version' of dependency {key!r} must be a string")
@@ -172,9 +164,7 @@ def _read_table(
             if constraint.get("optional") is True:
                 scopes = [optional_scope(extra) for extra in extras.get(child, [])]
                 if not scopes:
-                    skipped.append(
-                        Skipped(key, "optional dependency listed in no [tool.poetry.extras]", provenance)
-                    )
+                    skipped.append(Skipped(key, "optional dependency listed in no [tool.poetry.extras]", provenance))
             extra_names = constraint.get("extras", [])
             if not isinstance(extra_names, list):
                 raise InputError(lines.path, line, f"'extras' of dependency {key!r} must be an array")
@@ -205,8 +195,7 @@ def _marker(constraint: Mapping[str, Any]) -> str | None:
             from packaging.specifiers import SpecifierSet  # on first use: lean start-up
 
             parts.extend(
-                f"python_version {spec.operator} '{spec.version}'"
-                for spec in sorted(SpecifierSet(converted), key=str)
+                f"python_version {spec.operator} '{spec.version}'" for spec in sorted(SpecifierSet(converted), key=str)
             )
     platform = constraint.get("platform")
     if isinstance(platform, str) and platform.strip():
@@ -258,6 +247,4 @@ def _pdm_edge(spec: str, scope: str, provenance: Provenance | None, path: str) -
                 f"editable requirement {spec!r} names no package (expected '#egg=<name>')",
             )
         edge = Edge(None, canonical_name(egg.group(1)), scope=scope, provenance=provenance)
-    return Edge(
-        edge.parent, edge.child, edge.specifier, edge.extras, edge.marker, scope, provenance, "editable"
-    )
+    return Edge(edge.parent, edge.child, edge.specifier, edge.extras, edge.marker, scope, provenance, "editable")

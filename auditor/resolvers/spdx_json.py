@@ -1,6 +1,6 @@
 """SPDX 2.x JSON, including GitHub's dependency-graph export.
 
-Read with the standard library (:func:`~auditor.resolvers._jsonpos.loads_located`),
+Read with the standard library (:func:`~auditor.locate.json.loads_located`),
 which locates each package's and relationship's opening ``{`` in the same
 pass. ``spdx-tools`` (0.8, measured on ../shared/corpus) was ruled out: it
 takes 3 s to import, and it rejects two of the four corpus JSON files (the
@@ -63,12 +63,9 @@ class SpdxJsonResolver:
                     raise InputError(path, key_line(key), f"{key}[{n}] must be an object, not {kind}")
         if is_pretty(text):  # a finding points at a package's own "name" key, not the "{" that opens it
             offsets = {**offsets, **{id(item): name_key(text, offsets[id(item)]) for item in packages}}
-        raw_packages = [
-            _package(item, f"packages[{n}]", path, cursor, offsets) for n, item in enumerate(packages)
-        ]
+        raw_packages = [_package(item, f"packages[{n}]", path, cursor, offsets) for n, item in enumerate(packages)]
         raw_relationships = [
-            _relationship(item, f"relationships[{n}]", path, cursor, offsets)
-            for n, item in enumerate(relationships)
+            _relationship(item, f"relationships[{n}]", path, cursor, offsets) for n, item in enumerate(relationships)
         ]
         return build(path, self.name, raw_packages, raw_relationships, str(document_id), describes)
 
@@ -90,9 +87,7 @@ def _string(item: dict[str, Any], key: str, where: str, path: str, line: int, re
     return value
 
 
-def _package(
-    item: dict[str, Any], where: str, path: str, cursor: LineCursor, offsets: dict[int, int]
-) -> RawPackage:
+def _package(item: dict[str, Any], where: str, path: str, cursor: LineCursor, offsets: dict[int, int]) -> RawPackage:
     provenance = cursor.provenance(path, offsets[id(item)])
     line = provenance.line
     purls = []

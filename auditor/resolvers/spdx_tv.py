@@ -69,9 +69,7 @@ class SpdxTagValueResolver:
                 parts = value.split()
                 if len(parts) < 3:
                     raise InputError(path, number, "expected 'Relationship: <id> <TYPE> <id>'")
-                relationships.append(
-                    RawRelationship(parts[0], parts[1], parts[2], _provenance(path, number, raw))
-                )
+                relationships.append(RawRelationship(parts[0], parts[1], parts[2], _provenance(path, number, raw)))
             elif package is not None:
                 if tag == "PackageVersion":
                     package.version = value

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from auditor.errors import InputError
 from auditor.locate.toml import toml_line
+from auditor.locate.toml_locks import ArrayTableLocator
 from auditor.model import (
     MAIN,
     Edge,
@@ -33,7 +34,7 @@ from auditor.model import (
     optional_scope,
 )
 from auditor.resolvers._hash_lists import blank_file_lists, blank_file_tables
-from auditor.resolvers.base import TomlLineLocator, load_toml
+from auditor.resolvers.base import load_toml
 
 __all__ = ["UvLockResolver"]
 
@@ -68,7 +69,7 @@ class UvLockResolver:
         # the shorter text.
         text = blank_file_tables(blank_file_lists(text, "wheels"), "sdist")
         data = load_toml(text, path)
-        locator = TomlLineLocator(text, "package", data.get("package"))
+        locator = ArrayTableLocator(text, "package", data.get("package"))
         version = data.get("version")
         if version != 1:
             raise InputError(path, 1, f"unsupported uv.lock version {version!r} (expected 1)")
@@ -149,7 +150,7 @@ def _members(data: Mapping[str, Any], path: str, text: str) -> set[NormalizedNam
     return {canonical_name(m) for m in members}
 
 
-def _manifest_groups(data: Mapping[str, Any], path: str, locator: TomlLineLocator) -> list[Edge]:
+def _manifest_groups(data: Mapping[str, Any], path: str, locator: ArrayTableLocator) -> list[Edge]:
     manifest = data.get("manifest", {})
     groups = manifest.get("dependency-groups", {}) if isinstance(manifest, dict) else {}
     if not isinstance(groups, dict):
@@ -173,12 +174,12 @@ def _manifest_groups(data: Mapping[str, Any], path: str, locator: TomlLineLocato
     return edges
 
 
-def _table_at(locator: TomlLineLocator, header: str, path: str) -> Provenance | None:
+def _table_at(locator: ArrayTableLocator, header: str, path: str) -> Provenance | None:
     offset = locator.index.text.find(header)
     return locator.index.provenance(path, offset) if offset >= 0 else None
 
 
-def _requires_python_at(locator: TomlLineLocator, path: str) -> Provenance | None:
+def _requires_python_at(locator: ArrayTableLocator, path: str) -> Provenance | None:
     offset = locator.index.text.find("requires-python =")
     return locator.index.provenance(path, offset) if offset >= 0 else None
 

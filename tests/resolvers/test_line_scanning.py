@@ -1,4 +1,4 @@
-"""The position helpers behind lock provenance: LineIndex, BlockLocator and Poetry's dependency-table scan.
+"""The position helpers behind lock provenance: LineIndex, ArrayTableLocator and Poetry's dependency-table scan.
 
 Each fast helper is checked against a plain reference written the obvious way.
 """
@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.locate.toml import scan_keys
+from auditor.locate.toml_locks import ArrayTableLocator
 from auditor.model import Provenance
-from auditor.resolvers._lock_common import BlockLocator
 from auditor.resolvers.base import LineIndex
 from auditor.resolvers.poetry_lock import _dependency_headers, _dependency_keys
 
@@ -40,7 +40,7 @@ def test_line_index_provenance_matches_reference(text: str, offsets: list[int]) 
 
 def test_entry_at_finds_the_entry_holding_an_offset() -> None:
     text = "top = 1\n[[package]]\nname = 'a'\n[[package]]\nname = 'b'\n"
-    locator = BlockLocator(text, "package", tomli.loads(text).get("package"))
+    locator = ArrayTableLocator(text, "package", tomli.loads(text).get("package"))
     first, second = text.index("[[package]]"), text.rindex("[[package]]")
     assert locator.entry_at(0) is None
     assert locator.entry_at(first) == 0
@@ -82,10 +82,10 @@ def _poetry_entries(draw: st.DrawFn) -> str:
     return "\n\n".join(entries) + ("\n" if draw(st.booleans()) else "")
 
 
-def _locator(text: str) -> BlockLocator:
+def _locator(text: str) -> ArrayTableLocator:
     """The locator as a resolver makes it, the decoded array standing in as one entry per header line
     (the generated entries need not be valid TOML)."""
-    return BlockLocator(text, "package", [{}] * len(re.findall(r"(?m)^[ \t]*\[\[package\]\]", text)))
+    return ArrayTableLocator(text, "package", [{}] * len(re.findall(r"(?m)^[ \t]*\[\[package\]\]", text)))
 
 
 @settings(max_examples=300, deadline=None)
