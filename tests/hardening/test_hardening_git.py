@@ -58,7 +58,7 @@ def test_repos_list_entry_that_looks_like_an_option_never_runs(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     good = make_repo(tmp_path / "remotes" / "acme" / "good", "django-monolith")
     listing = tmp_path / "repos.txt"
-    lines = ["--upload-pack=touch PWNED;x@h:y", "http://127.0.0.1:9/acme/plain.git", f"file://{good}"]
+    lines = ["--upload-pack=touch PWNED;x@h:y", "http://index.invalid/acme/plain.git", f"file://{good}"]
     listing.write_text("\n".join(lines) + "\n")
     _run, summary = sweep(tmp_path / "out", repo_files=(listing,))
     assert not list(tmp_path.rglob("PWNED*"))

@@ -24,7 +24,7 @@ from auditor.github.errors import GitHubError
 from auditor.github.secret import Secret, scrub_pieces
 from auditor.redact import redact
 from auditor.sweep.gitops import GitAuth
-from tests.fake_github import CANARY_TOKEN, FakeGitHub, Reply
+from tests.fake_github import CANARY_TOKEN, LOOPBACK, FakeGitHub, Reply
 from tests.sweep_helpers import make_repo, sweep
 
 REPO = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_an_echoed_token_is_scrubbed_before_the_message_is_cut(at: int) -> None:
 
 SECRETS = ("s3cr3tPassw0rd", "hunter2hunter2", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "pw123456789z")
 REQUIREMENTS = """\
---extra-index-url https://alice:s3cr3tPassw0rd@pypi.corp.example/simple
+--extra-index-url https://alice:s3cr3tPassw0rd@index.invalid/simple
 django==5.0
 djangorestframework==3.15
 private-lib @ https://bob:hunter2hunter2@files.corp.example/private_lib-1.0-py3-none-any.whl
@@ -137,7 +137,7 @@ def raw_server() -> Iterator[tuple[str, list[bytes]]]:
     """A 127.0.0.1 server answering each connection with the next scripted raw reply, then dripping."""
     script: list[bytes] = []
     listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener.bind((LOOPBACK, 0))
     listener.listen(8)
     stop = threading.Event()
 
@@ -163,7 +163,8 @@ def raw_server() -> Iterator[tuple[str, list[bytes]]]:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}", script
+    host, port = listener.getsockname()[:2]
+    yield f"http://{host}:{port}", script
     stop.set()
     listener.close()
 
