@@ -29,7 +29,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from auditor.github.limits import (
+from auditor.render.sarif_limits import (
     MAX_FULL_DESCRIPTION_CHARS,
     MAX_LOCATIONS_PER_RESULT,
     MAX_RELATED_LOCATIONS_PER_RESULT,

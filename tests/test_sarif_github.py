@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from auditor.github import limits
+from auditor.render import sarif_limits as limits
 from tests.sarif_github import assert_github_sarif, assert_sarif_schema, category_of, github_sarif_problems
 
 GOOD = json.loads((Path(__file__).parent / "github_data" / "valid.sarif").read_text())

@@ -24,8 +24,8 @@ from typing import Any
 from auditor.errors import InputError
 from auditor.github.client import DEFAULT_API_URL, GitHubClient, Secret
 from auditor.github.errors import GitHubError, GitHubHTTPError, RateLimitError, SarifTooLargeError
-from auditor.github.limits import MAX_COMPRESSED_BYTES
 from auditor.github.secret import bearer_token
+from auditor.render.sarif_limits import MAX_COMPRESSED_BYTES
 
 __all__ = [
     "POLL_INTERVAL",

@@ -1,7 +1,7 @@
 """GitHub code scanning's documented limits on uploaded SARIF, for the SARIF renderer to enforce.
 
 They live with the renderer (Show layer) because they shape the document it
-returns; :mod:`auditor.github.limits` re-exports them for the uploader.
+returns; the uploader checks the compressed size against them too.
 
 Going over any *maximum* makes GitHub reject the whole file ("Analysis SARIF
 file rejected due to ... limits"); the *kept* numbers are what GitHub stores
