@@ -103,7 +103,10 @@ def _parse_file(
     already: int = 0,
     skipped: list[Skipped] | None = None,
 ) -> list[ResolveResult]:
-    """Parse a file and, for requirements, the files it includes (inside the root only)."""
+    """Parse a file and, for requirements, the files it includes (inside the root only).
+
+    (long: limits, decoding and the resolver call for one file)
+    """
     results: list[ResolveResult] = []
     seen: set[str] = set()
     real_root = root.resolve()
@@ -244,6 +247,8 @@ def audit(target: Path | list[Path], options: AuditOptions, progress: Callable[[
 
     Settings the caller left unset (profile, fail-on) come from the audited root's
     configuration; command-line values win. ``options.fail_on`` is filled in.
+
+    (long: the audit's steps in order, policy weakening included)
     """
     config_root = _config_root(target)
     config = load_config(config_root, options.max_file_bytes) if options.use_config else Config()

@@ -74,6 +74,8 @@ def run_audit_command(
     (:func:`auditor.errors.report_error`). With ``hard_exit``, a completed
     audit ends the process instead of returning (the console script's fast
     path; see :func:`_hard_exit`).
+
+    (long: the usage checks, then the run and its outputs)
     """
     from auditor.audit import AuditOptions
     from auditor.audit import audit as run_audit

@@ -92,7 +92,10 @@ def load_config(root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Config:
 
 
 def parse_config(text: str, label: str, root: Path) -> Config:
-    """Parse config ``text`` (file ``label`` relative to ``root``); every error names file and line."""
+    """Parse config ``text`` (file ``label`` relative to ``root``); every error names file and line.
+
+    (long: one check per configuration key)
+    """
     import tomli
 
     try:

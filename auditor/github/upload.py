@@ -157,6 +157,8 @@ def upload_sarif(
     GitHub's ``errors``. Past ``timeout`` the result is ``pending`` with
     ``timed_out`` set: GitHub keeps processing in the background (the
     codeql-action also continues rather than failing).
+
+    (long: retry loop of the upload)
     """
     validate_target(repo, ref, commit_sha)
     raw = _read_sarif(path)

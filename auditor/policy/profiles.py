@@ -94,6 +94,8 @@ def load_profile(ref: str, base: Path | None = None, _depth: int = 0, confine: P
     seed's format plus ``extends``); errors name the file and line. With
     ``confine`` (the audited root, for a profile named in an audited repo's
     config), every file of the ``extends`` chain must resolve inside it.
+
+    (long: validation of each profile section)
     """
     path = _resolve(ref, base)
     if confine is not None and ref not in shipped_profiles() and not path.resolve().is_relative_to(confine.resolve()):

@@ -119,7 +119,10 @@ def build(
     dependencies: list[RawDependency],
     root_parts: list[RawComponent] | None = None,
 ) -> ResolveResult:
-    """The normalized result of one CycloneDX document."""
+    """The normalized result of one CycloneDX document.
+
+    (long: one pass over components and dependencies)
+    """
     result = ResolveResult(file=path, format=format, role="sbom")
     by_ref: dict[str, Package] = {}
     for raw in components:

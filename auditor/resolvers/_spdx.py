@@ -169,7 +169,10 @@ def build(
     document_id: str,
     describes: list[str],
 ) -> ResolveResult:
-    """The normalized result of one SPDX document."""
+    """The normalized result of one SPDX document.
+
+    (long: one pass over packages and relationships)
+    """
     result = ResolveResult(file=path, format=format, role="sbom")
     by_id: dict[str, tuple[Package, str]] = {}
     for raw in packages:

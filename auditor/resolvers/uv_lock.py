@@ -65,6 +65,7 @@ class UvLockResolver:
         )
 
     def parse(self, text: str, path: str) -> ResolveResult:
+        """Read one uv.lock (long: one pass over packages)."""
         # No hash is read: wheel lists and sdist tables are emptied, lines kept (_hash_lists); all below reads
         # the shorter text.
         text = blank_file_tables(blank_file_lists(text, "wheels"), "sdist")

@@ -318,6 +318,8 @@ def clone_or_fetch(
     ``checkout``. Later: ``fetch --depth 1 origin HEAD`` and a forced checkout
     of ``FETCH_HEAD``; a cache that fails to fetch, or whose ``origin`` is not
     ``url`` (the URL changed), is cloned afresh. Returns the commit checked out.
+
+    (long: git steps with their error handling)
     """
     check_url(url, schemes)
     if (dest / ".git").is_dir() and _origin_of(dest) != url:
