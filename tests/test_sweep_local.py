@@ -297,6 +297,20 @@ def test_profiles_sweep_toml_repo_config_and_changes(tmp_path: Path) -> None:
     assert {p["profile"] for p in by_name(second)["flask-app"]["projects"]} == {"django-monolith"}
 
 
+def test_org_default_profile_is_a_preference_not_a_verdict(tmp_path: Path) -> None:
+    """sweep.toml's top-level profile is chosen where it fits; a repo whose stack it is not gets its own match."""
+    root = tmp_path / "root"
+    make_repo(root / "api", "fastapi-service")
+    make_repo(root / "shop", "django-monolith")
+    config = tmp_path / "sweep.toml"
+    config.write_text('profile = "fastapi-python"\n')
+    _, summary = sweep(tmp_path / "out", roots=(root,), config=config)
+    projects = {r["name"]: r["projects"] for r in summary["repos"]}
+    assert {p["profile"] for p in projects["api"]} == {"fastapi-python"}
+    assert {p["profile"] for p in projects["shop"]} == {"django-monolith"}  # fastapi-python's identity is absent
+    assert not any(c["rule_id"].startswith("fastapi-python/") for c in by_name(summary)["shop"]["new"])
+
+
 def test_sigkill_mid_sweep_then_resume(org: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     """A sweep killed by SIGKILL keeps each finished repo (WAL, a transaction each); --resume finishes it."""
     root, names = org

@@ -55,6 +55,7 @@ class AuditJob:
     timeout: float
     excludes: tuple[str, ...] = ()
     policy_from_org_only: bool = False  # the repo's own weakening settings are ignored
+    default_profile: str | None = None  # the org default: chosen when it fits, else inference decides
 
 
 @dataclass(frozen=True, slots=True)

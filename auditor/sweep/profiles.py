@@ -86,6 +86,10 @@ class SweepConfig:
             return cli_profile
         return self._resolve(self.default_profile) if self.default_profile else None
 
+    def is_default_for(self, spec: RepoSpec, cli_profile: str | None) -> bool:
+        """True when :meth:`profile_for` falls back to the org default: a preference, used when it fits."""
+        return not cli_profile and bool(self.default_profile) and not any(a.matches(spec) for a in self.assignments)
+
     def _resolve(self, ref: str) -> str:
         # A path in sweep.toml is relative to sweep.toml; a bare name is a shipped profile.
         if ref.endswith(".json") and not Path(ref).is_absolute():

@@ -228,14 +228,16 @@ class Sweeper:
             text = str(error)
             return AuditOutcome(spec.name, False, f"{type(error).__name__}: {text}", "clone")
         rule_dirs = tuple(str(d) for d in self.options.rule_dirs)
+        as_default = self.options.config.is_default_for(spec, self.options.profile)
         job = AuditJob(
             spec.name,
             str(folder),
-            profile,
+            None if as_default else profile,
             rule_dirs,
             self.options.repo_timeout,
             excludes,
             self.options.policy_from_org_only,
+            default_profile=profile if as_default else None,
         )
         outcome = pool.run(job)
         outcome.head = spec.head

@@ -59,6 +59,7 @@ def audit_job(job: AuditJob) -> AuditOutcome:
             rule_dirs=tuple(Path(d) for d in job.rule_dirs),
             excludes=job.excludes,
             policy_from_org_only=org_only,
+            default_profile=job.default_profile,
         )
         report = audit(checkout, options)
         outcome = outcome_from_report(job.name, report)
