@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS repos(
   errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0, notes INTEGER NOT NULL DEFAULT 0,
   suppressed INTEGER NOT NULL DEFAULT 0, drift INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
   full_name TEXT, default_branch TEXT, upload TEXT, stale INTEGER NOT NULL DEFAULT 0, failed_files TEXT,
+  weakened TEXT,
   PRIMARY KEY(sweep_id, name));
 CREATE INDEX IF NOT EXISTS repos_by_name ON repos(name, sweep_id);
 CREATE TABLE IF NOT EXISTS projects(
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS http_cache(
 _ADDED_COLUMNS = (
     ("repos", "stale", "INTEGER NOT NULL DEFAULT 0"),
     ("repos", "failed_files", "TEXT"),
+    ("repos", "weakened", "TEXT"),
     ("projects", "confidence", "TEXT"),
     ("projects", "runner_up", "TEXT"),
     ("projects", "margin", "INTEGER"),
@@ -76,7 +78,7 @@ _FINDING_COLUMNS = "repo, fingerprint, rule_id, severity, project, package, file
 _PROJECT_COLUMNS = "repo, path, profile, errors, warnings, notes, confidence, runner_up, margin, decided_by"
 _REPO_COLUMNS = (
     "name, kind, head, config_key, status, reused, error, error_kind, errors, warnings, notes, suppressed,"
-    " drift, seconds, full_name, default_branch, upload, stale, failed_files"
+    " drift, seconds, full_name, default_branch, upload, stale, failed_files, weakened"
 )
 
 
@@ -242,7 +244,7 @@ class History:
                 self.db.execute(f"DELETE FROM {table} WHERE sweep_id=? AND repo=?", (sweep_id, spec.name))  # noqa: S608  # fixed identifiers, bound values: # nosec B608
             self.db.execute(
                 f"INSERT OR REPLACE INTO repos(sweep_id, {_REPO_COLUMNS})"
-                " VALUES(?,?,?,?,?,?,0,?,?,0,0,0,?,0,?,?,?,NULL,0,?)",
+                " VALUES(?,?,?,?,?,?,0,?,?,0,0,0,?,0,?,?,?,NULL,0,?,?)",
                 (
                     sweep_id,
                     spec.name,
@@ -257,6 +259,7 @@ class History:
                     spec.full_name,
                     spec.default_branch,
                     "\n".join(outcome.failed_files) or None,
+                    "\n".join(outcome.weakened) or None,
                 ),
             )
             # The row classes list their fields in the tables' column order (after sweep_id, repo).

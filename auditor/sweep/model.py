@@ -117,6 +117,7 @@ class AuditOutcome:
     seconds: float = 0.0
     rules: list[RuleRow] = field(default_factory=list)
     failed_files: list[str] = field(default_factory=list)  # files that could not be read ("input" errors)
+    weakened: list[str] = field(default_factory=list)  # the repo's own config lowering its gate (notices)
 
 
 class PrepareError(Exception):

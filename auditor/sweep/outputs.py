@@ -28,8 +28,8 @@ __all__ = ["CSV_COLUMNS", "SUMMARY_SCHEMA_VERSION", "summary_head", "write_outpu
 
 SUMMARY_SCHEMA_VERSION = 1
 CSV_COLUMNS = (
-    "repo", "status", "reused", "head", "errors", "warnings", "notes", "suppressed", "drift", "new", "fixed",
-    "profiles", "error",
+    "repo", "status", "reused", "head", "errors", "warnings", "notes", "suppressed", "weakened", "drift", "new",
+    "fixed", "profiles", "error",
 )  # fmt: skip
 
 
@@ -68,6 +68,7 @@ class _Context:
             "state": repo_state(record, bool(projects)),
             "stale": record.stale,
             "failed_files": record.failed_file_list,
+            "weakened": record.weakening_list,
             "projects": [
                 {
                     "path": p[0],
@@ -163,6 +164,8 @@ def _markdown_chunks(head: dict[str, Any], context: _Context) -> Iterator[str]:
         status = repo_state(record, has_projects) + (" (unchanged)" if record.reused else "")
         if record.stale:
             status += f", {record.stale} stale"
+        if record.weakened:
+            status += ", policy weakened by its own config"
         yield (
             f"| {_md_cell(record.name)} | {status} | {record.errors} | {record.warnings} | {record.notes}"
             f" | {record.drift} | {new} | {fixed} |\n"
@@ -199,7 +202,8 @@ def _csv_chunks(context: _Context) -> Iterator[str]:
         new, fixed = context.counts.get(record.name, (0, 0))
         writer.writerow([csv_cell(cell) for cell in [
             record.name, record.status, int(record.reused), record.head or "", record.errors, record.warnings,
-            record.notes, record.suppressed, record.drift, new, fixed, context.profiles_of(record),
+            record.notes, record.suppressed, len(record.weakening_list), record.drift, new, fixed,
+            context.profiles_of(record),
             record.error or "",
         ]])  # fmt: skip
         yield buffer.getvalue()

@@ -39,7 +39,7 @@ _FIXED = f"""
 
 _REPO_ROW = (
     "SELECT name, kind, head, status, reused, error, error_kind, errors, warnings, notes, suppressed,"
-    " drift, full_name, default_branch, upload, stale, failed_files FROM repos WHERE sweep_id=?"
+    " drift, full_name, default_branch, upload, stale, failed_files, weakened FROM repos WHERE sweep_id=?"
 )
 _BY_NAME = _REPO_ROW + " ORDER BY name LIMIT ?"
 # The ranking documented in auditor.sweep.drift: errors first, then weighted warnings.
@@ -67,10 +67,15 @@ class RepoRecord:
     upload: str | None
     stale: int = 0
     failed_files: str | None = None
+    weakened: str | None = None  # the repo's notices of its own policy weakening, one a line
 
     @property
     def failed_file_list(self) -> list[str]:
         return self.failed_files.split("\n") if self.failed_files else []
+
+    @property
+    def weakening_list(self) -> list[str]:
+        return self.weakened.split("\n") if self.weakened else []
 
 
 def repo_state(record: RepoRecord, has_projects: bool) -> str:

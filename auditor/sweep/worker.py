@@ -17,6 +17,7 @@ from auditor.findings import Report, Severity
 from auditor.render.base import RenderOptions
 from auditor.render.sarif import SarifRenderer
 from auditor.sweep.model import AuditJob, AuditOutcome, FindingRow, ProjectRow, RuleRow
+from auditor.weakening import WEAKENED
 
 __all__ = ["RepoTimeout", "audit_job", "outcome_from_report", "warm_up"]
 
@@ -121,10 +122,13 @@ def outcome_from_report(name: str, report: Report) -> AuditOutcome:
             )
         )
     rules = [RuleRow(m.id, m.name, m.summary, m.help_uri) for m in report.rules.values()]
+    weakened = [notice for notice in report.notices if notice.startswith(WEAKENED)]
     if report.failures:
         error = "; ".join(str(failure) for failure in report.failures[:5])
         if len(report.failures) > 5:
             error += f"; and {len(report.failures) - 5} more"
         failed = sorted({failure.file for failure in report.failures})
-        return AuditOutcome(name, False, error, "input", sarif, findings, projects, rules=rules, failed_files=failed)
-    return AuditOutcome(name, True, None, None, sarif, findings, projects, rules=rules)
+        return AuditOutcome(
+            name, False, error, "input", sarif, findings, projects, rules=rules, failed_files=failed, weakened=weakened
+        )
+    return AuditOutcome(name, True, None, None, sarif, findings, projects, rules=rules, weakened=weakened)

@@ -137,8 +137,15 @@ def test_a_sweep_with_an_org_config_takes_its_policy_from_the_org_only(tmp_path:
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x")
     _run, plain = sweep(tmp_path / "plain", roots=(tmp_path / "root",))
     assert by_name(plain)["acme/app"]["findings"]["error"] == 0
-    assert by_name(plain)["acme/app"]["suppressed"] >= 1  # the sweep shows the weakening (its column)
+    assert by_name(plain)["acme/app"]["suppressed"] >= 1
+    weakened = by_name(plain)["acme/app"]["weakened"]  # the sweep's own column: what the repo did, where
+    assert len(weakened) == 1 and RULE in weakened[0] and ".stack-auditor.toml" in weakened[0]
+    csv_rows = (tmp_path / "plain" / "summary.csv").read_text().splitlines()
+    header = csv_rows[0].split(",")
+    assert csv_rows[1].split(",")[header.index("weakened")] == "1"
+    assert "policy weakened by its own config" in (tmp_path / "plain" / "summary.md").read_text()
     org = tmp_path / "sweep.toml"
     org.write_text('profile = "django-monolith"\n')
     _run, governed = sweep(tmp_path / "governed", roots=(tmp_path / "root",), config=org)
     assert by_name(governed)["acme/app"]["findings"]["error"] >= 1
+    assert by_name(governed)["acme/app"]["weakened"] == []  # ignored, so nothing was weakened
