@@ -58,6 +58,7 @@ class SweepRequest:
     installation_id: str | None = None
     token_command: str | None = None  # run (no shell) for a token, again before it expires
     token_ttl: float = 3000.0
+    policy_from_org_only: bool | None = None  # None: yes when an org sweep.toml is given
 
 
 def _label(request: SweepRequest) -> str:
@@ -86,7 +87,9 @@ def run_request(request: SweepRequest, environ: Mapping[str, str], tokens: Token
         profile=request.profile,
         rule_dirs=request.rule_dirs,
         config=load_sweep_config(request.config),
-        policy_from_org_only=request.config is not None,
+        policy_from_org_only=(
+            request.config is not None if request.policy_from_org_only is None else request.policy_from_org_only
+        ),
         sources_label=_label(request),
         excludes=request.excludes,
     )

@@ -127,6 +127,15 @@ def sweep(
     fail_on_failed: Annotated[
         bool, typer.Option("--fail-on-failed", help="Exit 1 when any repo failed (clone, file, timeout).")
     ] = False,
+    policy_from_org_only: Annotated[
+        bool | None,
+        typer.Option(
+            "--policy-from-org-only/--allow-repo-policy",
+            help="Ignore each repo's own weakening settings (severity off, own profiles, catalog overrides)."
+            " Default: on when an org sweep.toml is given.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Audit many repositories: a folder of checkouts, a list of paths or URLs, or a GitHub organisation.
 
@@ -173,6 +182,7 @@ def sweep(
         installation_id=installation_id,
         token_command=token_command,
         token_ttl=token_ttl,
+        policy_from_org_only=policy_from_org_only,
     )
     try:
         run = run_request(request, dict(os.environ))

@@ -149,3 +149,25 @@ def test_a_sweep_with_an_org_config_takes_its_policy_from_the_org_only(tmp_path:
     _run, governed = sweep(tmp_path / "governed", roots=(tmp_path / "root",), config=org)
     assert by_name(governed)["acme/app"]["findings"]["error"] >= 1
     assert by_name(governed)["acme/app"]["weakened"] == []  # ignored, so nothing was weakened
+
+
+def test_sweep_policy_flag_overrides_the_default_either_way(tmp_path: Path) -> None:
+    """--policy-from-org-only without an org config, and --allow-repo-policy with one (the CLI, end to end)."""
+    root = _repo(tmp_path / "root", f'profile = "django-monolith"\n[severity]\n"{RULE}" = "off"\n')
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x")
+    org = tmp_path / "sweep.toml"
+    org.write_text('profile = "django-monolith"\n')
+    errors = {}
+    for name, extra in (
+        ("strict", ["--policy-from-org-only"]),
+        ("lenient", ["--config", str(org), "--allow-repo-policy"]),
+    ):
+        out = tmp_path / name
+        cli = [sys.executable, "-m", "auditor", "sweep", "--root", str(tmp_path / "root"), "--out", str(out), *extra]
+        done = subprocess.run(cli, capture_output=True, text=True, check=False, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        summary = json.loads((out / "summary.json").read_text())
+        errors[name] = by_name(summary)["acme/app"]["findings"]["error"]
+    assert errors == {"strict": 1, "lenient": 0}
