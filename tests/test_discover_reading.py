@@ -17,21 +17,14 @@ from auditor.audit import AuditOptions, audit
 from auditor.cli import app
 from auditor.discover import DEFAULT_EXCLUDES, discover_tree
 from auditor.entry import parse_audit_argv
+from tests.files import write_files
 
 LOCK_FREE_APP = "django==5.2.1\n"
 
 
-def _tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def test_manifest_in_is_not_a_dependency_file(tmp_path: Path) -> None:
     """MANIFEST.in (packaging) is skipped with a note; requirements.in and a requirements-like dev.in are read."""
-    _tree(
+    write_files(
         tmp_path,
         {
             "MANIFEST.in": "include LICENSE\nrecursive-include src *.py\ngraft docs\n",
@@ -52,7 +45,7 @@ def test_manifest_in_is_not_a_dependency_file(tmp_path: Path) -> None:
 def test_jinja_template_is_skipped_not_an_input_error(tmp_path: Path) -> None:
     """A requirements file or pyproject.toml that fails to parse because it is a Jinja template is skipped
     with a note, while a valid pyproject.toml that quotes ``{{ }}`` in a string is still read."""
-    _tree(
+    write_files(
         tmp_path,
         {
             "app/requirements.txt": "django==5.2.1\n{%- if cookiecutter.q == 'y' %}\ncelery==5.4.0\n{%- endif %}\n",
@@ -76,7 +69,7 @@ def test_jinja_template_is_skipped_not_an_input_error(tmp_path: Path) -> None:
 def test_default_excludes_are_counted_and_overridable(tmp_path: Path) -> None:
     """Fixtures, templated folders and venvs are left out and counted; --include and
     --no-default-excludes bring them back."""
-    _tree(
+    write_files(
         tmp_path,
         {
             "requirements.txt": LOCK_FREE_APP,
@@ -100,7 +93,7 @@ def test_default_excludes_are_counted_and_overridable(tmp_path: Path) -> None:
 
 def test_excluded_folders_are_shown_and_options_wired(tmp_path: Path) -> None:
     """Text output says "excluded N folders (patterns)"; JSON lists them; both CLI parsers know the options."""
-    _tree(tmp_path, {"requirements.txt": LOCK_FREE_APP, "tests/fixtures/a/requirements.txt": "flask==3.0.0\n"})
+    write_files(tmp_path, {"requirements.txt": LOCK_FREE_APP, "tests/fixtures/a/requirements.txt": "flask==3.0.0\n"})
     result = CliRunner().invoke(app, ["audit", str(tmp_path), "--no-config", "--fail-on", "never"])
     assert "excluded 1 folder (fixtures)" in result.stdout
     result = CliRunner().invoke(
@@ -120,7 +113,7 @@ def test_excluded_folders_are_shown_and_options_wired(tmp_path: Path) -> None:
 def test_no_dependency_files_is_exit_2(tmp_path: Path) -> None:
     """A path with nothing to audit says so and exits 2, naming what was excluded or skipped
     (through the console script's fast path, as CI runs it)."""
-    _tree(tmp_path, {"setup.cfg.in": "[metadata]\n", "tests/fixtures/x/requirements.txt": "six==1.0\n"})
+    write_files(tmp_path, {"setup.cfg.in": "[metadata]\n", "tests/fixtures/x/requirements.txt": "six==1.0\n"})
     result = subprocess.run(
         [sys.executable, "-m", "auditor", "audit", str(tmp_path), "--no-config"],
         capture_output=True,
@@ -143,7 +136,7 @@ def test_default_excludes_are_documented() -> None:
 def test_named_look_alikes_are_passed_over(tmp_path: Path) -> None:
     """A pre-commit hook passes every changed *.in: MANIFEST.in named on the command line is skipped with a
     note (exit 0 when it is the only file), and the requirements named beside it are audited."""
-    _tree(tmp_path, {"MANIFEST.in": "include LICENSE\n", "requirements.in": "django==5.2.1\n"})
+    write_files(tmp_path, {"MANIFEST.in": "include LICENSE\n", "requirements.in": "django==5.2.1\n"})
     both = audit([tmp_path / "MANIFEST.in", tmp_path / "requirements.in"], AuditOptions(use_config=False))
     assert [p.files for p in both.projects] == [["requirements.in"]] and not both.failures
     assert [s.reason for s in both.skipped] == ["a packaging manifest, not a dependency file: not read"]

@@ -11,6 +11,7 @@ from auditor.evidence import COLLECTORS
 from auditor.evidence.model import EvidenceOptions, Fact
 from auditor.evidence.scan import collect_evidence
 from auditor.evidence.source import SourceFile
+from tests.files import write_files
 
 CODE = Path(__file__).parent / "evidence" / "code"
 
@@ -132,17 +133,9 @@ def test_sync_route_with_requests_is_not_flagged_but_async_is() -> None:
 # ----------------------------------------------------------------- scanner
 
 
-def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
 def test_scanner_excludes_tests_migrations_venvs_and_generated_code(tmp_path: Path) -> None:
     thread = "import threading\nthreading.Thread(target=print).start()\n"
-    root = _tree(
+    root = write_files(
         tmp_path,
         {
             "app/jobs.py": thread,
@@ -171,7 +164,7 @@ def test_scanner_parses_only_files_with_a_needle_and_skips_broken_ones(tmp_path:
     files = {f"pkg/m{i}.py": f"VALUE = {i}\n" for i in range(50)}
     files["pkg/broken.py"] = "from threading import Thread\ndef broken(:\n"
     files["pkg/big.py"] = "from threading import Thread\n" + "x = 1\n" * 100
-    root = _tree(tmp_path, files)
+    root = write_files(tmp_path, files)
     evidence = collect_evidence(root, ".", EvidenceOptions(max_file_bytes=300))
     assert evidence.files_seen == 52
     assert evidence.files_parsed == 0  # the 50 plain modules hold no needle; the other two are not parsed
@@ -180,7 +173,7 @@ def test_scanner_parses_only_files_with_a_needle_and_skips_broken_ones(tmp_path:
 
 
 def test_scanner_count_limit_and_symlinks(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {f"m{i}.py": "import threading\nthreading.Thread()\n" for i in range(5)})
+    root = write_files(tmp_path, {f"m{i}.py": "import threading\nthreading.Thread()\n" for i in range(5)})
     (root / "link").symlink_to(root)
     evidence = collect_evidence(root, ".", EvidenceOptions(max_files=3))
     assert len(evidence.of("thread")) == 3
@@ -188,13 +181,13 @@ def test_scanner_count_limit_and_symlinks(tmp_path: Path) -> None:
 
 
 def test_no_code_and_no_source_are_unread(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {"requirements.txt": "django\n"})
+    root = write_files(tmp_path, {"requirements.txt": "django\n"})
     assert not collect_evidence(root, ".", EvidenceOptions()).read
     assert collect_evidence(root, ".", EvidenceOptions(read_code=False)).why_unread == "--no-code: dependencies only"
 
 
 def test_settings_module_named_in_pytest_config(tmp_path: Path) -> None:
-    root = _tree(
+    root = write_files(
         tmp_path,
         {
             "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = config.settings.test\n",

@@ -14,6 +14,7 @@ from auditor.findings import Report
 from auditor.policy.profiles import load_profile, profile_names
 from auditor.render.base import RenderOptions
 from auditor.render.sarif import report_to_sarif
+from tests.files import write_files
 
 REQUIREMENTS = "django==5.1.4\ndjangorestframework==3.15.2\n"
 SETTINGS = """\
@@ -36,14 +37,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 """
 
 
-def _tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def _django(root: Path, **changes: str) -> Path:
     files = {
         "requirements.txt": REQUIREMENTS,
@@ -59,7 +52,7 @@ def _django(root: Path, **changes: str) -> Path:
             if suffix in ("py", "txt", "xml")
             else name.replace("__", "/")
         ] = text
-    return _tree(root, files)
+    return write_files(root, files)
 
 
 def _audit(root: Path, **options: object) -> Report:
@@ -247,7 +240,7 @@ def test_raw_sql_marker_from_the_configuration(tmp_path: Path) -> None:
 
 def test_fastapi_untyped_bodies_and_blocking_calls_point_at_the_route(tmp_path: Path) -> None:
     code = (Path(__file__).parent / "evidence" / "code" / "fastapi_hit.py").read_text(encoding="utf-8")
-    root = _tree(
+    root = write_files(
         tmp_path, {"requirements.txt": "fastapi==0.115.0\npydantic==2.9.2\nrequests==2.32.3\n", "api/main.py": code}
     )
     report = audit(root, AuditOptions(profile="fastapi-python", use_config=False, read_git=False))
