@@ -18,7 +18,7 @@ from itertools import product
 
 from auditor.versions import contains
 
-__all__ = ["can_hold", "mentions_python"]
+__all__ = ["can_hold", "mentions_python", "python_range_can_hold"]
 
 _PYTHONS = tuple(f"3.{minor}" for minor in range(6, 16))
 # sys_platform, platform_system, os_name, platform_machine: the platforms wheels are built for.
@@ -40,6 +40,13 @@ _IMPLEMENTATION_VARIABLES = re.compile(r"\b(?:implementation_name|platform_pytho
 def mentions_python(marker: str) -> bool:
     """Whether a marker restricts the Python version (the only thing a lock's range says)."""
     return bool(_PYTHON_VARIABLES.search(marker))
+
+
+def python_range_can_hold(marker: str, requires_python: str) -> bool:
+    """:func:`can_hold`, judged only for markers about the Python version (the lock's range says nothing else)."""
+    if not mentions_python(marker):
+        return True  # a platform or extra marker holds somewhere the lock applies
+    return can_hold(marker, requires_python)
 
 
 @lru_cache(maxsize=4096)

@@ -12,8 +12,9 @@ from collections import deque
 from collections.abc import Iterable
 
 from auditor.graph import GraphNode, Key, ProjectGraph
+from auditor.markers import can_hold, python_range_can_hold
 from auditor.model import Edge, NormalizedName, ProjectDecl, Provenance, ResolveResult
-from auditor.strength import claim, disagreements, has_root_edges, marker_can_hold, strength
+from auditor.strength import claim, disagreements, has_root_edges, strength
 
 __all__ = ["build_graph"]
 
@@ -133,7 +134,7 @@ def _merge_edges(graph: ProjectGraph, ordered: list[ResolveResult], roots: set[N
             if parent is not None:
                 if node is None and not is_manifest:
                     continue  # not in the lock that names it: a marker excluded it there
-                if edge.marker and result.lock_python and not marker_can_hold(edge.marker, result.lock_python):
+                if edge.marker and result.lock_python and not python_range_can_hold(edge.marker, result.lock_python):
                     continue  # never installed where the lock applies (tomli under requires-python >=3.11)
                 node = node or _add_node(nodes, key, edge.child)
                 children.setdefault(parent, []).append((key, edge))
@@ -175,8 +176,6 @@ def _note_missing(graph: ProjectGraph, result: ResolveResult, edge: Edge) -> Non
     """A manifest's dependency the project's lock does not list, unless no environment of the lock needs it."""
     if result.role != "manifest" or not graph.universal_locks or edge.source != "registry":
         return
-    from auditor.markers import can_hold
-
     if can_hold(edge.marker, graph.requires_python):
         graph.missing_from_lock.append(edge)
 

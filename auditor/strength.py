@@ -17,7 +17,6 @@ __all__ = [
     "claim",
     "disagreements",
     "has_root_edges",
-    "marker_can_hold",
     "strength",
     "versions_by_name",
 ]
@@ -50,14 +49,6 @@ def claim(claims: dict[Key, tuple[int, set[str]]], key: Key, strength: int, scop
         claims[key] = (strength, {scope})
     elif held[0] == strength:
         held[1].add(scope)
-
-
-def marker_can_hold(marker: str, python: str) -> bool:
-    from auditor.markers import can_hold, mentions_python
-
-    if not mentions_python(marker):
-        return True  # a platform or extra marker holds somewhere the lock applies
-    return can_hold(marker, python)
 
 
 def disagreements(resolved: list[ResolveResult]) -> list[LockDisagreement]:
