@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from auditor.errors import AuditorError, error_line
+from auditor.errors import UsageError
 
 __all__ = ["merge", "sweep"]
 
@@ -146,11 +146,11 @@ def sweep(
     from auditor.sweep.app import SweepRequest, run_request
 
     if via not in VIA:
-        _fail(f"unknown --via {via!r} (choose from: {', '.join(VIA)})")
+        raise UsageError(f"unknown --via {via!r} (choose from: {', '.join(VIA)})")
     if progress not in PROGRESS:
-        _fail(f"unknown --progress {progress!r} (choose from: {', '.join(PROGRESS)})")
+        raise UsageError(f"unknown --progress {progress!r} (choose from: {', '.join(PROGRESS)})")
     if not (root or repos or github_org or github_user):
-        _fail("nothing to sweep: give --root, --repos, --github-org or --github-user")
+        raise UsageError("nothing to sweep: give --root, --repos, --github-org or --github-user")
     if config is None and Path("sweep.toml").is_file():
         config = Path("sweep.toml")
     request = SweepRequest(
@@ -184,10 +184,7 @@ def sweep(
         token_ttl=token_ttl,
         policy_from_org_only=policy_from_org_only,
     )
-    try:
-        run = run_request(request, dict(os.environ))
-    except AuditorError as error:
-        _fail(str(error))
+    run = run_request(request, dict(os.environ))  # an AuditorError: the command group's one handler
     raise typer.Exit(1 if fail_on_failed and run.failed_total else 0)
 
 
@@ -199,10 +196,7 @@ def merge(
     """Join the outputs of sharded sweeps (SARIF, summaries, history) into one."""
     from auditor.sweep.merge import merge_outputs
 
-    try:
-        summary = merge_outputs(list(inputs), out, db)
-    except AuditorError as error:
-        _fail(str(error))
+    summary = merge_outputs(list(inputs), out, db)
     totals = summary["totals"]
     typer.echo(
         f"merged {len(inputs)} outputs: {totals['repos']} repos, {totals['failed']} failed,"
@@ -211,7 +205,3 @@ def merge(
     )
     raise typer.Exit(0)
 
-
-def _fail(message: str) -> NoReturn:
-    error_line(message)
-    raise typer.Exit(2)
