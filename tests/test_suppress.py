@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from auditor.config import Config
 from auditor.findings import Finding, RuleMeta, Severity
 from auditor.model import Provenance
-from auditor.policy.suppress import IgnoreEntry, apply_severity, suppress
+from auditor.policy.suppress import IgnoreEntry, suppress
+from auditor.weakening import WEAKENED, apply_severity_visibly
 
 AT = Provenance("pyproject.toml", 30, 1, "[[ignore]]")
 TODAY = dt.date(2026, 11, 26)
@@ -104,12 +106,18 @@ def test_inline_ignore_needs_reason() -> None:
 
 
 def test_severity_overrides() -> None:
-    """A severity override changes the finding and the rule metadata; off drops the finding."""
+    """A severity override changes the finding and the rule metadata; off keeps it, suppressed and reported."""
     meta = RuleMeta("SA104", "unpinned-requirement", Severity.WARNING, "s", "h")
     rules = {"SA104": meta}
-    kept = apply_severity([finding(), finding(rule="SA101")], rules, {"SA104": "error", "SA101": "off"})
-    assert [(f.rule_id, f.severity) for f in kept] == [("SA104", Severity.ERROR)]
+    config = Config(file="pyproject.toml", severity={"SA104": "error", "SA101": "off"})
+    notices: set[str] = set()
+    kept = apply_severity_visibly([finding(), finding(rule="SA101")], rules, config, False, notices)
+    assert [(f.rule_id, f.severity, f.suppression is None) for f in kept] == [
+        ("SA104", Severity.ERROR, True),
+        ("SA101", Severity.WARNING, False),
+    ]
     assert rules["SA104"].severity is Severity.ERROR
+    assert notices == {f"{WEAKENED}: pyproject.toml turns SA101 off (its findings are shown as suppressed)"}
 
 
 def test_duplicate_ignore_is_reported() -> None:

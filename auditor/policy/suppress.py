@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from auditor.findings import Finding, Related, RuleMeta, Severity, Suppression
+from auditor.findings import Finding, Related, Suppression
 from auditor.model import Provenance, canonical_name
 
-__all__ = ["INLINE", "IgnoreEntry", "apply_severity", "suppress", "unknown_overrides"]
+__all__ = ["INLINE", "IgnoreEntry", "suppress", "unknown_overrides"]
 
 # `# stack-auditor: ignore[SA104, django-monolith/no-rate-limiting] the reason`
 INLINE = re.compile(r"#\s*stack-auditor:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
@@ -33,21 +33,6 @@ class IgnoreEntry(NamedTuple):
     package: str | None = None
     paths: tuple[str, ...] = ()
     until: dt.date | None = None
-
-
-def apply_severity(findings: list[Finding], rules: dict[str, RuleMeta], overrides: dict[str, str]) -> list[Finding]:
-    """Findings with the config's per-rule severities applied (``off`` drops the rule's findings)."""
-    kept = []
-    for finding in findings:
-        override = overrides.get(finding.rule_id)
-        if override == "off":
-            continue
-        if override is not None:
-            finding.severity = Severity(override)
-            if finding.rule_id in rules:
-                rules[finding.rule_id] = rules[finding.rule_id]._replace(severity=Severity(override))
-        kept.append(finding)
-    return kept
 
 
 def unknown_overrides(overrides: dict[str, str], known: set[str], config_file: str) -> list[str]:
