@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from auditor.errors import UsageError, error_line
+from auditor.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError, error_line
 from auditor.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PACKAGES
 
 if TYPE_CHECKING:
@@ -184,9 +184,9 @@ def exit_code(report: Report, fail_on: str, only_new: bool = False) -> int:
     from auditor.findings import Severity
 
     if report.failures or report.no_dependency_files:
-        return 2
+        return EXIT_ERROR
     if fail_on == "never":
-        return 0
+        return EXIT_CLEAN
     threshold = Severity(fail_on)
     counted = [f for f in report.counted() if not only_new or f.baseline_state == "new"]
-    return 1 if any(f.severity >= threshold for f in counted) else 0
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in counted) else EXIT_CLEAN
