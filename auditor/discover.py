@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from auditor.errors import UsageError
-from auditor.findings import excluded_summary
+from auditor.findings import counted_noun, excluded_summary
 from auditor.model import Skipped
 from auditor.resolvers import FORMATS, Format, Resolver, format_named
 
@@ -356,6 +356,5 @@ def no_dependency_files_message(root: str, excluded: dict[str, int], skipped: li
         parts.append(f"{summary}; --include GLOB or --no-default-excludes reads them")
     if skipped:
         first = skipped[0]
-        files = f"file{'' if len(skipped) == 1 else 's'}"
-        parts.append(f"skipped {len(skipped)} look-alike {files} ({first.name}: {first.reason})")
+        parts.append(f"skipped {counted_noun(len(skipped), 'look-alike file')} ({first.name}: {first.reason})")
     return "; ".join(parts)

@@ -27,6 +27,7 @@ __all__ = [
     "RuleMeta",
     "Severity",
     "Suppression",
+    "counted_noun",
     "excluded_summary",
     "fingerprint",
 ]
@@ -264,9 +265,14 @@ class Report:
         return [finding for finding in self.findings if finding.suppression is None]
 
 
+def counted_noun(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``: the counts people read in text, Markdown and HTML."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def excluded_summary(excluded: dict[str, int]) -> str:
     """``excluded 17 folders (fixtures, *{{*)``, or "" when nothing was left out."""
     total = sum(excluded.values())
     if not total:
         return ""
-    return f"excluded {total} folder{'' if total == 1 else 's'} ({', '.join(excluded)})"
+    return f"excluded {counted_noun(total, 'folder')} ({', '.join(excluded)})"

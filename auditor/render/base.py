@@ -6,7 +6,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 
 from auditor.findings import ProfileInference, Report
 
-__all__ = ["RenderOptions", "Renderer", "counted_noun", "inference_dict", "inference_words"]
+__all__ = ["RenderOptions", "Renderer", "inference_dict", "inference_words"]
 
 
 class RenderOptions(NamedTuple):
@@ -26,11 +26,6 @@ class Renderer(Protocol):
 
     def render(self, report: Report, options: RenderOptions) -> str:
         """The whole document for ``report``."""
-
-
-def counted_noun(count: int, noun: str) -> str:
-    """``1 warning``, ``2 warnings``: the counts people read in text and Markdown."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def inference_dict(inference: ProfileInference, camel: bool = False) -> dict[str, Any]:

@@ -10,9 +10,9 @@ import html
 import re
 from typing import ClassVar
 
-from auditor.findings import Report, Severity, excluded_summary
+from auditor.findings import Report, Severity, counted_noun, excluded_summary
 from auditor.model import Provenance
-from auditor.render.base import RenderOptions, counted_noun, inference_words
+from auditor.render.base import RenderOptions, inference_words
 from auditor.render.escape import md_code, md_text, terminal, uri_path
 
 __all__ = ["MarkdownRenderer"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from auditor.findings import Finding, ProjectReport, Report, Severity, excluded_summary
-from auditor.render.base import RenderOptions, counted_noun
+from auditor.findings import Finding, ProjectReport, Report, Severity, counted_noun, excluded_summary
+from auditor.render.base import RenderOptions
 from auditor.render.escape import terminal as clean
 
 __all__ = ["TextRenderer"]

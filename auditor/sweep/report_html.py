@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from auditor.findings import counted_noun
 from auditor.sweep.advice import exclude_entry, failure_advice, failure_title
 from auditor.sweep.queries import Queries, RepoRecord, repo_state
 from auditor.sweep.report_assets import CSP, CSS, SCRIPT
@@ -333,7 +334,7 @@ def _drill_down(record: RepoRecord, findings: list[dict[str, Any]], inputs: Repo
     )
     tail = f'<p class="muted">and {more} more in the SARIF.</p>' if more else ""
     return (
-        f'<details class="drill"><summary>{len(findings)} finding{"s" if len(findings) != 1 else ""}</summary>'
+        f'<details class="drill"><summary>{counted_noun(len(findings), "finding")}</summary>'
         f'<table class="findings"><caption>Findings of {escape(record.name)}{link}</caption><thead><tr>'
         '<th scope="col">rule</th><th scope="col">severity</th><th scope="col">where</th>'
         '<th scope="col">message</th><th scope="col">since last sweep</th></tr></thead>'
